@@ -1,0 +1,44 @@
+/* apppass — the terminal command: shared pieces
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* design.md's exit codes */
+enum {
+  EXIT_DONE = 0,
+  EXIT_FAILURE_OTHER = 1, /* lookup: nothing stored */
+  EXIT_USAGE = 2,
+  EXIT_REJECTED = 3,
+  EXIT_NOT_SENT = 4,
+};
+
+/* Reads standard input, at most @limit bytes; *@too_long tells if there was more. */
+GBytes *cli_read_stdin (gsize limit, gboolean *too_long, GError **error);
+
+/* Parses a verb's options; on a usage error prints it and returns FALSE. */
+gboolean cli_parse (GOptionContext *context, int *argc, char ***argv);
+
+/* "apppass: " + message on stderr. */
+void cli_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+int cli_providers (int argc, char **argv);
+int cli_diagnose (int argc, char **argv);
+int cli_normalize (int argc, char **argv);
+
+/* A JSON writer just large enough for apppass's objects. */
+typedef struct {
+  GString *out;
+  gboolean need_comma;
+} CliJson;
+
+void cli_json_begin_object (CliJson *json);
+void cli_json_end_object (CliJson *json);
+void cli_json_begin_array (CliJson *json, const char *key);
+void cli_json_end_array (CliJson *json);
+void cli_json_string (CliJson *json, const char *key, const char *value);
+void cli_json_strv (CliJson *json, const char *key, const char *const *values);
+
+G_END_DECLS

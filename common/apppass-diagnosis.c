@@ -1,0 +1,375 @@
+/* apppass — what a failed login's server answer means
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "apppass-diagnosis.h"
+
+#include <string.h>
+
+#include "apppass-intl.h"
+
+static const char *const cause_words[] = {
+    "app-password-required", "oauth-required", "web-login-required", "access-disabled",
+    "temporary",             "credentials-rejected", "not-auth"};
+static const char *const action_words[] = {"app-password", "oauth", "web-login",
+                                           "enable-access", "none"};
+
+/* Phrases are casefolded (g_utf8_casefold) and looked for anywhere in the
+ * casefolded answer. Providers word the same cause in many ways; each line
+ * below is a wording seen in a real answer (tests/data/server-answers.ini). */
+static const char *const app_password_phrases[] = {
+    "application-specific password", "application specific password", "app-specific password",
+    "app specific password", "app password", "app-password", "apppassword",
+    "application password", "password for apps", "applications password",
+    "authorization code", "authorized code", "authorisation code", "authorization password",
+    "534-5.7.9", "534 5.7.9", "invalidsecondfactor",
+    "授权码", "专用密码", "客户端授权",
+    "пароль приложения", "пароль для приложени", "паролем приложения", "пароли приложений",
+    "parol prilozheniya", "parol' prilozheniya", NULL};
+
+static const char *const oauth_phrases[] = {
+    "basic authentication is disabled", "basic auth is disabled",
+    "basic authentication is not supported", "basic auth is not supported",
+    "basicauthblocked", "5.7.30", "use oauth", "oauth is required", "oauth2 is required",
+    "requires oauth", "modern authentication", NULL};
+
+static const char *const web_login_phrases[] = {
+    "[webalert", "webalert", "via your web browser", "via your browser", "in a web browser",
+    "534-5.7.14", "534 5.7.14", "webloginrequired", "web login required", "unsafe login",
+    "verify your account", NULL};
+
+static const char *const access_phrases[] = {
+    "not enabled for imap", "not enabled for pop", "not enabled for smtp",
+    "imap access is disabled", "pop access is disabled", "pop3 access is disabled",
+    "imap is disabled", "pop3 is disabled", "pop is disabled", "imap disabled",
+    "pop3 disabled", "imap access disabled", "imap is not enabled", "pop3 is not enabled",
+    "smtpclientauthentication is disabled", "smtp auth is disabled", "yet to enable imap",
+    "yet to enable pop", "enable imap", "enable pop", "imap service is not",
+    "user has no permission", "imap/smtp service", "pop3/smtp service",
+    "access to imap", "imap access for", "imap use", NULL};
+
+static const char *const temporary_phrases[] = {
+    "too many", "try again later", "try later", "temporarily", "temporary",
+    "[unavailable]", "[inuse]", "[in-use]", "[sys/temp]", "[limit]", "server busy",
+    "service not available", "service unavailable", "rate limit", "throttl", NULL};
+
+static const char *const rejected_phrases[] = {
+    "authenticationfailed", "invalid credentials", "bad credentials",
+    "authentication failed", "authentication failure", "authentication unsuccessful",
+    "authenticate failed", "auth failed", "login failed", "login fail", "logon failure",
+    "login error", "invalid login", "login incorrect", "incorrect login",
+    "incorrect password", "invalid password", "wrong password", "bad password",
+    "password incorrect", "password is incorrect", "password not accepted",
+    "username and password", "invalid user", "unknown user", "no such user", "[auth]",
+    "5.7.8", "密码错误", "登录失败", "认证失败", "验证失败",
+    "неверный логин", "неверный пароль", "неправильный", "ошибка авторизации",
+    "nevernyj", "neverniy", NULL};
+
+static const char *const *const cause_phrases[] = {
+    app_password_phrases, oauth_phrases, web_login_phrases, access_phrases,
+    temporary_phrases, rejected_phrases, NULL};
+
+const char *
+apppass_cause_to_string (ApppassCause cause)
+{
+  g_return_val_if_fail (cause <= APPPASS_CAUSE_NOT_AUTH, NULL);
+  return cause_words[cause];
+}
+
+const char *
+apppass_action_to_string (ApppassAction action)
+{
+  g_return_val_if_fail (action <= APPPASS_ACTION_NONE, NULL);
+  return action_words[action];
+}
+
+const char *const *
+apppass_cause_phrases (ApppassCause cause)
+{
+  g_return_val_if_fail (cause <= APPPASS_CAUSE_NOT_AUTH, NULL);
+  return cause_phrases[cause];
+}
+
+/* ---- classification ----------------------------------------------------- */
+
+static gboolean
+contains_any (const char *folded, const char *const *phrases)
+{
+  for (guint i = 0; phrases && phrases[i]; i++) {
+    if (strstr (folded, phrases[i]) != NULL)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The reply code at the start of an SMTP line ("535 ", "454-"), or 0. */
+static int
+smtp_code (const char *line)
+{
+  if (!g_ascii_isdigit (line[0]) || !g_ascii_isdigit (line[1]) || !g_ascii_isdigit (line[2]))
+    return 0;
+  if (line[3] != ' ' && line[3] != '-' && line[3] != '\0' && line[3] != '\r')
+    return 0;
+  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
+/* What the shape of the lines says, where no phrase did: SMTP codes and POP3's -ERR. */
+static ApppassCause
+classify_by_codes (ApppassProtocol protocol, char **lines)
+{
+  gboolean rejected = FALSE;
+
+  for (guint i = 0; lines[i]; i++) {
+    const char *line = g_strchug (lines[i]);
+    int code = smtp_code (line);
+
+    if (code >= 400 && code < 500)
+      return APPPASS_CAUSE_TEMPORARY;
+    if (code == 535)
+      rejected = TRUE;
+    if (protocol == APPPASS_PROTOCOL_POP3 && g_str_has_prefix (line, "-err"))
+      rejected = TRUE;
+  }
+  return rejected ? APPPASS_CAUSE_CREDENTIALS_REJECTED : APPPASS_CAUSE_NOT_AUTH;
+}
+
+/* A casefolded, valid UTF-8 copy of at most APPPASS_DIAGNOSIS_MAX_TEXT bytes. */
+static char *
+fold_text (const char *text, gssize length)
+{
+  g_autofree char *copy = NULL;
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    return g_strdup ("");
+  if (length < 0)
+    length = (gssize)strlen (text);
+  if (length > APPPASS_DIAGNOSIS_MAX_TEXT)
+    length = APPPASS_DIAGNOSIS_MAX_TEXT;
+  /* A NUL from a hostile server must not hide the text after it. */
+  copy = g_strndup (text, (gsize)length);
+  for (gssize i = 0; i < length; i++) {
+    if (copy[i] == '\0')
+      copy[i] = ' ';
+  }
+  valid = g_utf8_make_valid (copy, length);
+  return g_utf8_casefold (valid, -1);
+}
+
+ApppassCause
+apppass_classify (ApppassProtocol protocol, const char *text, gssize length)
+{
+  g_autofree char *folded = fold_text (text, length);
+  g_auto (GStrv) lines = NULL;
+  ApppassCause by_codes;
+
+  for (guint c = 0; c < APPPASS_CAUSE_TEMPORARY; c++) {
+    if (contains_any (folded, cause_phrases[c]))
+      return (ApppassCause)c;
+  }
+  lines = g_strsplit (folded, "\n", -1);
+  by_codes = classify_by_codes (protocol, lines);
+  if (by_codes == APPPASS_CAUSE_TEMPORARY || contains_any (folded, temporary_phrases))
+    return APPPASS_CAUSE_TEMPORARY;
+  if (by_codes == APPPASS_CAUSE_CREDENTIALS_REJECTED || contains_any (folded, rejected_phrases))
+    return APPPASS_CAUSE_CREDENTIALS_REJECTED;
+  return APPPASS_CAUSE_NOT_AUTH;
+}
+
+ApppassAction
+apppass_action_for (ApppassCause cause, const ApppassProvider *provider)
+{
+  switch (cause) {
+  case APPPASS_CAUSE_APP_PASSWORD_REQUIRED:
+    return APPPASS_ACTION_APP_PASSWORD;
+  case APPPASS_CAUSE_OAUTH_REQUIRED:
+    return APPPASS_ACTION_OAUTH;
+  case APPPASS_CAUSE_WEB_LOGIN_REQUIRED:
+    return APPPASS_ACTION_WEB_LOGIN;
+  case APPPASS_CAUSE_ACCESS_DISABLED:
+    return APPPASS_ACTION_ENABLE_ACCESS;
+  case APPPASS_CAUSE_CREDENTIALS_REJECTED:
+    if (provider == NULL)
+      return APPPASS_ACTION_NONE;
+    if (apppass_provider_get_policy (provider) == APPPASS_POLICY_OAUTH_ONLY)
+      return APPPASS_ACTION_OAUTH;
+    if (apppass_policy_has_app_passwords (apppass_provider_get_policy (provider)))
+      return APPPASS_ACTION_APP_PASSWORD;
+    return APPPASS_ACTION_NONE;
+  case APPPASS_CAUSE_TEMPORARY:
+  case APPPASS_CAUSE_NOT_AUTH:
+  default:
+    return APPPASS_ACTION_NONE;
+  }
+}
+
+static const char *
+action_url (ApppassAction action, const ApppassProvider *provider)
+{
+  static const int pages[] = {APPPASS_PAGE_APP_PASSWORD, APPPASS_PAGE_OAUTH,
+                              APPPASS_PAGE_WEB_LOGIN, APPPASS_PAGE_ACCESS, -1};
+
+  if (provider == NULL || pages[action] < 0)
+    return NULL;
+  return apppass_provider_get_page (provider, (ApppassPage)pages[action]);
+}
+
+/* ---- explanations ------------------------------------------------------- */
+
+static char *
+explain_app_password_named (const ApppassProvider *provider)
+{
+  const char *name = provider ? apppass_provider_get_name (provider) : NULL;
+
+  if (name == NULL)
+    return g_strdup (_("The server needs an app password. Two-step verification is probably on "
+                       "for this account, and a mail program cannot ask for the second step, so "
+                       "the server refuses the normal password. Create an app password in your "
+                       "mail provider’s account settings and use it instead."));
+  switch (apppass_provider_get_policy (provider)) {
+  case APPPASS_POLICY_ALWAYS:
+    return g_strdup_printf (_("%s needs an app password for every mail program: it refuses the "
+                              "normal account password there. Create an app password on the "
+                              "provider’s page and use it instead."),
+                            name);
+  case APPPASS_POLICY_USER_CHOSEN:
+    return g_strdup_printf (_("%s needs a separate mail password for mail programs: it refuses "
+                              "the normal account password there. Set a mail password in the "
+                              "provider’s settings and use it instead."),
+                            name);
+  default:
+    return g_strdup_printf (_("%s needs an app password. Two-step verification is on for this "
+                              "account, and a mail program cannot ask for the second step, so "
+                              "the server refuses the normal password. Create an app password "
+                              "on the provider’s page and use it instead."),
+                            name);
+  }
+}
+
+/* The honest variant: the server only said "rejected". */
+static char *
+explain_app_password_rejected (const ApppassProvider *provider)
+{
+  const char *name = apppass_provider_get_name (provider);
+
+  switch (apppass_provider_get_policy (provider)) {
+  case APPPASS_POLICY_ALWAYS:
+    return g_strdup_printf (_("%s refused the password. It accepts only app passwords from mail "
+                              "programs, not the normal account password; if this already was "
+                              "an app password, it may simply be mistyped. A new one is checked "
+                              "before anything is saved."),
+                            name);
+  case APPPASS_POLICY_USER_CHOSEN:
+    return g_strdup_printf (_("%s refused the password. It needs a separate mail password for "
+                              "mail programs, not the normal account password; if this already "
+                              "was that password, it may simply be mistyped. A new one is "
+                              "checked before anything is saved."),
+                            name);
+  default:
+    return g_strdup_printf (_("%s refused the password. If two-step verification is on for this "
+                              "account, a mail program needs an app password instead of the "
+                              "normal password; otherwise the password may simply be wrong. A "
+                              "new one is checked before anything is saved."),
+                            name);
+  }
+}
+
+static char *
+explain_oauth (const ApppassProvider *provider)
+{
+  if (provider == NULL)
+    return g_strdup (_("The server no longer accepts passwords from mail programs: it needs "
+                       "OAuth 2.0 sign-in. Switch this account to OAuth 2.0 in your mail "
+                       "program’s account settings."));
+  return g_strdup_printf (_("%s no longer accepts passwords from mail programs for this account: "
+                            "it needs OAuth 2.0 sign-in, and an app password will not help. "
+                            "Switch this account to OAuth 2.0 in your mail program’s account "
+                            "settings."),
+                          apppass_provider_get_name (provider));
+}
+
+static char *
+explain_web_login (const ApppassProvider *provider)
+{
+  if (provider == NULL)
+    return g_strdup (_("The server blocked this sign-in until you confirm it in a web browser. "
+                       "Sign in on your mail provider’s website, then try again."));
+  return g_strdup_printf (_("%s blocked this sign-in until you confirm it in a web browser. Sign "
+                            "in on the provider’s page, confirm that it was you, then try "
+                            "again."),
+                          apppass_provider_get_name (provider));
+}
+
+static char *
+explain_access (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  const char *proto = apppass_protocol_display_name (protocol);
+
+  if (provider == NULL)
+    return g_strdup_printf (_("%s access is switched off for this account. Switch it on in your "
+                              "mail provider’s settings, then try again."),
+                            proto);
+  return g_strdup_printf (_("%s access is switched off for this account. Switch it on in the "
+                            "settings of %s, then try again."),
+                          proto, apppass_provider_get_name (provider));
+}
+
+static char *
+explain_none (ApppassCause cause, const ApppassProvider *provider)
+{
+  if (cause == APPPASS_CAUSE_TEMPORARY)
+    return g_strdup (_("The server is busy or limits connections at the moment. This is not a "
+                       "password problem; your mail program will try again."));
+  if (cause == APPPASS_CAUSE_NOT_AUTH)
+    return g_strdup (_("This is not a login failure; apppass has nothing to add."));
+  if (provider == NULL)
+    return g_strdup (_("The server refused the user name or password. This looks like an "
+                       "ordinary wrong password: your mail program’s own password prompt is the "
+                       "place to correct it."));
+  return g_strdup_printf (_("%s refused the user name or password. This looks like an ordinary "
+                            "wrong password: your mail program’s own password prompt is the "
+                            "place to correct it."),
+                          apppass_provider_get_name (provider));
+}
+
+static char *
+explain (const ApppassDiagnosis *d, ApppassProtocol protocol)
+{
+  switch (d->action) {
+  case APPPASS_ACTION_APP_PASSWORD:
+    return d->server_named_cause ? explain_app_password_named (d->provider)
+                                 : explain_app_password_rejected (d->provider);
+  case APPPASS_ACTION_OAUTH:
+    return explain_oauth (d->provider);
+  case APPPASS_ACTION_WEB_LOGIN:
+    return explain_web_login (d->provider);
+  case APPPASS_ACTION_ENABLE_ACCESS:
+    return explain_access (d->provider, protocol);
+  case APPPASS_ACTION_NONE:
+  default:
+    return explain_none (d->cause, d->provider);
+  }
+}
+
+ApppassDiagnosis *
+apppass_diagnose (const ApppassProviderDb *db, ApppassProtocol protocol, const char *host,
+                  const char *user, const char *text, gssize length)
+{
+  ApppassDiagnosis *d = g_new0 (ApppassDiagnosis, 1);
+
+  apppass_intl_init ();
+  d->cause = apppass_classify (protocol, text, length);
+  d->provider = apppass_provider_db_identify (db, protocol, host, user);
+  d->action = apppass_action_for (d->cause, d->provider);
+  d->url = action_url (d->action, d->provider);
+  d->server_named_cause = d->cause == APPPASS_CAUSE_APP_PASSWORD_REQUIRED;
+  d->explanation = explain (d, protocol);
+  return d;
+}
+
+void
+apppass_diagnosis_free (ApppassDiagnosis *diagnosis)
+{
+  if (diagnosis == NULL)
+    return;
+  g_free (diagnosis->explanation);
+  g_free (diagnosis);
+}

@@ -1,0 +1,90 @@
+/* apppass — what a failed login's server answer means
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "apppass-protocol.h"
+#include "apppass-provider.h"
+
+G_BEGIN_DECLS
+
+/* In design.md's precedence order: where a text fits several, the first wins. */
+typedef enum {
+  APPPASS_CAUSE_APP_PASSWORD_REQUIRED,
+  APPPASS_CAUSE_OAUTH_REQUIRED,
+  APPPASS_CAUSE_WEB_LOGIN_REQUIRED,
+  APPPASS_CAUSE_ACCESS_DISABLED,
+  APPPASS_CAUSE_TEMPORARY,
+  APPPASS_CAUSE_CREDENTIALS_REJECTED,
+  APPPASS_CAUSE_NOT_AUTH,
+} ApppassCause;
+
+#define APPPASS_N_CAUSES 7
+
+typedef enum {
+  APPPASS_ACTION_APP_PASSWORD,
+  APPPASS_ACTION_OAUTH,
+  APPPASS_ACTION_WEB_LOGIN,
+  APPPASS_ACTION_ENABLE_ACCESS,
+  APPPASS_ACTION_NONE,
+} ApppassAction;
+
+/**
+ * ApppassDiagnosis:
+ * @cause: what the server's answer means
+ * @action: what to offer the user
+ * @provider: (nullable): the account's provider, owned by the database
+ * @url: (nullable): the page for @action, always from the provider database
+ * @explanation: a translated explanation naming the provider
+ * @server_named_cause: %TRUE when the server itself asked for an app
+ *   password; %FALSE when a plain rejection is read through the provider's
+ *   policy, so the password may simply be wrong
+ */
+typedef struct {
+  ApppassCause cause;
+  ApppassAction action;
+  const ApppassProvider *provider;
+  const char *url;
+  char *explanation;
+  gboolean server_named_cause;
+} ApppassDiagnosis;
+
+/* Only this much of a server's answer is read: a hostile server may send more. */
+#define APPPASS_DIAGNOSIS_MAX_TEXT (64 * 1024)
+
+const char *apppass_cause_to_string (ApppassCause cause);
+const char *apppass_action_to_string (ApppassAction action);
+
+/**
+ * apppass_classify:
+ * @text: the server's answer: IMAP lines, a multi-line SMTP reply, POP3
+ *   lines, with CRLFs; any bytes (invalid UTF-8 is repaired, not refused)
+ * @length: its length, or -1 if nul-terminated
+ *
+ * Returns: the cause, by design.md's precedence
+ */
+ApppassCause apppass_classify (ApppassProtocol protocol, const char *text, gssize length);
+
+/* What to offer for @cause at @provider (nullable), by design.md's table. */
+ApppassAction apppass_action_for (ApppassCause cause, const ApppassProvider *provider);
+
+/**
+ * apppass_diagnose:
+ * @db: the provider database
+ * @host: (nullable): the server the account uses
+ * @user: (nullable): the login name, usually the address
+ *
+ * Returns: (transfer full): free with apppass_diagnosis_free()
+ */
+ApppassDiagnosis *apppass_diagnose (const ApppassProviderDb *db, ApppassProtocol protocol,
+                                    const char *host, const char *user, const char *text,
+                                    gssize length);
+void apppass_diagnosis_free (ApppassDiagnosis *diagnosis);
+
+/* The casefolded phrases that mean @cause, for tests and the pre-filter's checks. */
+const char *const *apppass_cause_phrases (ApppassCause cause);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassDiagnosis, apppass_diagnosis_free)
+
+G_END_DECLS

@@ -1,0 +1,332 @@
+/* apppass — "could this line be a login failure?", fast
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A multi-keyword search in the style of Hyperscan's "Teddy": the first three
+ * bytes of every keyword are a fingerprint, spread over 8 buckets by nibble
+ * tables, so one 16-byte block is tested against all fingerprints with a few
+ * byte shuffles. Only positions whose fingerprint matches are compared in
+ * full. Case is folded by setting bit 0x20, which is exact for letters and
+ * only adds harmless candidates for other bytes. */
+#include "apppass-prefilter.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_SSSE3_PATH 1
+#include <tmmintrin.h>
+#endif
+
+#define N_BUCKETS 8
+#define FP_LEN    4
+
+/* Every phrase of apppass-diagnosis.c contains one of these (a test checks it). */
+static const char *const keywords[] = {
+    "passw", "auth", "credent", "login", "logon", "log in", "alert", "browser", "verify",
+    "5.7.", "4.7.", "invalid", "enabl", "disabl", "unavail", "service not", "service is",
+    "smtp service", "permission", "access", "too many", "try again", "try later", "tempora",
+    "inuse", "in-use", "sys/temp", "limit", "busy", "throttl", "unknown user", "no such user",
+    "-err", "parol", "nevern",
+    /* Chinese: authorization (code), password, log in, authentication, verification */
+    "授权", "密码", "登录", "认证", "验证",
+    /* Russian: password, wrong, incorrect, authorization; three ways of capitalizing */
+    "парол", "Парол", "ПАРОЛ", "неверн", "Неверн", "НЕВЕРН", "неправил", "Неправил",
+    "НЕПРАВИЛ", "авториз", "Авториз", "АВТОРИЗ", NULL};
+
+typedef struct {
+  guint8 lo[FP_LEN][16] __attribute__ ((aligned (16)));
+  guint8 hi[FP_LEN][16] __attribute__ ((aligned (16)));
+  /* Keyword indexes per bucket, -1 terminated. */
+  gint8 bucket[N_BUCKETS][G_N_ELEMENTS (keywords)];
+  guint8 length[G_N_ELEMENTS (keywords)];
+  /* The first FP_LEN bytes with bit 0x20 set, for a quick first comparison. */
+  guint32 head[G_N_ELEMENTS (keywords)];
+  gboolean use_ssse3;
+} Tables;
+
+static Tables tables;
+
+const char *const *
+apppass_prefilter_keywords (void)
+{
+  return keywords;
+}
+
+/* How many byte tuples bucket @b admits: the product, over the fingerprint
+ * bytes, of its distinct low and high nibbles. Fewer means fewer strangers. */
+static guint64
+bucket_cost (const guint *bucket_of, guint n, guint b)
+{
+  guint64 cost = 1;
+
+  for (guint j = 0; j < FP_LEN; j++) {
+    guint lo = 0, hi = 0;
+
+    for (guint k = 0; k < n; k++) {
+      if (bucket_of[k] == b) {
+        guint8 c = (guint8)keywords[k][j] | 0x20;
+
+        lo |= 1u << (c & 0x0f);
+        hi |= 1u << (c >> 4);
+      }
+    }
+    cost *= (guint64)(__builtin_popcount (lo) * __builtin_popcount (hi));
+  }
+  return cost;
+}
+
+static guint64
+total_cost (const guint *bucket_of, guint n)
+{
+  guint64 cost = 0;
+
+  for (guint b = 0; b < N_BUCKETS; b++)
+    cost += bucket_cost (bucket_of, n, b);
+  return cost;
+}
+
+/* Spreads the keywords over the buckets so that each bucket's keywords look
+ * alike, by a short local search from a fixed seed (the same tables on every
+ * run; some hundred microseconds, once). */
+static void
+assign_buckets (guint *bucket_of, guint n)
+{
+  guint32 state = 2463534242u;
+  guint64 cost;
+
+  for (guint k = 0; k < n; k++)
+    bucket_of[k] = k % N_BUCKETS;
+  cost = total_cost (bucket_of, n);
+  for (guint round = 0; round < 3000; round++) {
+    guint k, old;
+    guint64 new_cost;
+
+    state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+    k = state % n;
+    old = bucket_of[k];
+    bucket_of[k] = (state >> 8) % N_BUCKETS;
+    new_cost = total_cost (bucket_of, n);
+    if (new_cost <= cost)
+      cost = new_cost;
+    else
+      bucket_of[k] = old;
+  }
+}
+
+static void
+build_tables (void)
+{
+  guint fill[N_BUCKETS] = {0};
+  guint bucket_of[G_N_ELEMENTS (keywords)];
+  guint n = 0;
+
+  while (keywords[n])
+    n++;
+  assign_buckets (bucket_of, n);
+  memset (tables.bucket, -1, sizeof tables.bucket);
+  for (guint k = 0; k < n; k++) {
+    guint b = bucket_of[k];
+
+    tables.length[k] = (guint8)strlen (keywords[k]);
+    g_assert (tables.length[k] >= FP_LEN);
+    memcpy (&tables.head[k], keywords[k], FP_LEN);
+    tables.head[k] |= 0x20202020u;
+    tables.bucket[b][fill[b]++] = (gint8)k;
+    for (guint j = 0; j < FP_LEN; j++) {
+      guint8 c = (guint8)keywords[k][j] | 0x20;
+
+      tables.lo[j][c & 0x0f] |= (guint8)(1u << b);
+      tables.hi[j][c >> 4] |= (guint8)(1u << b);
+    }
+  }
+#ifdef HAVE_SSSE3_PATH
+  __builtin_cpu_init ();
+  tables.use_ssse3 = __builtin_cpu_supports ("ssse3");
+#endif
+}
+
+static void
+ensure_tables (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    build_tables ();
+    g_once_init_leave (&done, 1);
+  }
+}
+
+static gboolean
+equal_folded (const guint8 *text, const char *keyword, guint length)
+{
+  for (guint i = FP_LEN; i < length; i++) {
+    guint8 c = text[i];
+
+    if ((c >= 'A' && c <= 'Z' ? c | 0x20 : c) != (guint8)keyword[i])
+      return FALSE;
+  }
+  /* The head matched with bit 0x20 forced; check it exactly now. */
+  for (guint i = 0; i < FP_LEN; i++) {
+    guint8 c = text[i];
+
+    if ((c >= 'A' && c <= 'Z' ? c | 0x20 : c) != (guint8)keyword[i])
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Compares the keywords of @buckets in full at @pos. */
+static gboolean
+verify (const guint8 *text, gsize length, gsize pos, guint buckets)
+{
+  guint32 head;
+
+  if (pos + FP_LEN > length)
+    return FALSE;
+  memcpy (&head, text + pos, FP_LEN);
+  head |= 0x20202020u;
+  for (; buckets; buckets &= buckets - 1) {
+    const gint8 *list = tables.bucket[__builtin_ctz (buckets)];
+
+    for (guint i = 0; list[i] >= 0; i++) {
+      guint k = (guint)list[i];
+
+      if (tables.head[k] == head && pos + tables.length[k] <= length &&
+          equal_folded (text + pos, keywords[k], tables.length[k]))
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* An SMTP failure code (4xx or 5xx) opens the line. */
+static gboolean
+starts_with_failure_code (const guint8 *t, gsize length)
+{
+  return length >= 3 && (t[0] == '4' || t[0] == '5') && g_ascii_isdigit (t[1]) &&
+         g_ascii_isdigit (t[2]) && (length == 3 || t[3] == ' ' || t[3] == '-' || t[3] == '\r');
+}
+
+static guint
+scalar_buckets (const guint8 *t, gsize length, gsize pos)
+{
+  guint mask = 0xff;
+
+  for (guint j = 0; j < FP_LEN && mask; j++) {
+    guint8 c = (pos + j < length ? t[pos + j] : 0) | 0x20;
+
+    mask &= tables.lo[j][c & 0x0f] & tables.hi[j][c >> 4];
+  }
+  return mask;
+}
+
+static gboolean
+scan_scalar (const guint8 *t, gsize length)
+{
+  for (gsize pos = 0; pos < length; pos++) {
+    guint buckets = scalar_buckets (t, length, pos);
+
+    if (buckets && verify (t, length, pos, buckets))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+#ifdef HAVE_SSSE3_PATH
+/* Moves the last @left bytes of a 16-byte load to its front, zeroes the rest. */
+static const guint8 shift_down[32] = {0,    1,    2,    3,    4,    5,    6,    7,
+                                      8,    9,    10,   11,   12,   13,   14,   15,
+                                      0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+                                      0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+
+/* The 16 bytes at @pos, zero beyond the end, without reading past it. */
+__attribute__ ((target ("ssse3"), always_inline)) static inline __m128i
+load_block (const guint8 *t, gsize length, gsize pos)
+{
+  gsize left = length - pos;
+  guint8 padded[16] = {0};
+
+  if (left >= 16)
+    return _mm_loadu_si128 ((const __m128i *)(t + pos));
+  if (length >= 16)
+    return _mm_shuffle_epi8 (_mm_loadu_si128 ((const __m128i *)(t + length - 16)),
+                             _mm_loadu_si128 ((const __m128i *)(shift_down + 16 - left)));
+  memcpy (padded, t + pos, left);
+  return _mm_loadu_si128 ((const __m128i *)padded);
+}
+
+__attribute__ ((target ("ssse3"))) static gboolean
+check_candidates (const guint8 *t, gsize length, gsize pos, __m128i buckets, guint mask)
+{
+  guint8 bytes[16] __attribute__ ((aligned (16)));
+
+  _mm_store_si128 ((__m128i *)bytes, buckets);
+  for (; mask; mask &= mask - 1) {
+    guint end = (guint)__builtin_ctz (mask);
+
+    /* A match ends at pos + end and starts FP_LEN - 1 bytes before. */
+    if (verify (t, length, pos + end - (FP_LEN - 1), bytes[end]))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+#define NIBBLES(j, v_lo, v_hi)                                                                   \
+  _mm_and_si128 (_mm_shuffle_epi8 (_mm_load_si128 ((const __m128i *)tables.lo[j]), v_lo),       \
+                 _mm_shuffle_epi8 (_mm_load_si128 ((const __m128i *)tables.hi[j]), v_hi))
+
+/* Teddy proper: each block is loaded once; the bucket bits of fingerprint
+ * byte j are shifted by FP_LEN - 1 - j places, borrowing from the previous
+ * block, so that lane e holds the buckets of a match ending at e. */
+__attribute__ ((target ("ssse3"))) static gboolean
+scan_ssse3 (const guint8 *t, gsize length)
+{
+  const __m128i fold = _mm_set1_epi8 (0x20), nibble = _mm_set1_epi8 (0x0f);
+  __m128i prev0 = _mm_setzero_si128 (), prev1 = prev0, prev2 = prev0;
+
+  G_STATIC_ASSERT (FP_LEN == 4);
+  for (gsize pos = 0; pos < length; pos += 16) {
+    __m128i v = _mm_or_si128 (load_block (t, length, pos), fold);
+    __m128i v_lo = _mm_and_si128 (v, nibble);
+    __m128i v_hi = _mm_and_si128 (_mm_srli_epi16 (v, 4), nibble);
+    __m128i r0 = NIBBLES (0, v_lo, v_hi), r1 = NIBBLES (1, v_lo, v_hi);
+    __m128i r2 = NIBBLES (2, v_lo, v_hi), r3 = NIBBLES (3, v_lo, v_hi);
+    __m128i m = _mm_and_si128 (_mm_and_si128 (r3, _mm_alignr_epi8 (r2, prev2, 15)),
+                               _mm_and_si128 (_mm_alignr_epi8 (r1, prev1, 14),
+                                              _mm_alignr_epi8 (r0, prev0, 13)));
+    guint mask = ~(guint)_mm_movemask_epi8 (_mm_cmpeq_epi8 (m, _mm_setzero_si128 ())) & 0xffffu;
+
+    if (length - pos < 16)
+      mask &= (1u << (length - pos)) - 1;
+    if (mask && check_candidates (t, length, pos, m, mask))
+      return TRUE;
+    prev0 = r0;
+    prev1 = r1;
+    prev2 = r2;
+  }
+  return FALSE;
+}
+#endif
+
+gboolean
+apppass_prefilter_line_scalar (const char *text, gsize length)
+{
+  const guint8 *t = (const guint8 *)text;
+
+  ensure_tables ();
+  return starts_with_failure_code (t, length) || scan_scalar (t, length);
+}
+
+gboolean
+apppass_prefilter_line (const char *text, gsize length)
+{
+  const guint8 *t = (const guint8 *)text;
+
+  ensure_tables ();
+  if (starts_with_failure_code (t, length))
+    return TRUE;
+#ifdef HAVE_SSSE3_PATH
+  if (tables.use_ssse3)
+    return scan_ssse3 (t, length);
+#endif
+  return scan_scalar (t, length);
+}

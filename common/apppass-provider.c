@@ -1,0 +1,720 @@
+/* apppass — the provider database
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "apppass-provider.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "apppass-error.h"
+#include "apppass-intl.h"
+
+#define GROUP         "Provider"
+#define RESOURCE_PATH "/org/apppass/providers/"
+
+struct _ApppassProvider {
+  char *id;
+  char *name;
+  ApppassPolicy policy;
+  gboolean prefer_on_shared_host;
+  char **domains;
+  char **hosts[APPPASS_N_PROTOCOLS];
+  char *server_host[APPPASS_N_PROTOCOLS];
+  guint16 server_port[APPPASS_N_PROTOCOLS];
+  ApppassSecurity server_security[APPPASS_N_PROTOCOLS];
+  char *pages[APPPASS_N_PAGES];
+  GRegex *pattern;
+  /* Kept whole: translated keys are read in the caller's language, and
+   * override files are merged into it key by key. */
+  GKeyFile *keys;
+};
+
+struct _ApppassProviderDb {
+  GPtrArray *providers; /* sorted by id */
+  GPtrArray *warnings;
+};
+
+static const char *const policy_words[] = {"always", "two-step", "user-chosen", "oauth-only",
+                                           "none"};
+static const char *const page_keys[] = {"AppPasswordUrl", "TwoStepUrl", "AccessUrl",
+                                        "WebLoginUrl", "OAuthUrl"};
+static const char *const page_json_keys[] = {"app_password_url", "two_step_url", "access_url",
+                                             "web_login_url", "oauth_url"};
+static const char *const host_keys[] = {"ImapHosts", "Pop3Hosts", "SmtpHosts"};
+static const char *const server_keys[] = {"ImapServer", "Pop3Server", "SmtpServer"};
+static const char *const known_keys[] = {
+    "Id",          "Name",       "Domains",    "ImapHosts",          "Pop3Hosts",
+    "SmtpHosts",   "ImapServer", "Pop3Server", "SmtpServer",         "Policy",
+    "AppPasswordUrl", "TwoStepUrl", "AccessUrl", "WebLoginUrl",      "OAuthUrl",
+    "PasswordPattern", "PasswordHint", "Steps", "PreferOnSharedHost", NULL};
+
+const char *
+apppass_policy_to_string (ApppassPolicy policy)
+{
+  g_return_val_if_fail (policy <= APPPASS_POLICY_NONE, NULL);
+  return policy_words[policy];
+}
+
+gboolean
+apppass_policy_has_app_passwords (ApppassPolicy policy)
+{
+  return policy == APPPASS_POLICY_ALWAYS || policy == APPPASS_POLICY_TWO_STEP ||
+         policy == APPPASS_POLICY_USER_CHOSEN;
+}
+
+const char *
+apppass_page_json_key (ApppassPage page)
+{
+  g_return_val_if_fail (page < APPPASS_N_PAGES, NULL);
+  return page_json_keys[page];
+}
+
+/* ---- one provider ------------------------------------------------------ */
+
+static void
+provider_free (ApppassProvider *provider)
+{
+  if (provider == NULL)
+    return;
+  g_free (provider->id);
+  g_free (provider->name);
+  g_strfreev (provider->domains);
+  for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
+    g_strfreev (provider->hosts[i]);
+    g_free (provider->server_host[i]);
+  }
+  for (guint i = 0; i < APPPASS_N_PAGES; i++)
+    g_free (provider->pages[i]);
+  g_clear_pointer (&provider->pattern, g_regex_unref);
+  g_clear_pointer (&provider->keys, g_key_file_unref);
+  g_free (provider);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassProvider, provider_free)
+
+const char *
+apppass_provider_get_id (const ApppassProvider *provider)
+{
+  return provider->id;
+}
+
+const char *
+apppass_provider_get_name (const ApppassProvider *provider)
+{
+  return provider->name;
+}
+
+ApppassPolicy
+apppass_provider_get_policy (const ApppassProvider *provider)
+{
+  return provider->policy;
+}
+
+const char *
+apppass_provider_get_page (const ApppassProvider *provider, ApppassPage page)
+{
+  g_return_val_if_fail (page < APPPASS_N_PAGES, NULL);
+  return provider->pages[page];
+}
+
+const char *const *
+apppass_provider_get_domains (const ApppassProvider *provider)
+{
+  return (const char *const *)provider->domains;
+}
+
+const char *const *
+apppass_provider_get_hosts (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  g_return_val_if_fail (protocol <= APPPASS_PROTOCOL_SMTP, NULL);
+  return (const char *const *)provider->hosts[protocol];
+}
+
+gboolean
+apppass_provider_get_server (const ApppassProvider *provider, ApppassProtocol protocol,
+                             const char **host, guint16 *port, ApppassSecurity *security)
+{
+  g_return_val_if_fail (protocol <= APPPASS_PROTOCOL_SMTP, FALSE);
+  if (provider->server_host[protocol] == NULL)
+    return FALSE;
+  if (host)
+    *host = provider->server_host[protocol];
+  if (port)
+    *port = provider->server_port[protocol];
+  if (security)
+    *security = provider->server_security[protocol];
+  return TRUE;
+}
+
+char **
+apppass_provider_get_steps (const ApppassProvider *provider)
+{
+  char **steps = g_key_file_get_locale_string_list (provider->keys, GROUP, "Steps", NULL, NULL,
+                                                    NULL);
+
+  return steps ? steps : g_new0 (char *, 1);
+}
+
+char *
+apppass_provider_get_password_hint (const ApppassProvider *provider)
+{
+  return g_key_file_get_locale_string (provider->keys, GROUP, "PasswordHint", NULL, NULL);
+}
+
+gboolean
+apppass_provider_password_has_usual_shape (const ApppassProvider *provider, const char *password)
+{
+  return provider->pattern == NULL || g_regex_match (provider->pattern, password, 0, NULL);
+}
+
+/* ---- reading a provider file -------------------------------------------- */
+
+/* The 1-based line where @key is set, or 0; GKeyFile keeps no line numbers. */
+static guint
+key_line (const char *data, gsize length, const char *key)
+{
+  g_autofree char *copy = g_strndup (data, length);
+  g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
+  gsize key_len = strlen (key);
+
+  for (guint i = 0; lines[i]; i++) {
+    const char *line = lines[i];
+
+    while (*line == ' ' || *line == '\t')
+      line++;
+    if (strncmp (line, key, key_len) == 0) {
+      const char *rest = line + key_len;
+
+      while (*rest == ' ' || *rest == '\t')
+        rest++;
+      if (*rest == '=')
+        return i + 1;
+    }
+  }
+  return 0;
+}
+
+static gboolean
+line_is_valid (const char *line)
+{
+  const char *eq;
+
+  while (*line == ' ' || *line == '\t')
+    line++;
+  if (*line == '\0' || *line == '#' || *line == '\r')
+    return TRUE;
+  if (*line == '[')
+    return strchr (line, ']') != NULL;
+  eq = strchr (line, '=');
+  return eq != NULL && eq != line;
+}
+
+/* The 1-based line of the first line GKeyFile cannot read, or 0. */
+static guint
+bad_syntax_line (const char *data, gsize length)
+{
+  g_autofree char *copy = g_strndup (data, length);
+  g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++) {
+    if (!g_utf8_validate (lines[i], -1, NULL) || !line_is_valid (lines[i]))
+      return i + 1;
+  }
+  return 0;
+}
+
+static gboolean
+file_error (GError **error, const char *origin, guint line, const char *message)
+{
+  if (line > 0)
+    g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_PROVIDER_FILE, "%s:%u: %s", origin, line,
+                 message);
+  else
+    g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_PROVIDER_FILE, "%s: %s", origin, message);
+  return FALSE;
+}
+
+typedef struct {
+  const char *data; /* the file being read, for line numbers */
+  gsize length;
+  const char *origin;
+} Source;
+
+static gboolean
+key_error (const Source *src, GError **error, const char *key, const char *message)
+{
+  return file_error (error, src->origin, key_line (src->data, src->length, key), message);
+}
+
+static gboolean
+parse_policy (ApppassProvider *p, const Source *src, GError **error)
+{
+  g_autofree char *word = g_key_file_get_string (p->keys, GROUP, "Policy", NULL);
+
+  for (guint i = 0; word && i < G_N_ELEMENTS (policy_words); i++) {
+    if (strcmp (word, policy_words[i]) == 0) {
+      p->policy = (ApppassPolicy)i;
+      return TRUE;
+    }
+  }
+  return key_error (src, error, "Policy",
+                    word ? "Policy must be always, two-step, user-chosen, oauth-only or none"
+                         : "the key Policy is missing");
+}
+
+static gboolean
+url_is_https (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return uri != NULL && g_strcmp0 (g_uri_get_scheme (uri), "https") == 0 &&
+         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+}
+
+static gboolean
+parse_pages (ApppassProvider *p, const Source *src, GError **error)
+{
+  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
+    g_autofree char *url = g_key_file_get_string (p->keys, GROUP, page_keys[i], NULL);
+
+    if (url == NULL || *url == '\0')
+      continue;
+    if (!url_is_https (url))
+      return key_error (src, error, page_keys[i], "a page must be an https:// address");
+    p->pages[i] = g_steal_pointer (&url);
+  }
+  return TRUE;
+}
+
+static char **
+get_lower_list (GKeyFile *keys, const char *key)
+{
+  g_auto (GStrv) list = g_key_file_get_string_list (keys, GROUP, key, NULL, NULL);
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; list && list[i]; i++) {
+    g_strstrip (list[i]);
+    if (*list[i])
+      g_ptr_array_add (out, g_ascii_strdown (list[i], -1));
+  }
+  g_ptr_array_add (out, NULL);
+  return (char **)g_ptr_array_free (out, FALSE);
+}
+
+static gboolean
+parse_server (ApppassProvider *p, ApppassProtocol protocol, const Source *src, GError **error)
+{
+  g_autofree char *value = g_key_file_get_string (p->keys, GROUP, server_keys[protocol], NULL);
+  g_auto (GStrv) parts = NULL;
+  guint64 port = 0;
+  ApppassSecurity security;
+
+  if (value == NULL || *value == '\0')
+    return TRUE;
+  parts = g_strsplit (g_strstrip (value), ":", -1);
+  if (g_strv_length (parts) != 3 || *parts[0] == '\0' ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 1, 65535, &port, NULL) ||
+      !apppass_security_from_string (parts[2], &security, NULL))
+    return key_error (src, error, server_keys[protocol],
+                      "a server must be written host:port:tls|starttls|none");
+  p->server_host[protocol] = g_ascii_strdown (parts[0], -1);
+  p->server_port[protocol] = (guint16)port;
+  p->server_security[protocol] = security;
+  return TRUE;
+}
+
+static gboolean
+parse_pattern (ApppassProvider *p, const Source *src, GError **error)
+{
+  g_autofree char *pattern = g_key_file_get_string (p->keys, GROUP, "PasswordPattern", NULL);
+
+  if (pattern == NULL || *pattern == '\0')
+    return TRUE;
+  p->pattern = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, NULL);
+  if (p->pattern == NULL)
+    return key_error (src, error, "PasswordPattern", "PasswordPattern is not a valid pattern");
+  return TRUE;
+}
+
+static gboolean
+id_is_valid (const char *id)
+{
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  for (const char *c = id; *c; c++) {
+    if (!g_ascii_islower (*c) && !g_ascii_isdigit (*c) && *c != '-')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Builds a provider from @keys (taken); @src is the file that was read last. */
+static ApppassProvider *
+provider_from_keys (GKeyFile *keys, const Source *src, GError **error)
+{
+  g_autoptr (ApppassProvider) p = g_new0 (ApppassProvider, 1);
+
+  p->keys = keys;
+  p->id = g_key_file_get_string (keys, GROUP, "Id", NULL);
+  if (!id_is_valid (p->id)) {
+    key_error (src, error, "Id", "Id must be lowercase letters, digits and '-'");
+    return NULL;
+  }
+  p->name = g_key_file_get_locale_string (keys, GROUP, "Name", NULL, NULL);
+  if (p->name == NULL || *p->name == '\0') {
+    key_error (src, error, "Name", "the key Name is missing or not UTF-8 text");
+    return NULL;
+  }
+  p->prefer_on_shared_host = g_key_file_get_boolean (keys, GROUP, "PreferOnSharedHost", NULL);
+  p->domains = get_lower_list (keys, "Domains");
+  for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
+    p->hosts[i] = get_lower_list (keys, host_keys[i]);
+    if (!parse_server (p, (ApppassProtocol)i, src, error))
+      return NULL;
+  }
+  if (!parse_policy (p, src, error) || !parse_pages (p, src, error) ||
+      !parse_pattern (p, src, error))
+    return NULL;
+  return g_steal_pointer (&p);
+}
+
+/* ---- the database ------------------------------------------------------- */
+
+static int
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  const ApppassProvider *pa = *(const ApppassProvider *const *)a;
+  const ApppassProvider *pb = *(const ApppassProvider *const *)b;
+
+  return strcmp (pa->id, pb->id);
+}
+
+static guint
+find_index (const ApppassProviderDb *db, const char *id)
+{
+  for (guint i = 0; i < db->providers->len; i++) {
+    const ApppassProvider *p = g_ptr_array_index (db->providers, i);
+
+    if (strcmp (p->id, id) == 0)
+      return i;
+  }
+  return G_MAXUINT;
+}
+
+static void
+warn (ApppassProviderDb *db, char *message)
+{
+  g_warning ("%s", message);
+  g_ptr_array_add (db->warnings, message);
+}
+
+static void
+warn_unknown_keys (ApppassProviderDb *db, GKeyFile *file, const Source *src)
+{
+  g_auto (GStrv) keys = g_key_file_get_keys (file, GROUP, NULL, NULL);
+
+  for (guint i = 0; keys && keys[i]; i++) {
+    g_autofree char *base = g_strndup (keys[i], strcspn (keys[i], "["));
+
+    if (!g_strv_contains (known_keys, base))
+      warn (db, g_strdup_printf ("%s:%u: unknown key %s ignored", src->origin,
+                                 key_line (src->data, src->length, keys[i]), keys[i]));
+  }
+}
+
+/* A copy of @base with every key of @overlay's group set over it. */
+static GKeyFile *
+merge_keys (GKeyFile *base, GKeyFile *overlay)
+{
+  g_autofree char *text = g_key_file_to_data (base, NULL, NULL);
+  g_auto (GStrv) keys = g_key_file_get_keys (overlay, GROUP, NULL, NULL);
+  GKeyFile *merged = g_key_file_new ();
+
+  g_key_file_load_from_data (merged, text, (gsize)-1, G_KEY_FILE_KEEP_TRANSLATIONS, NULL);
+  for (guint i = 0; keys && keys[i]; i++) {
+    g_autofree char *value = g_key_file_get_value (overlay, GROUP, keys[i], NULL);
+
+    g_key_file_set_value (merged, GROUP, keys[i], value);
+  }
+  return merged;
+}
+
+static GKeyFile *
+load_keys (const Source *src, GError **error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autoptr (GError) local = NULL;
+
+  if (!g_key_file_load_from_data (file, src->data, src->length, G_KEY_FILE_KEEP_TRANSLATIONS,
+                                  &local)) {
+    file_error (error, src->origin, bad_syntax_line (src->data, src->length), local->message);
+    return NULL;
+  }
+  if (!g_key_file_has_group (file, GROUP)) {
+    file_error (error, src->origin, 0, "the group [" GROUP "] is missing");
+    return NULL;
+  }
+  return g_steal_pointer (&file);
+}
+
+gboolean
+apppass_provider_db_add_data (ApppassProviderDb *db, const char *data, gsize length,
+                              const char *origin, GError **error)
+{
+  Source src = {data, length, origin};
+  g_autoptr (GKeyFile) file = load_keys (&src, error);
+  g_autofree char *id = NULL;
+  GKeyFile *merged;
+  ApppassProvider *provider;
+  guint index;
+
+  if (file == NULL)
+    return FALSE;
+  id = g_key_file_get_string (file, GROUP, "Id", NULL);
+  if (!id_is_valid (id))
+    return key_error (&src, error, "Id", "Id must be lowercase letters, digits and '-'");
+  warn_unknown_keys (db, file, &src);
+  index = find_index (db, id);
+  if (index == G_MAXUINT)
+    merged = g_key_file_ref (file);
+  else
+    merged = merge_keys (((ApppassProvider *)g_ptr_array_index (db->providers, index))->keys, file);
+  provider = provider_from_keys (merged, &src, error);
+  if (provider == NULL)
+    return FALSE;
+  if (index == G_MAXUINT) {
+    g_ptr_array_add (db->providers, provider);
+    g_ptr_array_sort (db->providers, compare_ids);
+  } else {
+    provider_free (g_ptr_array_index (db->providers, index));
+    g_ptr_array_index (db->providers, index) = provider;
+  }
+  return TRUE;
+}
+
+static void
+add_or_warn (ApppassProviderDb *db, const char *data, gsize length, const char *origin)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!apppass_provider_db_add_data (db, data, length, origin, &error))
+    warn (db, g_strdup_printf ("%s (file skipped)", error->message));
+}
+
+static void
+load_builtin (ApppassProviderDb *db)
+{
+  g_auto (GStrv) names =
+      g_resources_enumerate_children (RESOURCE_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+  for (guint i = 0; names && names[i]; i++) {
+    g_autofree char *path = g_strconcat (RESOURCE_PATH, names[i], NULL);
+    g_autoptr (GBytes) bytes =
+        g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    gsize size = 0;
+    const char *data;
+
+    if (bytes == NULL || !g_str_has_suffix (names[i], ".ini"))
+      continue;
+    data = g_bytes_get_data (bytes, &size);
+    add_or_warn (db, data, size, path);
+  }
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+load_dir (ApppassProviderDb *db, const char *dir_path)
+{
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    if (g_str_has_suffix (name, ".ini"))
+      g_ptr_array_add (names, g_strdup (name));
+  }
+  /* A stable order, so "later wins" means something within one folder too. */
+  g_ptr_array_sort (names, compare_strings);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *path = g_build_filename (dir_path, g_ptr_array_index (names, i), NULL);
+    g_autofree char *data = NULL;
+    gsize length = 0;
+    g_autoptr (GError) error = NULL;
+
+    if (!g_file_get_contents (path, &data, &length, &error))
+      warn (db, g_strdup_printf ("%s: %s (file skipped)", path, error->message));
+    else
+      add_or_warn (db, data, length, path);
+  }
+}
+
+ApppassProviderDb *
+apppass_provider_db_new (const char *const *dirs)
+{
+  ApppassProviderDb *db = g_new0 (ApppassProviderDb, 1);
+
+  apppass_intl_init ();
+  db->providers = g_ptr_array_new_with_free_func ((GDestroyNotify)provider_free);
+  db->warnings = g_ptr_array_new_with_free_func (g_free);
+  load_builtin (db);
+  for (guint i = 0; dirs && dirs[i]; i++)
+    load_dir (db, dirs[i]);
+  return db;
+}
+
+ApppassProviderDb *
+apppass_provider_db_new_default (void)
+{
+  const char *const *system_dirs = g_get_system_config_dirs ();
+  g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  guint n = g_strv_length ((char **)system_dirs);
+
+  /* XDG_CONFIG_DIRS lists the most important folder first; it must be read last. */
+  for (guint i = n; i > 0; i--)
+    g_ptr_array_add (dirs, g_build_filename (system_dirs[i - 1], "apppass", "providers.d", NULL));
+  g_ptr_array_add (dirs,
+                   g_build_filename (g_get_user_config_dir (), "apppass", "providers.d", NULL));
+  g_ptr_array_add (dirs, NULL);
+  return apppass_provider_db_new ((const char *const *)dirs->pdata);
+}
+
+ApppassProviderDb *
+apppass_provider_db_get_default (void)
+{
+  static ApppassProviderDb *db = NULL;
+
+  if (g_once_init_enter (&db))
+    g_once_init_leave (&db, apppass_provider_db_new_default ());
+  return db;
+}
+
+void
+apppass_provider_db_free (ApppassProviderDb *db)
+{
+  if (db == NULL)
+    return;
+  g_ptr_array_unref (db->providers);
+  g_ptr_array_unref (db->warnings);
+  g_free (db);
+}
+
+const GPtrArray *
+apppass_provider_db_list (const ApppassProviderDb *db)
+{
+  return db->providers;
+}
+
+const GPtrArray *
+apppass_provider_db_get_warnings (const ApppassProviderDb *db)
+{
+  return db->warnings;
+}
+
+const ApppassProvider *
+apppass_provider_db_lookup (const ApppassProviderDb *db, const char *id)
+{
+  guint index = id ? find_index (db, id) : G_MAXUINT;
+
+  return index == G_MAXUINT ? NULL : g_ptr_array_index (db->providers, index);
+}
+
+/* ---- identifying the provider of an account ----------------------------- */
+
+static gboolean
+matches_any (const char *const *patterns, const char *text)
+{
+  for (guint i = 0; patterns && patterns[i]; i++) {
+    if (g_pattern_match_simple (patterns[i], text))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+serves_host (const ApppassProvider *p, const char *host)
+{
+  for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
+    if (matches_any ((const char *const *)p->hosts[i], host))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+serves_domain (const ApppassProvider *p, const char *domain)
+{
+  return domain != NULL && matches_any ((const char *const *)p->domains, domain);
+}
+
+/* Lowercase, without a trailing dot or IPv6 brackets. */
+static char *
+clean_host (const char *host)
+{
+  char *clean = g_ascii_strdown (host, -1);
+  gsize len = strlen (clean);
+
+  if (len > 0 && clean[len - 1] == '.')
+    clean[len - 1] = '\0';
+  return clean;
+}
+
+static char *
+address_domain (const char *user)
+{
+  const char *at = user ? strrchr (user, '@') : NULL;
+
+  return at && at[1] ? clean_host (at + 1) : NULL;
+}
+
+static const ApppassProvider *
+choose_on_shared_host (GPtrArray *candidates, const char *domain)
+{
+  for (guint i = 0; i < candidates->len; i++) {
+    if (serves_domain (g_ptr_array_index (candidates, i), domain))
+      return g_ptr_array_index (candidates, i);
+  }
+  for (guint i = 0; i < candidates->len; i++) {
+    const ApppassProvider *p = g_ptr_array_index (candidates, i);
+
+    if (p->prefer_on_shared_host)
+      return p;
+  }
+  return g_ptr_array_index (candidates, 0);
+}
+
+static const ApppassProvider *
+identify_by_domain (const ApppassProviderDb *db, const char *domain)
+{
+  for (guint i = 0; domain && i < db->providers->len; i++) {
+    if (serves_domain (g_ptr_array_index (db->providers, i), domain))
+      return g_ptr_array_index (db->providers, i);
+  }
+  return NULL;
+}
+
+const ApppassProvider *
+apppass_provider_db_identify (const ApppassProviderDb *db, ApppassProtocol protocol,
+                              const char *host, const char *user)
+{
+  g_autofree char *domain = address_domain (user);
+  g_autofree char *clean = NULL;
+  g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
+
+  (void)protocol; /* a host names its provider whatever the protocol */
+  if (host && *host && !apppass_host_is_loopback (host)) {
+    clean = clean_host (host);
+    for (guint i = 0; i < db->providers->len; i++) {
+      if (serves_host (g_ptr_array_index (db->providers, i), clean))
+        g_ptr_array_add (candidates, g_ptr_array_index (db->providers, i));
+    }
+  }
+  if (candidates->len > 0)
+    return choose_on_shared_host (candidates, domain);
+  return identify_by_domain (db, domain);
+}

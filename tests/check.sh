@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# apppass: install what the tests need (Debian 12), build with warnings as
+# errors, run every suite. Exits non-zero on any failure.
+#
+#   tests/check.sh          the gating tier (what CI runs; under 20 minutes)
+#   tests/check.sh --full   adds the long runs
+set -euo pipefail
+
+full=0
+for arg in "$@"; do
+  case "$arg" in
+    --full) full=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "check.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${APPPASS_BUILD_DIR:-$root/build-check}
+
+# Build and run-time packages; the clients' development packages too, because
+# the build enables their plugins and must fail loudly without them.
+packages=(
+  meson ninja-build pkg-config gcc python3 gettext locales clang-format
+  libglib2.0-dev libjson-glib-dev
+  libetpan-dev libsecret-1-dev
+  libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "check.sh: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" </dev/null
+fi
+
+# The tests read explanations in Dutch and Latvian through real locales.
+for loc in nl_NL lv_LV; do
+  if ! locale -a 2>/dev/null | grep -qi "^${loc}\.utf-\?8$"; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo -n"
+    $sudo localedef -i "$loc" -c -f UTF-8 "$loc.UTF-8"
+  fi
+done
+
+echo "check.sh: checking the format of the C sources"
+( cd "$root" && git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^build' |
+    xargs -r clang-format --dry-run --Werror )
+
+if [ -f "$build/build.ninja" ]; then
+  meson setup --reconfigure "$build" "$root" -Dwerror=true -Dclaws_mail=enabled -Devolution=enabled
+else
+  meson setup "$build" "$root" -Dwerror=true -Dclaws_mail=enabled -Devolution=enabled
+fi
+meson compile -C "$build"
+
+status=0
+meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
+# Figures, never pass/fail: printed so every run shows them.
+meson test -C "$build" --benchmark --verbose || status=1
+if [ "$full" = 1 ]; then
+  echo "check.sh: --full has no long runs yet beyond the gating tier"
+fi
+
+python3 - "$build/meson-logs/testlog.json" <<'PY' || status=1
+import json, sys
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+for line in open(sys.argv[1]):
+    r = json.loads(line)["result"]
+    key = {"OK": "passed", "EXPECTEDFAIL": "passed", "SKIP": "skipped"}.get(r, "failed")
+    counts[key] += 1
+print(f"check: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+sys.exit(1 if counts["failed"] or counts["skipped"] else 0)
+PY
+exit $status
