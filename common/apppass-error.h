@@ -17,6 +17,13 @@ G_BEGIN_DECLS
  * @APPPASS_ERROR_PROVIDER_FILE: a provider file is broken
  * @APPPASS_ERROR_UNKNOWN_PROVIDER: no provider with that id
  * @APPPASS_ERROR_INVALID_ARGUMENT: a value that is not one of the allowed words
+ * @APPPASS_ERROR_KEYRING_UNAVAILABLE: no Secret Service (no session bus, no keyring daemon)
+ * @APPPASS_ERROR_KEYRING_LOCKED: the keyring is locked and was not unlocked
+ * @APPPASS_ERROR_KEYRING_FAILED: the keyring refused or failed the operation
+ * @APPPASS_ERROR_REJECTED: the server rejected the password
+ * @APPPASS_ERROR_NOT_SENT: the password was not sent: DNS, refused, timeout,
+ *   untrusted TLS, STARTTLS missing, proxy
+ * @APPPASS_ERROR_CANCELLED: the check was cancelled
  *
  * Error codes in the %APPPASS_ERROR domain. Messages are translated and say
  * what to do; they never contain a password.
@@ -29,6 +36,12 @@ typedef enum {
   APPPASS_ERROR_PROVIDER_FILE,
   APPPASS_ERROR_UNKNOWN_PROVIDER,
   APPPASS_ERROR_INVALID_ARGUMENT,
+  APPPASS_ERROR_KEYRING_UNAVAILABLE,
+  APPPASS_ERROR_KEYRING_LOCKED,
+  APPPASS_ERROR_KEYRING_FAILED,
+  APPPASS_ERROR_REJECTED,
+  APPPASS_ERROR_NOT_SENT,
+  APPPASS_ERROR_CANCELLED,
 } ApppassError;
 
 GQuark apppass_error_quark (void);
