@@ -7,65 +7,149 @@
 #include "apppass-intl.h"
 
 static const char *const cause_words[] = {
-    "app-password-required", "oauth-required", "web-login-required", "access-disabled",
-    "temporary",             "credentials-rejected", "not-auth"};
-static const char *const action_words[] = {"app-password", "oauth", "web-login",
-                                           "enable-access", "none"};
+    "app-password-required", "oauth-required", "web-login-required", "access-disabled", "temporary",
+    "credentials-rejected",  "not-auth"};
+static const char *const action_words[] = {"app-password", "oauth", "web-login", "enable-access",
+                                           "none"};
 
 /* Phrases are casefolded (g_utf8_casefold) and looked for anywhere in the
  * casefolded answer. Providers word the same cause in many ways; each line
  * below is a wording seen in a real answer (tests/data/server-answers.ini). */
-static const char *const app_password_phrases[] = {
-    "application-specific password", "application specific password", "app-specific password",
-    "app specific password", "app password", "app-password", "apppassword",
-    "application password", "password for apps", "applications password",
-    "authorization code", "authorized code", "authorisation code", "authorization password",
-    "534-5.7.9", "534 5.7.9", "invalidsecondfactor",
-    "授权码", "专用密码", "客户端授权",
-    "пароль приложения", "пароль для приложени", "паролем приложения", "пароли приложений",
-    "parol prilozheniya", "parol' prilozheniya", NULL};
+static const char *const app_password_phrases[] = {"application-specific password",
+                                                   "application specific password",
+                                                   "app-specific password",
+                                                   "app specific password",
+                                                   "app password",
+                                                   "app-password",
+                                                   "apppassword",
+                                                   "application password",
+                                                   "password for apps",
+                                                   "applications password",
+                                                   "authorization code",
+                                                   "authorized code",
+                                                   "authorisation code",
+                                                   "authorization password",
+                                                   "534-5.7.9",
+                                                   "534 5.7.9",
+                                                   "invalidsecondfactor",
+                                                   "授权码",
+                                                   "专用密码",
+                                                   "客户端授权",
+                                                   "пароль приложения",
+                                                   "пароль для приложени",
+                                                   "паролем приложения",
+                                                   "пароли приложений",
+                                                   "parol prilozheniya",
+                                                   "parol' prilozheniya",
+                                                   NULL};
 
-static const char *const oauth_phrases[] = {
-    "basic authentication is disabled", "basic auth is disabled",
-    "basic authentication is not supported", "basic auth is not supported",
-    "basicauthblocked", "5.7.30", "use oauth", "oauth is required", "oauth2 is required",
-    "requires oauth", "modern authentication", NULL};
+static const char *const oauth_phrases[] = {"basic authentication is disabled",
+                                            "basic auth is disabled",
+                                            "basic authentication is not supported",
+                                            "basic auth is not supported",
+                                            "basicauthblocked",
+                                            "5.7.30",
+                                            "use oauth",
+                                            "oauth is required",
+                                            "oauth2 is required",
+                                            "requires oauth",
+                                            "modern authentication",
+                                            NULL};
 
 static const char *const web_login_phrases[] = {
-    "[webalert", "webalert", "via your web browser", "via your browser", "in a web browser",
-    "534-5.7.14", "534 5.7.14", "webloginrequired", "web login required", "unsafe login",
-    "verify your account", NULL};
+    "[webalert",          "webalert",     "via your web browser", "via your browser",
+    "in a web browser",   "534-5.7.14",   "534 5.7.14",           "webloginrequired",
+    "web login required", "unsafe login", "verify your account",  NULL};
 
-static const char *const access_phrases[] = {
-    "not enabled for imap", "not enabled for pop", "not enabled for smtp",
-    "imap access is disabled", "pop access is disabled", "pop3 access is disabled",
-    "imap is disabled", "pop3 is disabled", "pop is disabled", "imap disabled",
-    "pop3 disabled", "imap access disabled", "imap is not enabled", "pop3 is not enabled",
-    "smtpclientauthentication is disabled", "smtp auth is disabled", "yet to enable imap",
-    "yet to enable pop", "enable imap", "enable pop", "imap service is not",
-    "user has no permission", "imap/smtp service", "pop3/smtp service",
-    "access to imap", "imap access for", "imap use", NULL};
+static const char *const access_phrases[] = {"not enabled for imap",
+                                             "not enabled for pop",
+                                             "not enabled for smtp",
+                                             "imap access is disabled",
+                                             "pop access is disabled",
+                                             "pop3 access is disabled",
+                                             "imap is disabled",
+                                             "pop3 is disabled",
+                                             "pop is disabled",
+                                             "imap disabled",
+                                             "pop3 disabled",
+                                             "imap access disabled",
+                                             "imap is not enabled",
+                                             "pop3 is not enabled",
+                                             "smtpclientauthentication is disabled",
+                                             "smtp auth is disabled",
+                                             "yet to enable imap",
+                                             "yet to enable pop",
+                                             "enable imap",
+                                             "enable pop",
+                                             "imap service is not",
+                                             "user has no permission",
+                                             "imap/smtp service",
+                                             "pop3/smtp service",
+                                             "access to imap",
+                                             "imap access for",
+                                             "imap use",
+                                             NULL};
 
-static const char *const temporary_phrases[] = {
-    "too many", "try again later", "try later", "temporarily", "temporary",
-    "[unavailable]", "[inuse]", "[in-use]", "[sys/temp]", "[limit]", "server busy",
-    "service not available", "service unavailable", "rate limit", "throttl", NULL};
+static const char *const temporary_phrases[] = {"too many",
+                                                "try again later",
+                                                "try later",
+                                                "temporarily",
+                                                "temporary",
+                                                "[unavailable]",
+                                                "[inuse]",
+                                                "[in-use]",
+                                                "[sys/temp]",
+                                                "[limit]",
+                                                "server busy",
+                                                "service not available",
+                                                "service unavailable",
+                                                "rate limit",
+                                                "throttl",
+                                                NULL};
 
-static const char *const rejected_phrases[] = {
-    "authenticationfailed", "invalid credentials", "bad credentials",
-    "authentication failed", "authentication failure", "authentication unsuccessful",
-    "authenticate failed", "auth failed", "login failed", "login fail", "logon failure",
-    "login error", "invalid login", "login incorrect", "incorrect login",
-    "incorrect password", "invalid password", "wrong password", "bad password",
-    "password incorrect", "password is incorrect", "password not accepted",
-    "username and password", "invalid user", "unknown user", "no such user", "[auth]",
-    "5.7.8", "密码错误", "登录失败", "认证失败", "验证失败",
-    "неверный логин", "неверный пароль", "неправильный", "ошибка авторизации",
-    "nevernyj", "neverniy", NULL};
+static const char *const rejected_phrases[] = {"authenticationfailed",
+                                               "invalid credentials",
+                                               "bad credentials",
+                                               "authentication failed",
+                                               "authentication failure",
+                                               "authentication unsuccessful",
+                                               "authenticate failed",
+                                               "auth failed",
+                                               "login failed",
+                                               "login fail",
+                                               "logon failure",
+                                               "login error",
+                                               "invalid login",
+                                               "login incorrect",
+                                               "incorrect login",
+                                               "incorrect password",
+                                               "invalid password",
+                                               "wrong password",
+                                               "bad password",
+                                               "password incorrect",
+                                               "password is incorrect",
+                                               "password not accepted",
+                                               "username and password",
+                                               "invalid user",
+                                               "unknown user",
+                                               "no such user",
+                                               "[auth]",
+                                               "5.7.8",
+                                               "密码错误",
+                                               "登录失败",
+                                               "认证失败",
+                                               "验证失败",
+                                               "неверный логин",
+                                               "неверный пароль",
+                                               "неправильный",
+                                               "ошибка авторизации",
+                                               "nevernyj",
+                                               "neverniy",
+                                               NULL};
 
 static const char *const *const cause_phrases[] = {
-    app_password_phrases, oauth_phrases, web_login_phrases, access_phrases,
-    temporary_phrases, rejected_phrases, NULL};
+    app_password_phrases, oauth_phrases, web_login_phrases, access_phrases, temporary_phrases,
+    rejected_phrases,     NULL};
 
 const char *
 apppass_cause_to_string (ApppassCause cause)
@@ -204,8 +288,8 @@ apppass_action_for (ApppassCause cause, const ApppassProvider *provider)
 static const char *
 action_url (ApppassAction action, const ApppassProvider *provider)
 {
-  static const int pages[] = {APPPASS_PAGE_APP_PASSWORD, APPPASS_PAGE_OAUTH,
-                              APPPASS_PAGE_WEB_LOGIN, APPPASS_PAGE_ACCESS, -1};
+  static const int pages[] = {APPPASS_PAGE_APP_PASSWORD, APPPASS_PAGE_OAUTH, APPPASS_PAGE_WEB_LOGIN,
+                              APPPASS_PAGE_ACCESS, -1};
 
   if (provider == NULL || pages[action] < 0)
     return NULL;
@@ -220,26 +304,26 @@ explain_app_password_named (const ApppassProvider *provider)
   const char *name = provider ? apppass_provider_get_name (provider) : NULL;
 
   if (name == NULL)
-    return g_strdup (_("The server needs an app password. Two-step verification is probably on "
-                       "for this account, and a mail program cannot ask for the second step, so "
-                       "the server refuses the normal password. Create an app password in your "
-                       "mail provider’s account settings and use it instead."));
+    return g_strdup (_ ("The server needs an app password. Two-step verification is probably on "
+                        "for this account, and a mail program cannot ask for the second step, so "
+                        "the server refuses the normal password. Create an app password in your "
+                        "mail provider’s account settings and use it instead."));
   switch (apppass_provider_get_policy (provider)) {
   case APPPASS_POLICY_ALWAYS:
-    return g_strdup_printf (_("%s needs an app password for every mail program: it refuses the "
-                              "normal account password there. Create an app password on the "
-                              "provider’s page and use it instead."),
+    return g_strdup_printf (_ ("%s needs an app password for every mail program: it refuses the "
+                               "normal account password there. Create an app password on the "
+                               "provider’s page and use it instead."),
                             name);
   case APPPASS_POLICY_USER_CHOSEN:
-    return g_strdup_printf (_("%s needs a separate mail password for mail programs: it refuses "
-                              "the normal account password there. Set a mail password in the "
-                              "provider’s settings and use it instead."),
+    return g_strdup_printf (_ ("%s needs a separate mail password for mail programs: it refuses "
+                               "the normal account password there. Set a mail password in the "
+                               "provider’s settings and use it instead."),
                             name);
   default:
-    return g_strdup_printf (_("%s needs an app password. Two-step verification is on for this "
-                              "account, and a mail program cannot ask for the second step, so "
-                              "the server refuses the normal password. Create an app password "
-                              "on the provider’s page and use it instead."),
+    return g_strdup_printf (_ ("%s needs an app password. Two-step verification is on for this "
+                               "account, and a mail program cannot ask for the second step, so "
+                               "the server refuses the normal password. Create an app password "
+                               "on the provider’s page and use it instead."),
                             name);
   }
 }
@@ -252,22 +336,22 @@ explain_app_password_rejected (const ApppassProvider *provider)
 
   switch (apppass_provider_get_policy (provider)) {
   case APPPASS_POLICY_ALWAYS:
-    return g_strdup_printf (_("%s refused the password. It accepts only app passwords from mail "
-                              "programs, not the normal account password; if this already was "
-                              "an app password, it may simply be mistyped. A new one is checked "
-                              "before anything is saved."),
+    return g_strdup_printf (_ ("%s refused the password. It accepts only app passwords from mail "
+                               "programs, not the normal account password; if this already was "
+                               "an app password, it may simply be mistyped. A new one is checked "
+                               "before anything is saved."),
                             name);
   case APPPASS_POLICY_USER_CHOSEN:
-    return g_strdup_printf (_("%s refused the password. It needs a separate mail password for "
-                              "mail programs, not the normal account password; if this already "
-                              "was that password, it may simply be mistyped. A new one is "
-                              "checked before anything is saved."),
+    return g_strdup_printf (_ ("%s refused the password. It needs a separate mail password for "
+                               "mail programs, not the normal account password; if this already "
+                               "was that password, it may simply be mistyped. A new one is "
+                               "checked before anything is saved."),
                             name);
   default:
-    return g_strdup_printf (_("%s refused the password. If two-step verification is on for this "
-                              "account, a mail program needs an app password instead of the "
-                              "normal password; otherwise the password may simply be wrong. A "
-                              "new one is checked before anything is saved."),
+    return g_strdup_printf (_ ("%s refused the password. If two-step verification is on for this "
+                               "account, a mail program needs an app password instead of the "
+                               "normal password; otherwise the password may simply be wrong. A "
+                               "new one is checked before anything is saved."),
                             name);
   }
 }
@@ -276,13 +360,13 @@ static char *
 explain_oauth (const ApppassProvider *provider)
 {
   if (provider == NULL)
-    return g_strdup (_("The server no longer accepts passwords from mail programs: it needs "
-                       "OAuth 2.0 sign-in. Switch this account to OAuth 2.0 in your mail "
-                       "program’s account settings."));
-  return g_strdup_printf (_("%s no longer accepts passwords from mail programs for this account: "
-                            "it needs OAuth 2.0 sign-in, and an app password will not help. "
-                            "Switch this account to OAuth 2.0 in your mail program’s account "
-                            "settings."),
+    return g_strdup (_ ("The server no longer accepts passwords from mail programs: it needs "
+                        "OAuth 2.0 sign-in. Switch this account to OAuth 2.0 in your mail "
+                        "program’s account settings."));
+  return g_strdup_printf (_ ("%s no longer accepts passwords from mail programs for this account: "
+                             "it needs OAuth 2.0 sign-in, and an app password will not help. "
+                             "Switch this account to OAuth 2.0 in your mail program’s account "
+                             "settings."),
                           apppass_provider_get_name (provider));
 }
 
@@ -290,11 +374,11 @@ static char *
 explain_web_login (const ApppassProvider *provider)
 {
   if (provider == NULL)
-    return g_strdup (_("The server blocked this sign-in until you confirm it in a web browser. "
-                       "Sign in on your mail provider’s website, then try again."));
-  return g_strdup_printf (_("%s blocked this sign-in until you confirm it in a web browser. Sign "
-                            "in on the provider’s page, confirm that it was you, then try "
-                            "again."),
+    return g_strdup (_ ("The server blocked this sign-in until you confirm it in a web browser. "
+                        "Sign in on your mail provider’s website, then try again."));
+  return g_strdup_printf (_ ("%s blocked this sign-in until you confirm it in a web browser. Sign "
+                             "in on the provider’s page, confirm that it was you, then try "
+                             "again."),
                           apppass_provider_get_name (provider));
 }
 
@@ -304,11 +388,11 @@ explain_access (const ApppassProvider *provider, ApppassProtocol protocol)
   const char *proto = apppass_protocol_display_name (protocol);
 
   if (provider == NULL)
-    return g_strdup_printf (_("%s access is switched off for this account. Switch it on in your "
-                              "mail provider’s settings, then try again."),
+    return g_strdup_printf (_ ("%s access is switched off for this account. Switch it on in your "
+                               "mail provider’s settings, then try again."),
                             proto);
-  return g_strdup_printf (_("%s access is switched off for this account. Switch it on in the "
-                            "settings of %s, then try again."),
+  return g_strdup_printf (_ ("%s access is switched off for this account. Switch it on in the "
+                             "settings of %s, then try again."),
                           proto, apppass_provider_get_name (provider));
 }
 
@@ -316,22 +400,22 @@ static char *
 explain_none (ApppassCause cause, const ApppassProvider *provider)
 {
   if (cause == APPPASS_CAUSE_TEMPORARY)
-    return g_strdup (_("The server is busy or limits connections at the moment. This is not a "
-                       "password problem; your mail program will try again."));
+    return g_strdup (_ ("The server is busy or limits connections at the moment. This is not a "
+                        "password problem; your mail program will try again."));
   if (cause == APPPASS_CAUSE_NOT_AUTH)
-    return g_strdup (_("This is not a login failure; apppass has nothing to add."));
+    return g_strdup (_ ("This is not a login failure; apppass has nothing to add."));
   if (provider == NULL)
-    return g_strdup (_("The server refused the user name or password. This looks like an "
-                       "ordinary wrong password: your mail program’s own password prompt is the "
-                       "place to correct it."));
-  return g_strdup_printf (_("%s refused the user name or password. This looks like an ordinary "
-                            "wrong password: your mail program’s own password prompt is the "
-                            "place to correct it."),
+    return g_strdup (_ ("The server refused the user name or password. This looks like an "
+                        "ordinary wrong password: your mail program’s own password prompt is the "
+                        "place to correct it."));
+  return g_strdup_printf (_ ("%s refused the user name or password. This looks like an ordinary "
+                             "wrong password: your mail program’s own password prompt is the "
+                             "place to correct it."),
                           apppass_provider_get_name (provider));
 }
 
-static char *
-explain (const ApppassDiagnosis *d, ApppassProtocol protocol)
+char *
+apppass_diagnosis_explain (const ApppassDiagnosis *d, ApppassProtocol protocol)
 {
   switch (d->action) {
   case APPPASS_ACTION_APP_PASSWORD:
@@ -361,7 +445,7 @@ apppass_diagnose (const ApppassProviderDb *db, ApppassProtocol protocol, const c
   d->action = apppass_action_for (d->cause, d->provider);
   d->url = action_url (d->action, d->provider);
   d->server_named_cause = d->cause == APPPASS_CAUSE_APP_PASSWORD_REQUIRED;
-  d->explanation = explain (d, protocol);
+  d->explanation = apppass_diagnosis_explain (d, protocol);
   return d;
 }
 

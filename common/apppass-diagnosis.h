@@ -82,6 +82,11 @@ ApppassDiagnosis *apppass_diagnose (const ApppassProviderDb *db, ApppassProtocol
                                     gssize length);
 void apppass_diagnosis_free (ApppassDiagnosis *diagnosis);
 
+/* The explanation for @diagnosis's cause, action, provider and
+ * server_named_cause (its explanation field is not read): for saying why
+ * before any login failed, as `apppass setup` does. */
+char *apppass_diagnosis_explain (const ApppassDiagnosis *diagnosis, ApppassProtocol protocol);
+
 /* The casefolded phrases that mean @cause, for tests and the pre-filter's checks. */
 const char *const *apppass_cause_phrases (ApppassCause cause);
 

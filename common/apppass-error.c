@@ -2,4 +2,4 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "apppass-error.h"
 
-G_DEFINE_QUARK (apppass-error-quark, apppass_error)
+G_DEFINE_QUARK (apppass - error - quark, apppass_error)

@@ -12,9 +12,9 @@ apppass_password_is_removed_char (gunichar c)
 {
   /* Unicode White_Space, listed by hand: g_unichar_isspace() misses U+000B
    * and U+0085 and counts other characters. */
-  if ((c >= 0x0009 && c <= 0x000D) || c == 0x0020 || c == 0x0085 || c == 0x00A0 ||
-      c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-      c == 0x202F || c == 0x205F || c == 0x3000)
+  if ((c >= 0x0009 && c <= 0x000D) || c == 0x0020 || c == 0x0085 || c == 0x00A0 || c == 0x1680 ||
+      (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+      c == 0x3000)
     return TRUE;
   /* Invisible format characters that web pages put between groups. */
   return c == 0x180E || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
@@ -38,15 +38,15 @@ apppass_password_normalize (const char *text, gssize length, GError **error)
   /* GLib's validator calls a NUL invalid; it is a control character here. */
   if (memchr (text, '\0', (gsize)length) != NULL) {
     g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_CONTROL_CHARACTER,
-                 _("The pasted text contains an invisible control character (U+%04X). "
-                   "Copy only the password from the provider’s page and paste it again."),
+                 _ ("The pasted text contains an invisible control character (U+%04X). "
+                    "Copy only the password from the provider’s page and paste it again."),
                  0);
     return NULL;
   }
   if (!g_utf8_validate_len (text, (gsize)length, &end)) {
     g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_INVALID_TEXT,
-                 _("The pasted text is not valid UTF-8 (at byte %u). Copy the password again "
-                   "from the provider’s page and paste it as text."),
+                 _ ("The pasted text is not valid UTF-8 (at byte %u). Copy the password again "
+                    "from the provider’s page and paste it as text."),
                  (guint)(end - text));
     return NULL;
   }
@@ -59,8 +59,8 @@ apppass_password_normalize (const char *text, gssize length, GError **error)
       continue;
     if (is_refused_control (c)) {
       g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_CONTROL_CHARACTER,
-                   _("The pasted text contains an invisible control character (U+%04X). "
-                     "Copy only the password from the provider’s page and paste it again."),
+                   _ ("The pasted text contains an invisible control character (U+%04X). "
+                      "Copy only the password from the provider’s page and paste it again."),
                    c);
       goto refuse;
     }
@@ -69,14 +69,14 @@ apppass_password_normalize (const char *text, gssize length, GError **error)
 
   if (out->len == 0) {
     g_set_error_literal (error, APPPASS_ERROR, APPPASS_ERROR_EMPTY,
-                         _("The pasted text is empty once spaces are removed. "
-                           "Copy the password from the provider’s page and paste it."));
+                         _ ("The pasted text is empty once spaces are removed. "
+                            "Copy the password from the provider’s page and paste it."));
     goto refuse;
   }
   if (out->len > APPPASS_PASSWORD_MAX_BYTES) {
     g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_TOO_LONG,
-                 _("The pasted text is too long for a password (%u bytes; at most %d). Copy "
-                   "only the password and paste it again."),
+                 _ ("The pasted text is too long for a password (%u bytes; at most %d). Copy "
+                    "only the password and paste it again."),
                  (guint)out->len, APPPASS_PASSWORD_MAX_BYTES);
     goto refuse;
   }

@@ -32,5 +32,4 @@ gboolean apppass_password_is_removed_char (gunichar c);
 /* Overwrites the password's bytes before freeing them. */
 void apppass_password_free (char *password);
 
-
 G_END_DECLS

@@ -21,16 +21,16 @@
 
 /* Every phrase of apppass-diagnosis.c contains one of these (a test checks it). */
 static const char *const keywords[] = {
-    "passw", "auth", "credent", "login", "logon", "log in", "alert", "browser", "verify",
-    "5.7.", "4.7.", "invalid", "enabl", "disabl", "unavail", "service not", "service is",
-    "smtp service", "permission", "access", "too many", "try again", "try later", "tempora",
-    "inuse", "in-use", "sys/temp", "limit", "busy", "throttl", "unknown user", "no such user",
-    "-err", "parol", "nevern",
+    "passw", "auth", "credent", "login", "logon", "log in", "alert", "browser", "verify", "5.7.",
+    "4.7.", "invalid", "enabl", "disabl", "unavail", "service not", "service is", "smtp service",
+    "permission", "access", "too many", "try again", "try later", "tempora", "inuse", "in-use",
+    "sys/temp", "limit", "busy", "throttl", "unknown user", "no such user", "-err", "parol",
+    "nevern",
     /* Chinese: authorization (code), password, log in, authentication, verification */
     "授权", "密码", "登录", "认证", "验证",
     /* Russian: password, wrong, incorrect, authorization; three ways of capitalizing */
-    "парол", "Парол", "ПАРОЛ", "неверн", "Неверн", "НЕВЕРН", "неправил", "Неправил",
-    "НЕПРАВИЛ", "авториз", "Авториз", "АВТОРИЗ", NULL};
+    "парол", "Парол", "ПАРОЛ", "неверн", "Неверн", "НЕВЕРН", "неправил", "Неправил", "НЕПРАВИЛ",
+    "авториз", "Авториз", "АВТОРИЗ", NULL};
 
 typedef struct {
   guint8 lo[FP_LEN][16] __attribute__ ((aligned (16)));
@@ -233,10 +233,9 @@ scan_scalar (const guint8 *t, gsize length)
 
 #ifdef HAVE_SSSE3_PATH
 /* Moves the last @left bytes of a 16-byte load to its front, zeroes the rest. */
-static const guint8 shift_down[32] = {0,    1,    2,    3,    4,    5,    6,    7,
-                                      8,    9,    10,   11,   12,   13,   14,   15,
-                                      0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-                                      0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+static const guint8 shift_down[32] = {
+    0,    1,    2,    3,    4,    5,    6,    7,    8,    9,    10,   11,   12,   13,   14,   15,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
 
 /* The 16 bytes at @pos, zero beyond the end, without reading past it. */
 __attribute__ ((target ("ssse3"), always_inline)) static inline __m128i
@@ -270,8 +269,8 @@ check_candidates (const guint8 *t, gsize length, gsize pos, __m128i buckets, gui
   return FALSE;
 }
 
-#define NIBBLES(j, v_lo, v_hi)                                                                   \
-  _mm_and_si128 (_mm_shuffle_epi8 (_mm_load_si128 ((const __m128i *)tables.lo[j]), v_lo),       \
+#define NIBBLES(j, v_lo, v_hi)                                                                     \
+  _mm_and_si128 (_mm_shuffle_epi8 (_mm_load_si128 ((const __m128i *)tables.lo[j]), v_lo),          \
                  _mm_shuffle_epi8 (_mm_load_si128 ((const __m128i *)tables.hi[j]), v_hi))
 
 /* Teddy proper: each block is loaded once; the bucket bits of fingerprint
@@ -290,9 +289,9 @@ scan_ssse3 (const guint8 *t, gsize length)
     __m128i v_hi = _mm_and_si128 (_mm_srli_epi16 (v, 4), nibble);
     __m128i r0 = NIBBLES (0, v_lo, v_hi), r1 = NIBBLES (1, v_lo, v_hi);
     __m128i r2 = NIBBLES (2, v_lo, v_hi), r3 = NIBBLES (3, v_lo, v_hi);
-    __m128i m = _mm_and_si128 (_mm_and_si128 (r3, _mm_alignr_epi8 (r2, prev2, 15)),
-                               _mm_and_si128 (_mm_alignr_epi8 (r1, prev1, 14),
-                                              _mm_alignr_epi8 (r0, prev0, 13)));
+    __m128i m = _mm_and_si128 (
+        _mm_and_si128 (r3, _mm_alignr_epi8 (r2, prev2, 15)),
+        _mm_and_si128 (_mm_alignr_epi8 (r1, prev1, 14), _mm_alignr_epi8 (r0, prev0, 13)));
     guint mask = ~(guint)_mm_movemask_epi8 (_mm_cmpeq_epi8 (m, _mm_setzero_si128 ())) & 0xffffu;
 
     if (length - pos < 16)

@@ -43,7 +43,7 @@ apppass_protocol_from_string (const char *text, ApppassProtocol *protocol, GErro
 
   if (i < 0) {
     g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_INVALID_ARGUMENT,
-                 _("Unknown protocol “%s”: use imap, pop3 or smtp."), text ? text : "");
+                 _ ("Unknown protocol “%s”: use imap, pop3 or smtp."), text ? text : "");
     return FALSE;
   }
   *protocol = (ApppassProtocol)i;
@@ -64,7 +64,7 @@ apppass_security_from_string (const char *text, ApppassSecurity *security, GErro
 
   if (i < 0) {
     g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_INVALID_ARGUMENT,
-                 _("Unknown security “%s”: use tls, starttls or none."), text ? text : "");
+                 _ ("Unknown security “%s”: use tls, starttls or none."), text ? text : "");
     return FALSE;
   }
   *security = (ApppassSecurity)i;
@@ -90,8 +90,7 @@ apppass_host_is_loopback (const char *host)
 
   if (host == NULL || *host == '\0')
     return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0 ||
-      g_str_has_suffix (host, ".localhost"))
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_suffix (host, ".localhost"))
     return TRUE;
   /* "[::1]" is how URLs and some clients write an IPv6 host. */
   len = strlen (host);

@@ -22,14 +22,12 @@ typedef enum {
 
 /* The words of design.md: "imap", "pop3", "smtp"; "tls", "starttls", "none". */
 const char *apppass_protocol_to_string (ApppassProtocol protocol);
-gboolean apppass_protocol_from_string (const char *text, ApppassProtocol *protocol,
-                                       GError **error);
+gboolean apppass_protocol_from_string (const char *text, ApppassProtocol *protocol, GError **error);
 /* "IMAP", "POP3", "SMTP": the name shown to people. */
 const char *apppass_protocol_display_name (ApppassProtocol protocol);
 
 const char *apppass_security_to_string (ApppassSecurity security);
-gboolean apppass_security_from_string (const char *text, ApppassSecurity *security,
-                                       GError **error);
+gboolean apppass_security_from_string (const char *text, ApppassSecurity *security, GError **error);
 
 /* 993/995/465 for TLS, 143/110/587 otherwise. */
 guint16 apppass_protocol_default_port (ApppassProtocol protocol, ApppassSecurity security);

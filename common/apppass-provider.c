@@ -35,17 +35,32 @@ struct _ApppassProviderDb {
 
 static const char *const policy_words[] = {"always", "two-step", "user-chosen", "oauth-only",
                                            "none"};
-static const char *const page_keys[] = {"AppPasswordUrl", "TwoStepUrl", "AccessUrl",
-                                        "WebLoginUrl", "OAuthUrl"};
+static const char *const page_keys[] = {"AppPasswordUrl", "TwoStepUrl", "AccessUrl", "WebLoginUrl",
+                                        "OAuthUrl"};
 static const char *const page_json_keys[] = {"app_password_url", "two_step_url", "access_url",
                                              "web_login_url", "oauth_url"};
 static const char *const host_keys[] = {"ImapHosts", "Pop3Hosts", "SmtpHosts"};
 static const char *const server_keys[] = {"ImapServer", "Pop3Server", "SmtpServer"};
-static const char *const known_keys[] = {
-    "Id",          "Name",       "Domains",    "ImapHosts",          "Pop3Hosts",
-    "SmtpHosts",   "ImapServer", "Pop3Server", "SmtpServer",         "Policy",
-    "AppPasswordUrl", "TwoStepUrl", "AccessUrl", "WebLoginUrl",      "OAuthUrl",
-    "PasswordPattern", "PasswordHint", "Steps", "PreferOnSharedHost", NULL};
+static const char *const known_keys[] = {"Id",
+                                         "Name",
+                                         "Domains",
+                                         "ImapHosts",
+                                         "Pop3Hosts",
+                                         "SmtpHosts",
+                                         "ImapServer",
+                                         "Pop3Server",
+                                         "SmtpServer",
+                                         "Policy",
+                                         "AppPasswordUrl",
+                                         "TwoStepUrl",
+                                         "AccessUrl",
+                                         "WebLoginUrl",
+                                         "OAuthUrl",
+                                         "PasswordPattern",
+                                         "PasswordHint",
+                                         "Steps",
+                                         "PreferOnSharedHost",
+                                         NULL};
 
 const char *
 apppass_policy_to_string (ApppassPolicy policy)
@@ -148,8 +163,8 @@ apppass_provider_get_server (const ApppassProvider *provider, ApppassProtocol pr
 char **
 apppass_provider_get_steps (const ApppassProvider *provider)
 {
-  char **steps = g_key_file_get_locale_string_list (provider->keys, GROUP, "Steps", NULL, NULL,
-                                                    NULL);
+  char **steps =
+      g_key_file_get_locale_string_list (provider->keys, GROUP, "Steps", NULL, NULL, NULL);
 
   return steps ? steps : g_new0 (char *, 1);
 }
@@ -508,8 +523,7 @@ load_builtin (ApppassProviderDb *db)
 
   for (guint i = 0; names && names[i]; i++) {
     g_autofree char *path = g_strconcat (RESOURCE_PATH, names[i], NULL);
-    g_autoptr (GBytes) bytes =
-        g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    g_autoptr (GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
     gsize size = 0;
     const char *data;
 

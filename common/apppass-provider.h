@@ -55,8 +55,7 @@ const char *const *apppass_provider_get_hosts (const ApppassProvider *provider,
                                                ApppassProtocol protocol);
 /* The server `apppass setup` uses by default; FALSE where there is none. */
 gboolean apppass_provider_get_server (const ApppassProvider *provider, ApppassProtocol protocol,
-                                      const char **host, guint16 *port,
-                                      ApppassSecurity *security);
+                                      const char **host, guint16 *port, ApppassSecurity *security);
 /* In the language of the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). */
 char **apppass_provider_get_steps (const ApppassProvider *provider);
 char *apppass_provider_get_password_hint (const ApppassProvider *provider);

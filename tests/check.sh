@@ -23,7 +23,7 @@ build=${APPPASS_BUILD_DIR:-$root/build-check}
 packages=(
   meson ninja-build pkg-config gcc python3 gettext locales clang-format
   libglib2.0-dev libjson-glib-dev
-  libetpan-dev libsecret-1-dev
+  libetpan-dev libsasl2-modules dpkg-dev libsecret-1-dev glib-networking
   libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
 )
 

@@ -5,9 +5,9 @@
 
 #include "apppass-test-util.h"
 
-#define GMAIL_ALERT                                                                              \
-  "* NO [ALERT] Application-specific password required: "                                        \
-  "https://support.google.com/accounts/answer/185833 (Failure)\r\n"                              \
+#define GMAIL_ALERT                                                                                \
+  "* NO [ALERT] Application-specific password required: "                                          \
+  "https://support.google.com/accounts/answer/185833 (Failure)\r\n"                                \
   "A0002 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)\r\n"
 
 static TestRun *
@@ -32,8 +32,8 @@ parse_json (const char *text)
 static void
 test_diagnose_gmail_json (void)
 {
-  const char *argv[] = {"diagnose", "--protocol", "imap", "--host", "imap.gmail.com", "--json",
-                        NULL};
+  const char *argv[] = {"diagnose",       "--protocol", "imap", "--host",
+                        "imap.gmail.com", "--json",     NULL};
   g_autoptr (TestRun) r = run (argv, GMAIL_ALERT, NULL);
   g_autoptr (JsonNode) node = NULL;
   JsonObject *o;
@@ -55,8 +55,8 @@ test_diagnose_gmail_json (void)
 static void
 test_diagnose_unknown_json_nulls (void)
 {
-  const char *argv[] = {"diagnose", "--protocol", "smtp", "--host", "mail.example.org",
-                        "--user", "x@example.org", "--json", NULL};
+  const char *argv[] = {"diagnose", "--protocol",    "smtp",   "--host", "mail.example.org",
+                        "--user",   "x@example.org", "--json", NULL};
   g_autoptr (TestRun) r = run (argv, "535 5.7.8 Authentication failed\r\n", NULL);
   g_autoptr (JsonNode) node = NULL;
   JsonObject *o;
@@ -85,8 +85,8 @@ test_diagnose_text (void)
 static const char *
 explanation_in (const char *const *env, char **out)
 {
-  const char *argv[] = {"diagnose", "--protocol", "imap", "--host", "imap.gmail.com", "--json",
-                        NULL};
+  const char *argv[] = {"diagnose",       "--protocol", "imap", "--host",
+                        "imap.gmail.com", "--json",     NULL};
   g_autoptr (TestRun) r = run (argv, GMAIL_ALERT, env);
   g_autoptr (JsonNode) node = NULL;
 
@@ -186,8 +186,8 @@ test_normalize_unknown_provider (void)
 static void
 test_diagnose_huge_and_binary (void)
 {
-  const char *argv[] = {"diagnose", "--protocol", "pop3", "--host", "pop.gmail.com", "--json",
-                        NULL};
+  const char *argv[] = {"diagnose",      "--protocol", "pop3", "--host",
+                        "pop.gmail.com", "--json",     NULL};
   gsize size = 10 * 1024 * 1024;
   guint8 *data = g_malloc (size);
   g_autoptr (GBytes) input = NULL;
@@ -245,8 +245,9 @@ static void
 test_providers_json (void)
 {
   const char *argv[] = {"providers", "--json", NULL};
-  const char *keys[] = {"id", "name", "domains", "hosts", "policy", "app_password_url",
-                        "two_step_url", "access_url", "web_login_url", "oauth_url"};
+  const char *keys[] = {
+      "id",           "name",       "domains",       "hosts",    "policy", "app_password_url",
+      "two_step_url", "access_url", "web_login_url", "oauth_url"};
   g_autoptr (TestRun) r = run (argv, NULL, NULL);
   g_autoptr (JsonNode) node = NULL;
   JsonArray *array;

@@ -96,9 +96,9 @@ test_gmail_alert (void)
 static void
 test_honest_variant (void)
 {
-  g_autoptr (ApppassDiagnosis) d = diagnose (
-      APPPASS_PROTOCOL_IMAP, "imap.gmail.com", "ann@gmail.com",
-      "A0002 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)");
+  g_autoptr (ApppassDiagnosis) d =
+      diagnose (APPPASS_PROTOCOL_IMAP, "imap.gmail.com", "ann@gmail.com",
+                "A0002 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)");
 
   g_assert_cmpint (d->cause, ==, APPPASS_CAUSE_CREDENTIALS_REJECTED);
   g_assert_cmpint (d->action, ==, APPPASS_ACTION_APP_PASSWORD);
@@ -144,10 +144,10 @@ test_precedence (void)
 static void
 test_pop3_err (void)
 {
-  g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_POP3, "-ERR Sorry, that didn't work", -1),
-                   ==, APPPASS_CAUSE_CREDENTIALS_REJECTED);
-  g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_POP3, "-ERR [IN-USE] Mailbox locked", -1),
-                   ==, APPPASS_CAUSE_TEMPORARY);
+  g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_POP3, "-ERR Sorry, that didn't work", -1), ==,
+                   APPPASS_CAUSE_CREDENTIALS_REJECTED);
+  g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_POP3, "-ERR [IN-USE] Mailbox locked", -1), ==,
+                   APPPASS_CAUSE_TEMPORARY);
   g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_IMAP, "-ERR x", -1), ==,
                    APPPASS_CAUSE_NOT_AUTH);
 }
@@ -166,12 +166,14 @@ test_shapes_of_text (void)
                                      "login. 请使用授权码登录",
                                      -1),
                    ==, APPPASS_CAUSE_APP_PASSWORD_REQUIRED);
+  g_assert_cmpint (
+      apppass_classify (APPPASS_PROTOCOL_IMAP, "\xff\xfe NO \x80 Invalid credentials \xc3", -1), ==,
+      APPPASS_CAUSE_CREDENTIALS_REJECTED);
   g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_IMAP,
-                                     "\xff\xfe NO \x80 Invalid credentials \xc3", -1),
-                   ==, APPPASS_CAUSE_CREDENTIALS_REJECTED);
-  g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_IMAP, "\xd0\x9d\xd0\x95\xd0\x92\xd0\x95"
+                                     "\xd0\x9d\xd0\x95\xd0\x92\xd0\x95"
                                      "\xd0\xa0\xd0\x9d\xd0\xab\xd0\x99 \xd0\x9f\xd0\x90\xd0\xa0"
-                                     "\xd0\x9e\xd0\x9b\xd0\xac", -1),
+                                     "\xd0\x9e\xd0\x9b\xd0\xac",
+                                     -1),
                    ==, APPPASS_CAUSE_CREDENTIALS_REJECTED); /* НЕВЕРНЫЙ ПАРОЛЬ */
   /* Embedded NUL: the text after it still counts when a length is given. */
   g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_IMAP, "x\0 Invalid credentials", 22), ==,
@@ -244,9 +246,9 @@ test_actions_by_provider (void)
 static void
 test_unknown_provider_named (void)
 {
-  g_autoptr (ApppassDiagnosis) d = diagnose (APPPASS_PROTOCOL_IMAP, "mail.example.org",
-                                             "x@example.org",
-                                             "A1 NO [ALERT] Application-specific password required");
+  g_autoptr (ApppassDiagnosis) d =
+      diagnose (APPPASS_PROTOCOL_IMAP, "mail.example.org", "x@example.org",
+                "A1 NO [ALERT] Application-specific password required");
 
   g_assert_cmpint (d->action, ==, APPPASS_ACTION_APP_PASSWORD);
   g_assert_null (d->provider);

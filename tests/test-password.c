@@ -6,11 +6,10 @@
 #include "apppass-password.h"
 
 /* design.md's list, written out again here so the test does not trust the code. */
-static const gunichar removed[] = {
-    0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0, 0x1680, 0x2000,
-    0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A,
-    0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060,
-    0xFEFF};
+static const gunichar removed[] = {0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0,
+                                   0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+                                   0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
+                                   0x3000, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF};
 
 static gboolean
 in_removed_list (gunichar c)
@@ -63,7 +62,9 @@ static void
 test_isspace_gaps (void)
 {
   g_autofree char *vt = normalize_ok ("ab\vcd", -1);
-  g_autofree char *nel = normalize_ok ("ab\xc2\x85" "cd", -1);
+  g_autofree char *nel = normalize_ok ("ab\xc2\x85"
+                                       "cd",
+                                       -1);
 
   g_assert_false (g_unichar_isspace (0x0085) && g_unichar_isspace (0x000B));
   g_assert_cmpstr (vt, ==, "abcd");

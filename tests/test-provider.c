@@ -112,9 +112,10 @@ test_app_password_pages (void)
     if (apppass_provider_get_policy (p) == APPPASS_POLICY_ALWAYS ||
         apppass_provider_get_policy (p) == APPPASS_POLICY_TWO_STEP) {
       g_test_message ("%s", apppass_provider_get_id (p));
-      g_assert_nonnull (apppass_provider_get_page (p, APPPASS_PAGE_APP_PASSWORD) ?
-                        apppass_provider_get_page (p, APPPASS_PAGE_APP_PASSWORD) :
-                        (strcmp (apppass_provider_get_id (p), "proton") == 0 ? "bridge" : NULL));
+      g_assert_nonnull (
+          apppass_provider_get_page (p, APPPASS_PAGE_APP_PASSWORD)
+              ? apppass_provider_get_page (p, APPPASS_PAGE_APP_PASSWORD)
+              : (strcmp (apppass_provider_get_id (p), "proton") == 0 ? "bridge" : NULL));
     }
   }
 }
@@ -242,8 +243,8 @@ test_xdg_dirs (void)
   g_autofree char *user_dir =
       g_build_filename (g_get_user_config_dir (), "apppass", "providers.d", NULL);
   g_autofree char *a = write_file (system_dir, "corp.ini", corp_file);
-  g_autofree char *b = write_file (
-      system_dir, "google.ini", "[Provider]\nId=google\nAppPasswordUrl=https://sys.example/\n");
+  g_autofree char *b = write_file (system_dir, "google.ini",
+                                   "[Provider]\nId=google\nAppPasswordUrl=https://sys.example/\n");
   /* The user's folder is read last and wins over the system's. */
   g_autofree char *c = write_file (
       user_dir, "google.ini",
@@ -255,8 +256,8 @@ test_xdg_dirs (void)
   g_assert_nonnull (corp);
   g_assert_cmpstr (apppass_provider_get_page (corp, APPPASS_PAGE_APP_PASSWORD), ==,
                    "https://sso.corp.example/app-passwords");
-  g_assert_true (apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, "mail.corp.example",
-                                               NULL) == corp);
+  g_assert_true (
+      apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, "mail.corp.example", NULL) == corp);
   g_assert_cmpstr (apppass_provider_get_page (google, APPPASS_PAGE_APP_PASSWORD), ==,
                    "https://myaccount.google.com/apppasswords?hl=nl");
   /* An override changes only the keys it sets. */
@@ -284,8 +285,7 @@ static const BrokenFile broken[] = {
      "http.ini:5"},
     {"noname.ini", "[Provider]\nId=bad4\nPolicy=none\n", "noname.ini"},
     {"nogroup.ini", "Id=bad7\n", "nogroup.ini"},
-    {"policy.ini", "[Provider]\nId=bad2\nName=X\n\n# comment\nPolicy=sometimes\n",
-     "policy.ini:6"},
+    {"policy.ini", "[Provider]\nId=bad2\nName=X\n\n# comment\nPolicy=sometimes\n", "policy.ini:6"},
     {"regex.ini", "[Provider]\nId=bad6\nName=X\nPolicy=none\nPasswordPattern=([a-z\n",
      "regex.ini:5"},
     {"server.ini", "[Provider]\nId=bad5\nName=X\nPolicy=none\nImapServer=imap.x:99999:tls\n",

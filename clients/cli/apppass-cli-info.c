@@ -81,10 +81,9 @@ int
 cli_providers (int argc, char **argv)
 {
   gboolean as_json = FALSE;
-  GOptionEntry entries[] = {
-      {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL},
-      {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  g_autoptr (GOptionContext) context = g_option_context_new (_("— list the known providers"));
+  GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_ ("Print JSON"), NULL},
+                            {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr (GOptionContext) context = g_option_context_new (_ ("— list the known providers"));
   const GPtrArray *list;
   CliJson json = {g_string_new (NULL), FALSE};
 
@@ -138,13 +137,13 @@ print_diagnosis_text (const ApppassDiagnosis *d)
 {
   printf ("%s\n\n", d->explanation);
   /* TRANSLATORS: the labels are followed by design.md's fixed words */
-  printf (_("Cause:    %s\n"), apppass_cause_to_string (d->cause));
-  printf (_("Action:   %s\n"), apppass_action_to_string (d->action));
+  printf (_ ("Cause:    %s\n"), apppass_cause_to_string (d->cause));
+  printf (_ ("Action:   %s\n"), apppass_action_to_string (d->action));
   if (d->provider)
-    printf (_("Provider: %s (%s)\n"), apppass_provider_get_name (d->provider),
+    printf (_ ("Provider: %s (%s)\n"), apppass_provider_get_name (d->provider),
             apppass_provider_get_id (d->provider));
   if (d->url)
-    printf (_("Page:     %s\n"), d->url);
+    printf (_ ("Page:     %s\n"), d->url);
 }
 
 int
@@ -153,13 +152,13 @@ cli_diagnose (int argc, char **argv)
   g_autofree char *protocol_word = NULL, *host = NULL, *user = NULL;
   gboolean as_json = FALSE, too_long;
   GOptionEntry entries[] = {
-      {"protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_word, N_("imap, pop3 or smtp"), "P"},
-      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_("The server’s host name"), "HOST"},
-      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_("The account’s address"), "ADDRESS"},
-      {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL},
+      {"protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_word, N_ ("imap, pop3 or smtp"), "P"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), "HOST"},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The account’s address"), "ADDRESS"},
+      {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_ ("Print JSON"), NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr (GOptionContext) context =
-      g_option_context_new (_("— explain a failed login; the server’s answer on standard input"));
+      g_option_context_new (_ ("— explain a failed login; the server’s answer on standard input"));
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) text = NULL;
   g_autoptr (ApppassDiagnosis) d = NULL;
@@ -169,7 +168,7 @@ cli_diagnose (int argc, char **argv)
   if (!cli_parse (context, &argc, &argv))
     return EXIT_USAGE;
   if (protocol_word == NULL || host == NULL) {
-    cli_error (_("diagnose needs --protocol and --host."));
+    cli_error (_ ("diagnose needs --protocol and --host."));
     return EXIT_USAGE;
   }
   if (!apppass_protocol_from_string (protocol_word, &protocol, &error)) {
@@ -201,11 +200,11 @@ warn_shape (const ApppassProvider *provider, const char *password)
     return;
   hint = apppass_provider_get_password_hint (provider);
   if (hint)
-    cli_error (_("warning: this does not look like a %s app password (usually %s). "
-                 "It was kept as it is."),
+    cli_error (_ ("warning: this does not look like a %s app password (usually %s). "
+                  "It was kept as it is."),
                apppass_provider_get_name (provider), hint);
   else
-    cli_error (_("warning: this does not look like a %s app password. It was kept as it is."),
+    cli_error (_ ("warning: this does not look like a %s app password. It was kept as it is."),
                apppass_provider_get_name (provider));
 }
 
@@ -216,10 +215,10 @@ cli_normalize (int argc, char **argv)
   gboolean too_long;
   GOptionEntry entries[] = {
       {"provider", 0, 0, G_OPTION_ARG_STRING, &provider_id,
-       N_("Warn when the password does not have this provider’s usual shape"), "ID"},
+       N_ ("Warn when the password does not have this provider’s usual shape"), "ID"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr (GOptionContext) context =
-      g_option_context_new (_("— remove the spaces from a pasted password on standard input"));
+      g_option_context_new (_ ("— remove the spaces from a pasted password on standard input"));
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) text = NULL;
   const ApppassProvider *provider = NULL;
@@ -231,7 +230,7 @@ cli_normalize (int argc, char **argv)
   if (provider_id) {
     provider = apppass_provider_db_lookup (apppass_provider_db_get_default (), provider_id);
     if (provider == NULL) {
-      cli_error (_("unknown provider “%s”; “apppass providers” lists them."), provider_id);
+      cli_error (_ ("unknown provider “%s”; “apppass providers” lists them."), provider_id);
       return EXIT_USAGE;
     }
   }
@@ -241,8 +240,8 @@ cli_normalize (int argc, char **argv)
     return EXIT_FAILURE_OTHER;
   }
   if (too_long) {
-    cli_error (_("The pasted text is far too long for a password. Copy only the password and "
-                 "paste it again."));
+    cli_error (_ ("The pasted text is far too long for a password. Copy only the password and "
+                  "paste it again."));
     return EXIT_USAGE;
   }
   password = apppass_password_normalize (g_bytes_get_data (text, NULL),

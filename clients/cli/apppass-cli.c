@@ -19,9 +19,8 @@ typedef struct {
 } Verb;
 
 static const Verb verbs[] = {
-    {"providers", cli_providers},
-    {"diagnose", cli_diagnose},
-    {"normalize", cli_normalize},
+    {"providers", cli_providers}, {"diagnose", cli_diagnose}, {"normalize", cli_normalize},
+    {"verify", cli_verify},       {"setup", cli_setup},       {"lookup", cli_lookup},
 };
 
 void
@@ -69,7 +68,7 @@ cli_read_stdin (gsize limit, gboolean *too_long, GError **error)
       continue;
     if (n < 0) {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   _("Could not read standard input: %s"), g_strerror (errno));
+                   _ ("Could not read standard input: %s"), g_strerror (errno));
       return NULL;
     }
     if (n == 0)
@@ -94,22 +93,28 @@ cli_parse (GOptionContext *context, int *argc, char ***argv)
   if (g_option_context_parse (context, argc, argv, &error))
     return TRUE;
   cli_error ("%s", error->message);
-  fprintf (stderr, _("Try “apppass %s --help”.\n"), (*argv)[0]);
+  fprintf (stderr, _ ("Try “apppass %s --help”.\n"), (*argv)[0]);
   return FALSE;
 }
 
 static void
 print_usage (FILE *out)
 {
-  fputs (_("Usage:\n"
-           "  apppass providers [--json]\n"
-           "  apppass diagnose --protocol imap|pop3|smtp --host HOST [--user ADDRESS] [--json]\n"
-           "  apppass normalize [--provider ID]\n"
-           "\n"
-           "apppass helps when a mail provider wants an app password.\n"
-           "Server answers and passwords are read from standard input, never from the\n"
-           "command line. “apppass VERB --help” describes a verb.\n"),
-         out);
+  fputs (
+      _ ("Usage:\n"
+         "  apppass providers [--json]\n"
+         "  apppass diagnose --protocol imap|pop3|smtp --host HOST [--user ADDRESS] [--json]\n"
+         "  apppass normalize [--provider ID]\n"
+         "  apppass verify --protocol P --host HOST [--port N] [--security tls|starttls|none]\n"
+         "                 --user USER [--ca-file PEM]\n"
+         "  apppass setup ADDRESS [--imap HOST[:PORT]] [--pop3 HOST[:PORT]] [--smtp HOST[:PORT]]\n"
+         "                [--security tls|starttls|none] [--ca-file PEM]\n"
+         "  apppass lookup --protocol P --host HOST --user USER\n"
+         "\n"
+         "apppass helps when a mail provider wants an app password.\n"
+         "Server answers and passwords are read from standard input, never from the\n"
+         "command line. “apppass VERB --help” describes a verb.\n"),
+      out);
 }
 
 int
@@ -136,7 +141,7 @@ main (int argc, char **argv)
     if (strcmp (argv[1], verbs[i].name) == 0)
       return verbs[i].run (argc - 1, argv + 1);
   }
-  cli_error (_("unknown verb “%s”."), argv[1]);
+  cli_error (_ ("unknown verb “%s”."), argv[1]);
   print_usage (stderr);
   return EXIT_USAGE;
 }

@@ -27,6 +27,9 @@ void cli_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 int cli_providers (int argc, char **argv);
 int cli_diagnose (int argc, char **argv);
 int cli_normalize (int argc, char **argv);
+int cli_verify (int argc, char **argv);
+int cli_setup (int argc, char **argv);
+int cli_lookup (int argc, char **argv);
 
 /* A JSON writer just large enough for apppass's objects. */
 typedef struct {

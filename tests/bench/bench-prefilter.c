@@ -33,7 +33,8 @@ static const char *const templates[] = {
 
 /* One in ten thousand lines is a failure. */
 static const char *const failures[] = {
-    "* NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)",
+    "* NO [ALERT] Application-specific password required: "
+    "https://support.google.com/accounts/answer/185833 (Failure)",
     "534-5.7.9 Application-specific password required. For more information, go to",
     "Invalid credentials (Failure)",
 };

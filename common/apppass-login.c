@@ -1,0 +1,617 @@
+/* apppass — prove a password by logging in, the way the mail client will
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GIO opens the connection (DNS, proxy, TLS with system trust, host-name
+ * check and SNI); libetpan speaks the protocol over it through the driver in
+ * apppass-stream.c. The password is written only after the connection is
+ * trusted: no TLS, no STARTTLS, no password, unless the account says "none". */
+#include "apppass-login.h"
+
+#include <string.h>
+
+#include "apppass-error.h"
+#include "apppass-intl.h"
+#include "apppass-password.h"
+#include "apppass-stream.h"
+
+typedef struct {
+  ApppassProtocol protocol;
+  char *host;
+  guint16 port;
+  ApppassSecurity security;
+  char *user;
+  char *password;
+  GTlsCertificate *anchor;
+  GProxyResolver *proxy_resolver;
+  guint timeout_ms;
+  ApppassDeadline *deadline;
+  GCancellable *cancel; /* the deadline's */
+  GTlsCertificateFlags tls_errors;
+  ApppassLoginResult *result;
+} Check;
+
+/* ---- outcomes ----------------------------------------------------------- */
+
+static void
+set_failed (Check *c, int code, char *message)
+{
+  ApppassLoginResult *r = c->result;
+
+  r->outcome = APPPASS_LOGIN_FAILED;
+  g_clear_error (&r->error);
+  r->error = g_error_new_literal (APPPASS_ERROR, code, message);
+  g_free (message);
+}
+
+/* Takes @server_text. */
+static void
+set_rejected (Check *c, char *server_text)
+{
+  ApppassLoginResult *r = c->result;
+
+  r->outcome = APPPASS_LOGIN_REJECTED;
+  r->server_text = g_utf8_make_valid (server_text, -1);
+  g_free (server_text);
+  r->diagnosis = apppass_diagnose (apppass_provider_db_get_default (), c->protocol, c->host,
+                                   c->user, r->server_text, -1);
+  r->error = g_error_new (APPPASS_ERROR, APPPASS_ERROR_REJECTED,
+                          _ ("The server rejected the password: %s"), r->server_text);
+}
+
+static char *
+describe_tls_errors (Check *c)
+{
+  GTlsCertificateFlags f = c->tls_errors;
+
+  if (f & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_strdup_printf (_ ("The server’s certificate is not for “%s”, so the password was not "
+                               "sent. Check the server name in the account settings."),
+                            c->host);
+  if (f & G_TLS_CERTIFICATE_EXPIRED)
+    return g_strdup_printf (_ ("The certificate of %s has expired, so the password was not sent."),
+                            c->host);
+  if (f & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_strdup_printf (_ ("The certificate of %s is not valid yet (check the computer’s "
+                               "clock), so the password was not sent."),
+                            c->host);
+  if (f & G_TLS_CERTIFICATE_REVOKED)
+    return g_strdup_printf (_ ("The certificate of %s has been revoked, so the password was not "
+                               "sent."),
+                            c->host);
+  return g_strdup_printf (_ ("The certificate of %s is not trusted, so the password was not "
+                             "sent. If your mail program accepted this certificate, apppass can "
+                             "be given the same one."),
+                          c->host);
+}
+
+/* Turns a GIO error into a message for people; the password was not sent. */
+static void
+set_io_failed (Check *c, const GError *error)
+{
+  if (apppass_deadline_expired (c->deadline))
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("%s did not answer within %u seconds."), c->host,
+                                 (c->timeout_ms + 999) / 1000));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_failed (c, APPPASS_ERROR_CANCELLED, g_strdup (_ ("The check was cancelled.")));
+  else if (error->domain == G_RESOLVER_ERROR)
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("The server “%s” was not found. Check the server name and "
+                                    "the internet connection."),
+                                 c->host));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("%s refused the connection on port %u. Check the port and "
+                                    "the security setting."),
+                                 c->host, c->port));
+  else if (error->domain == G_IO_ERROR && error->code >= G_IO_ERROR_PROXY_FAILED &&
+           error->code <= G_IO_ERROR_PROXY_NOT_ALLOWED)
+    set_failed (
+        c, APPPASS_ERROR_NOT_SENT,
+        g_strdup_printf (_ ("The proxy did not connect to %s: %s"), c->host, error->message));
+  else if (error->domain == G_TLS_ERROR && c->tls_errors != 0)
+    set_failed (c, APPPASS_ERROR_NOT_SENT, describe_tls_errors (c));
+  else if (error->domain == G_TLS_ERROR)
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("A secure connection to %s could not be made (%s), so the "
+                                    "password was not sent."),
+                                 c->host, error->message));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("%s sent far more than a login needs; the check was "
+                                    "stopped."),
+                                 c->host));
+  else
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("The connection to %s failed: %s"), c->host, error->message));
+}
+
+/* A libetpan call failed without a server answer: find out why from the stream. */
+static void
+set_stream_failed (Check *c, mailstream_low *low, gboolean parse_error)
+{
+  const GError *error = low ? apppass_stream_low_get_error (low) : NULL;
+
+  if (error != NULL || apppass_deadline_expired (c->deadline))
+    set_io_failed (c, error ? error : &(GError){G_IO_ERROR, G_IO_ERROR_TIMED_OUT, (char *)""});
+  else if (parse_error)
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("The answer of %s could not be understood; it may not be a "
+                                    "mail server of this kind."),
+                                 c->host));
+  else
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("%s closed the connection during the login."), c->host));
+}
+
+static void
+set_no_starttls (Check *c)
+{
+  set_failed (c, APPPASS_ERROR_NOT_SENT,
+              g_strdup_printf (_ ("%s does not offer STARTTLS, so the password was not sent over "
+                                  "an unencrypted connection."),
+                               c->host));
+}
+
+/* ---- connecting --------------------------------------------------------- */
+
+static gboolean
+accept_certificate (GTlsConnection *conn, GTlsCertificate *peer, GTlsCertificateFlags errors,
+                    gpointer data)
+{
+  Check *c = data;
+  g_autoptr (GSocketConnectable) identity = g_network_address_new (c->host, c->port);
+
+  (void)conn;
+  c->tls_errors = errors;
+  if (c->anchor == NULL)
+    return FALSE;
+  /* The certificate the user accepted in the mail client, or one it signed for this host. */
+  if (g_tls_certificate_is_same (peer, c->anchor))
+    return TRUE;
+  return g_tls_certificate_verify (peer, identity, c->anchor) == 0;
+}
+
+static GIOStream *
+start_tls (Check *c, GIOStream *base)
+{
+  g_autoptr (GSocketConnectable) identity = g_network_address_new (c->host, c->port);
+  g_autoptr (GError) error = NULL;
+  GIOStream *tls = g_tls_client_connection_new (base, identity, &error);
+
+  if (tls == NULL) {
+    set_io_failed (c, error);
+    return NULL;
+  }
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_certificate), c);
+  if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), c->cancel, &error)) {
+    set_io_failed (c, error);
+    g_object_unref (tls);
+    return NULL;
+  }
+  return tls;
+}
+
+static GIOStream *
+open_connection (Check *c)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketConnection) tcp = NULL;
+
+  if (c->proxy_resolver)
+    g_socket_client_set_proxy_resolver (client, c->proxy_resolver);
+  tcp = g_socket_client_connect_to_host (client, c->host, c->port, c->cancel, &error);
+  if (tcp == NULL) {
+    set_io_failed (c, error);
+    return NULL;
+  }
+  if (c->security == APPPASS_SECURITY_TLS)
+    return start_tls (c, G_IO_STREAM (tcp));
+  return G_IO_STREAM (g_steal_pointer (&tcp));
+}
+
+/* After a STARTTLS reply: the same socket, now under TLS, for libetpan. */
+static gboolean
+upgrade_stream (Check *c, mailstream *stream)
+{
+  mailstream_low *old = mailstream_get_low (stream);
+  g_autoptr (GIOStream) tls = NULL;
+
+  /* Bytes after the STARTTLS reply were sent in plain text: an injection. */
+  if (stream->read_buffer_len != 0) {
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("%s sent data it should not have after STARTTLS; the "
+                                    "password was not sent."),
+                                 c->host));
+    return FALSE;
+  }
+  tls = start_tls (c, apppass_stream_low_get_io (old));
+  if (tls == NULL)
+    return FALSE;
+  mailstream_set_low (stream, apppass_stream_low_new (tls, c->cancel));
+  mailstream_low_free (old);
+  return TRUE;
+}
+
+/* ---- IMAP --------------------------------------------------------------- */
+
+static gboolean
+imap_refresh_capabilities (mailimap *imap)
+{
+  struct mailimap_capability_data *caps = NULL;
+
+  if (mailimap_capability (imap, &caps) != MAILIMAP_NO_ERROR)
+    return FALSE;
+  mailimap_capability_data_free (caps);
+  return TRUE;
+}
+
+static gboolean
+imap_secure (Check *c, mailimap *imap)
+{
+  if (c->security != APPPASS_SECURITY_STARTTLS)
+    return TRUE;
+  if (!imap_refresh_capabilities (imap)) {
+    set_stream_failed (c, mailstream_get_low (imap->imap_stream), FALSE);
+    return FALSE;
+  }
+  if (!mailimap_has_extension (imap, "STARTTLS") || mailimap_starttls (imap) != MAILIMAP_NO_ERROR) {
+    set_no_starttls (c);
+    return FALSE;
+  }
+  return upgrade_stream (c, imap->imap_stream);
+}
+
+/* The server's answer as it was sent, near enough for the diagnosis: the
+ * [ALERT] line, then the tagged reply with its code. */
+static char *
+imap_server_text (mailimap *imap)
+{
+  struct mailimap_response_info *info = imap->imap_response_info;
+  GString *text = g_string_new (NULL);
+
+  if (info && info->rsp_alert)
+    g_string_append_printf (text, "* NO [ALERT] %s\r\n", info->rsp_alert);
+  g_string_append (text, "NO ");
+  if (info && info->rsp_atom)
+    g_string_append_printf (text, "[%s] ", info->rsp_atom);
+  g_string_append (text, imap->imap_response ? imap->imap_response : "");
+  return g_string_free (text, FALSE);
+}
+
+static void
+imap_forget_last_answer (mailimap *imap)
+{
+  struct mailimap_response_info *info = imap->imap_response_info;
+
+  imap->imap_response = NULL;
+  if (info) {
+    g_clear_pointer (&info->rsp_alert, free);
+    g_clear_pointer (&info->rsp_atom, free);
+  }
+}
+
+static int
+imap_send_password (Check *c, mailimap *imap)
+{
+  if (c->security != APPPASS_SECURITY_TLS)
+    imap_refresh_capabilities (imap); /* STARTTLS: capabilities change after it */
+  imap_forget_last_answer (imap);
+  c->result->password_sent = TRUE;
+  if (mailimap_has_extension (imap, "LOGINDISABLED"))
+    return mailimap_authenticate (imap, "PLAIN", c->host, NULL, NULL, c->user, c->user, c->password,
+                                  NULL);
+  return mailimap_login (imap, c->user, c->password);
+}
+
+static void
+imap_check (Check *c, GIOStream *io)
+{
+  mailimap *imap = mailimap_new (0, NULL);
+  mailstream *stream = apppass_stream_new (apppass_stream_low_new (io, c->cancel));
+  int r = mailimap_connect (imap, stream);
+
+  if (r == MAILIMAP_NO_ERROR_AUTHENTICATED) {
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("%s logged in without asking for a password, so there is "
+                                    "nothing to check."),
+                                 c->host));
+  } else if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+    set_stream_failed (c, mailstream_get_low (stream), r == MAILIMAP_ERROR_PARSE);
+  } else if (imap_secure (c, imap)) {
+    r = imap_send_password (c, imap);
+    if (r == MAILIMAP_NO_ERROR)
+      c->result->outcome = APPPASS_LOGIN_ACCEPTED;
+    else if (imap->imap_response != NULL && r != MAILIMAP_ERROR_PARSE && r != MAILIMAP_ERROR_STREAM)
+      set_rejected (c, imap_server_text (imap));
+    else
+      set_stream_failed (c, mailstream_get_low (imap->imap_stream), r == MAILIMAP_ERROR_PARSE);
+  }
+  if (c->result->outcome == APPPASS_LOGIN_ACCEPTED)
+    mailimap_logout (imap);
+  else if (imap->imap_stream)
+    apppass_stream_low_shut (mailstream_get_low (imap->imap_stream));
+  mailimap_free (imap);
+}
+
+/* ---- POP3 --------------------------------------------------------------- */
+
+static gboolean
+pop3_secure (Check *c, mailpop3 *pop3)
+{
+  if (c->security != APPPASS_SECURITY_STARTTLS)
+    return TRUE;
+  if (mailpop3_stls (pop3) != MAILPOP3_NO_ERROR) {
+    set_no_starttls (c);
+    return FALSE;
+  }
+  return upgrade_stream (c, pop3->pop3_stream);
+}
+
+static void
+pop3_check (Check *c, GIOStream *io)
+{
+  mailpop3 *pop3 = mailpop3_new (0, NULL);
+  mailstream *stream = apppass_stream_new (apppass_stream_low_new (io, c->cancel));
+  int r = mailpop3_connect (pop3, stream);
+
+  if (r != MAILPOP3_NO_ERROR) {
+    set_stream_failed (c, mailstream_get_low (stream), pop3->pop3_response != NULL);
+  } else if (pop3_secure (c, pop3)) {
+    pop3->pop3_response = NULL;
+    c->result->password_sent = TRUE;
+    r = mailpop3_login (pop3, c->user, c->password);
+    if (r == MAILPOP3_NO_ERROR)
+      c->result->outcome = APPPASS_LOGIN_ACCEPTED;
+    else if (r == MAILPOP3_ERROR_BAD_USER || r == MAILPOP3_ERROR_BAD_PASSWORD)
+      set_rejected (c, g_strconcat ("-ERR ", pop3->pop3_response, NULL));
+    else
+      set_stream_failed (c, mailstream_get_low (pop3->pop3_stream), FALSE);
+  }
+  if (c->result->outcome == APPPASS_LOGIN_ACCEPTED)
+    mailpop3_quit (pop3);
+  else if (pop3->pop3_stream)
+    apppass_stream_low_shut (mailstream_get_low (pop3->pop3_stream));
+  mailpop3_free (pop3);
+}
+
+/* ---- SMTP --------------------------------------------------------------- */
+
+/* libetpan joins the reply lines and strips their codes; put the code back on
+ * each line, so that "534-5.7.9 …" reads as the server sent it. */
+static char *
+smtp_server_text (mailsmtp *smtp)
+{
+  g_auto (GStrv) lines = g_strsplit (smtp->response ? smtp->response : "", "\n", -1);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; lines[i]; i++) {
+    if (*lines[i] == '\0' && lines[i + 1] == NULL)
+      break;
+    g_string_append_printf (text, "%d %s\r\n", smtp->response_code, lines[i]);
+  }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+smtp_secure (Check *c, mailsmtp *smtp)
+{
+  if (c->security != APPPASS_SECURITY_STARTTLS)
+    return TRUE;
+  if (mailesmtp_starttls (smtp) != MAILSMTP_NO_ERROR) {
+    set_no_starttls (c);
+    return FALSE;
+  }
+  if (!upgrade_stream (c, smtp->stream))
+    return FALSE;
+  if (mailesmtp_ehlo (smtp) != MAILSMTP_NO_ERROR) {
+    set_stream_failed (c, mailstream_get_low (smtp->stream), FALSE);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static const char *
+smtp_mechanism (mailsmtp *smtp)
+{
+  if (smtp->auth & MAILSMTP_AUTH_PLAIN)
+    return "PLAIN";
+  if (smtp->auth & MAILSMTP_AUTH_LOGIN)
+    return "LOGIN";
+  return NULL;
+}
+
+static void
+smtp_authenticate (Check *c, mailsmtp *smtp)
+{
+  const char *mechanism = smtp_mechanism (smtp);
+  int r;
+
+  if (mechanism == NULL) {
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("%s offers no password login (AUTH PLAIN or LOGIN) on this "
+                                    "connection, so the password was not sent."),
+                                 c->host));
+    return;
+  }
+  smtp->response_code = 0;
+  c->result->password_sent = TRUE;
+  r = mailesmtp_auth_sasl (smtp, mechanism, c->host, NULL, NULL, c->user, c->user, c->password,
+                           NULL);
+  if (r == MAILSMTP_NO_ERROR)
+    c->result->outcome = APPPASS_LOGIN_ACCEPTED;
+  else if (smtp->response_code != 0)
+    set_rejected (c, smtp_server_text (smtp));
+  else
+    set_stream_failed (c, mailstream_get_low (smtp->stream), FALSE);
+}
+
+static void
+smtp_check (Check *c, GIOStream *io)
+{
+  mailsmtp *smtp = mailsmtp_new (0, NULL);
+  mailstream *stream = apppass_stream_new (apppass_stream_low_new (io, c->cancel));
+  int r = mailsmtp_connect (smtp, stream);
+
+  if (r != MAILSMTP_NO_ERROR) {
+    /* libetpan has closed the stream, and the driver's error with it. */
+    set_stream_failed (c, NULL, r == MAILSMTP_ERROR_UNEXPECTED_CODE);
+  } else if (mailesmtp_ehlo (smtp) != MAILSMTP_NO_ERROR) {
+    set_stream_failed (c, mailstream_get_low (smtp->stream), FALSE);
+  } else if (smtp_secure (c, smtp)) {
+    smtp_authenticate (c, smtp);
+  }
+  if (c->result->outcome == APPPASS_LOGIN_ACCEPTED)
+    mailsmtp_quit (smtp);
+  else if (smtp->stream)
+    apppass_stream_low_shut (mailstream_get_low (smtp->stream));
+  mailsmtp_free (smtp);
+}
+
+/* ---- the check ---------------------------------------------------------- */
+
+static void
+check_free (Check *c)
+{
+  g_free (c->host);
+  g_free (c->user);
+  apppass_password_free (c->password);
+  g_clear_object (&c->anchor);
+  g_clear_object (&c->proxy_resolver);
+  g_free (c);
+}
+
+static Check *
+check_new (const ApppassLoginOptions *options, const char *password)
+{
+  Check *c = g_new0 (Check, 1);
+
+  c->protocol = options->protocol;
+  c->host = g_strdup (options->host);
+  c->security = options->security;
+  c->port = options->port ? options->port
+                          : apppass_protocol_default_port (options->protocol, options->security);
+  c->user = g_strdup (options->user);
+  c->password = g_strdup (password);
+  c->proxy_resolver = options->proxy_resolver ? g_object_ref (options->proxy_resolver) : NULL;
+  c->timeout_ms = options->timeout_ms ? options->timeout_ms : APPPASS_LOGIN_DEFAULT_TIMEOUT_MS;
+  c->result = g_new0 (ApppassLoginResult, 1);
+  c->result->outcome = APPPASS_LOGIN_FAILED;
+  return c;
+}
+
+static gboolean
+load_anchor (Check *c, const char *pem)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (pem == NULL)
+    return TRUE;
+  c->anchor = g_tls_certificate_new_from_pem (pem, -1, &error);
+  if (c->anchor == NULL)
+    set_failed (
+        c, APPPASS_ERROR_NOT_SENT,
+        g_strdup_printf (_ ("The trusted certificate could not be read: %s"), error->message));
+  return c->anchor != NULL;
+}
+
+static void
+run_check (Check *c, const char *trusted_pem, GCancellable *cancellable)
+{
+  g_autoptr (GIOStream) io = NULL;
+
+  if (!load_anchor (c, trusted_pem))
+    return;
+  c->deadline = apppass_deadline_new (cancellable, c->timeout_ms);
+  c->cancel = apppass_deadline_get_cancellable (c->deadline);
+  io = open_connection (c);
+  if (io != NULL) {
+    if (c->protocol == APPPASS_PROTOCOL_IMAP)
+      imap_check (c, io);
+    else if (c->protocol == APPPASS_PROTOCOL_POP3)
+      pop3_check (c, io);
+    else
+      smtp_check (c, io);
+  }
+  g_clear_pointer (&c->deadline, apppass_deadline_free);
+}
+
+ApppassLoginResult *
+apppass_login_check_sync (const ApppassLoginOptions *options, const char *password,
+                          GCancellable *cancellable)
+{
+  Check *c;
+  ApppassLoginResult *result;
+
+  g_return_val_if_fail (options != NULL && options->host != NULL && password != NULL, NULL);
+  apppass_intl_init ();
+  c = check_new (options, password);
+  run_check (c, options->trusted_pem, cancellable);
+  result = g_steal_pointer (&c->result);
+  check_free (c);
+  return result;
+}
+
+typedef struct {
+  Check *check;
+  char *trusted_pem;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  if (job->check)
+    apppass_login_result_free (job->check->result);
+  if (job->check)
+    check_free (job->check);
+  g_free (job->trusted_pem);
+  g_free (job);
+}
+
+static void
+check_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Job *job = data;
+
+  (void)source;
+  run_check (job->check, job->trusted_pem, cancellable);
+  g_task_return_pointer (task, g_steal_pointer (&job->check->result),
+                         (GDestroyNotify)apppass_login_result_free);
+}
+
+void
+apppass_login_check (const ApppassLoginOptions *options, const char *password,
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Job *job = g_new0 (Job, 1);
+
+  g_return_if_fail (options != NULL && options->host != NULL && password != NULL);
+  apppass_intl_init ();
+  job->check = check_new (options, password);
+  job->trusted_pem = g_strdup (options->trusted_pem);
+  g_task_set_source_tag (task, apppass_login_check);
+  /* The result says "cancelled" itself; the task must still return it. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, job, (GDestroyNotify)job_free);
+  g_task_run_in_thread (task, check_thread);
+}
+
+ApppassLoginResult *
+apppass_login_check_finish (GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), NULL);
+}
+
+void
+apppass_login_result_free (ApppassLoginResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->server_text);
+  apppass_diagnosis_free (result->diagnosis);
+  g_clear_error (&result->error);
+  g_free (result);
+}

@@ -1,0 +1,55 @@
+/* apppass — libetpan streams over GIO, so that TLS is GIO's
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * libetpan, as Debian builds it, checks neither the certificate nor the host
+ * name and sends no SNI. apppass therefore opens every connection with GIO
+ * (system trust, host-name check, SNI, proxies, cancellation) and hands
+ * libetpan a stream driver that reads and writes through it. */
+#pragma once
+
+#include <gio/gio.h>
+#include <libetpan/libetpan.h>
+
+G_BEGIN_DECLS
+
+/* More than any login exchange needs; a server that sends more is hostile. */
+#define APPPASS_STREAM_MAX_BYTES (4 * 1024 * 1024)
+
+/**
+ * apppass_stream_low_new:
+ * @io: the connection (plain or TLS); a reference is taken
+ * @cancellable: cancels every read and write; it also carries the deadline
+ *
+ * Returns: (transfer full): a libetpan low-level stream; libetpan frees it
+ */
+mailstream_low *apppass_stream_low_new (GIOStream *io, GCancellable *cancellable);
+
+/* The connection under @low, and the first I/O error it met (or NULL). */
+GIOStream *apppass_stream_low_get_io (mailstream_low *low);
+const GError *apppass_stream_low_get_error (mailstream_low *low);
+
+/* Makes every further read and write fail at once: after an error, libetpan's
+ * LOGOUT and QUIT must not wait on a dead server. */
+void apppass_stream_low_shut (mailstream_low *low);
+
+/* A buffered libetpan stream over @low that logs nothing: a process-wide
+ * libetpan logger (Claws Mail sets one) must never see the password. */
+mailstream *apppass_stream_new (mailstream_low *low);
+
+/**
+ * ApppassDeadline:
+ *
+ * A cancellable that is cancelled when @parent is, or when @timeout_ms has
+ * passed; DNS, connect, handshake and every read and write end there.
+ */
+typedef struct _ApppassDeadline ApppassDeadline;
+
+ApppassDeadline *apppass_deadline_new (GCancellable *parent, guint timeout_ms);
+GCancellable *apppass_deadline_get_cancellable (ApppassDeadline *deadline);
+/* TRUE when the time ran out (as opposed to the caller cancelling). */
+gboolean apppass_deadline_expired (ApppassDeadline *deadline);
+void apppass_deadline_free (ApppassDeadline *deadline);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassDeadline, apppass_deadline_free)
+
+G_END_DECLS

@@ -1,0 +1,144 @@
+"""apppass tests: shared pieces for the Python end-to-end tests.
+
+SPDX-License-Identifier: GPL-3.0-or-later
+
+The password the tests use is a constant of the tests; it reaches the
+programs under test only through standard input or a terminal, never
+through argv or the environment."""
+import base64
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+GOOD_PASSWORD = "abcdefghijklmnop"
+PASTED = "abcd efgh ijkl mnop"
+SRC = os.path.dirname(os.path.abspath(__file__))
+
+
+class Tap:
+    """TAP output, so meson counts every check."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, detail=""):
+        self.n += 1
+        if cond:
+            print(f"ok {self.n} - {name}", flush=True)
+        else:
+            self.failed += 1
+            print(f"not ok {self.n} - {name}", flush=True)
+            for line in str(detail).splitlines()[:40]:
+                print(f"#   {line}", flush=True)
+        return cond
+
+    def done(self):
+        print(f"1..{self.n}", flush=True)
+        return 1 if self.failed else 0
+
+
+def make_certs(directory):
+    subprocess.run(["bash", os.path.join(SRC, "server", "make-certs.sh"), directory],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+class TestServer:
+    """The project's test mail server on loopback ports, impersonating a provider."""
+
+    def __init__(self, scenario, certs, cert="server", workdir=None, extra_args=()):
+        self.dir = workdir or tempfile.mkdtemp(prefix="apppass-server-")
+        self.record = os.path.join(self.dir, "record.jsonl")
+        ports_file = os.path.join(self.dir, "ports")
+        scenario_path = os.path.join(SRC, "server", "scenarios", scenario + ".ini")
+        self.log = open(os.path.join(self.dir, "server.log"), "w")
+        self.process = subprocess.Popen(
+            [os.environ["APPPASS_TEST_SERVER"], "--scenario", scenario_path,
+             "--record", self.record, "--cert", os.path.join(certs, cert + ".pem"),
+             "--key", os.path.join(certs, cert + "-key.pem"), "--ports-file", ports_file,
+             *extra_args],
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        for _ in range(500):
+            if os.path.exists(ports_file):
+                break
+            if self.process.poll() is not None:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        self.ports = {}
+        for line in open(ports_file):
+            if "=" in line:
+                key, value = line.strip().split("=", 1)
+                self.ports[key] = int(value)
+
+    def events(self, kind=None):
+        if not os.path.exists(self.record):
+            return []
+        events = [json.loads(line) for line in open(self.record) if line.strip()]
+        return [e for e in events if kind is None or e.get("event") == kind]
+
+    def logins(self):
+        return [f"{e['protocol']}:{'matched' if e['matched'] else 'unmatched'}"
+                for e in self.events("login")]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def secret_forms(secret, user):
+    """The password as it may travel: plain, and every base64 form it takes on
+    the wire (the bare password for AUTH LOGIN, "\\0user\\0password" and
+    "user\\0user\\0password" for AUTH PLAIN), each at all three alignments
+    inside a longer base64 text: the part of the encoding that depends only
+    on the secret."""
+    forms = {secret}
+    for payload in (secret, "\0" + user + "\0" + secret, user + "\0" + user + "\0" + secret):
+        data = payload.encode()
+        for pad in range(3):
+            encoded = base64.b64encode(b"\xff" * pad + data).decode()
+            start = -(-pad // 3) * 4 if pad else 0
+            end = ((pad + len(data)) // 3) * 4
+            inner = encoded[start:end]
+            # Keep only the characters that carry bits of the password itself.
+            if len(inner) >= 8:
+                forms.add(inner[-12:] if len(inner) > 12 else inner)
+            forms.add(base64.b64encode(data).decode().rstrip("="))
+    return sorted(f for f in forms if len(f) >= 8)
+
+
+def find_secret(text, forms):
+    """The forms found in text (bytes or str)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return [f for f in forms if f in text]
+
+
+def scan_tree(root, forms, skip=()):
+    """Files under root that hold any form of the secret."""
+    hits = []
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            if any(path.startswith(s) for s in skip) or os.path.islink(path):
+                continue
+            try:
+                data = open(path, "rb").read()
+            except OSError:
+                continue
+            found = find_secret(data, forms)
+            if found:
+                hits.append((path, found))
+    return hits
+
+
+def rmtree(path):
+    shutil.rmtree(path, ignore_errors=True)

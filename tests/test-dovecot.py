@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""apppass tests: the login check against a real Dovecot on loopback.
+
+SPDX-License-Identifier: GPL-3.0-or-later
+
+Dovecot serves IMAP, POP3 and submission with TLS (implicit and STARTTLS) and
+one passwd-file user; `apppass verify` must be accepted with its password and
+rejected with another, over every route."""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apppass_testlib as lib  # noqa: E402
+
+CLI = os.environ["APPPASS_CLI"]
+tap = lib.Tap()
+work = tempfile.mkdtemp(prefix="apppass-dovecot-")
+started = False
+try:
+    subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"), work],
+                   check=True, stdout=subprocess.DEVNULL, timeout=60)
+    started = True
+    ports = {}
+    for line in open(os.path.join(work, "dovecot-ports")):
+        if "=" in line:
+            key, value = line.strip().split("=", 1)
+            ports[key] = int(value)
+    password = open(os.path.join(work, "backend-password")).read().strip()
+    ca = os.path.join(work, "certs", "ca.pem")
+    routes = [("imap", "imaps", "tls"), ("imap", "imap", "starttls"),
+              ("pop3", "pop3s", "tls"), ("pop3", "pop3", "starttls"),
+              ("smtp", "submission", "starttls")]
+    if "submissions" in ports:
+        routes.append(("smtp", "submissions", "tls"))
+    for protocol, port, security in routes:
+        args = [CLI, "verify", "--protocol", protocol, "--host", "127.0.0.1", "--port",
+                str(ports[port]), "--security", security, "--user", "ann@gmail.com",
+                "--ca-file", ca]
+        good = subprocess.run(args, input=password.encode(), capture_output=True, timeout=60)
+        tap.ok(good.returncode == 0, f"{protocol} {security}: Dovecot accepts the password",
+               good.stdout.decode() + good.stderr.decode())
+        bad = subprocess.run(args, input=b"not-the-password", capture_output=True, timeout=60)
+        tap.ok(bad.returncode == 3, f"{protocol} {security}: Dovecot rejects another",
+               bad.stdout.decode() + bad.stderr.decode())
+        text = bad.stdout.decode() + bad.stderr.decode()
+        tap.ok(password not in text, f"{protocol} {security}: no password in the output")
+finally:
+    if started:
+        subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"), work],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    lib.rmtree(work)
+sys.exit(tap.done())

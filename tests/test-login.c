@@ -1,0 +1,318 @@
+/* apppass tests — the login check, against the project's test server
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
+#include "apppass-error.h"
+#include "apppass-login.h"
+#include "apppass-test-server.h"
+
+typedef struct {
+  ApppassProtocol protocol;
+  ApppassSecurity security;
+  const char *service; /* the test server's port name */
+} Route;
+
+static const Route routes[] = {
+    {APPPASS_PROTOCOL_IMAP, APPPASS_SECURITY_TLS, "imaps"},
+    {APPPASS_PROTOCOL_IMAP, APPPASS_SECURITY_STARTTLS, "imap"},
+    {APPPASS_PROTOCOL_POP3, APPPASS_SECURITY_TLS, "pop3s"},
+    {APPPASS_PROTOCOL_POP3, APPPASS_SECURITY_STARTTLS, "pop3"},
+    {APPPASS_PROTOCOL_SMTP, APPPASS_SECURITY_TLS, "smtps"},
+    {APPPASS_PROTOCOL_SMTP, APPPASS_SECURITY_STARTTLS, "smtp"},
+};
+
+static ApppassLoginResult *
+check (TestServer *server, const Route *route, const char *password, const char *anchor,
+       guint timeout_ms)
+{
+  g_autofree char *pem = anchor ? test_cert_pem (anchor) : NULL;
+  ApppassLoginOptions options = {
+      .protocol = route->protocol,
+      .host = "127.0.0.1",
+      .port = test_server_port (server, route->service),
+      .security = route->security,
+      .user = "ann@gmail.com",
+      .trusted_pem = pem,
+      .timeout_ms = timeout_ms ? timeout_ms : 10000,
+  };
+
+  return apppass_login_check_sync (&options, password, NULL);
+}
+
+static void
+assert_logins (TestServer *server, const char *expected)
+{
+  g_auto (GStrv) logins = test_server_logins (server);
+  g_autofree char *joined = g_strjoinv (" ", logins);
+
+  g_assert_cmpstr (joined, ==, expected);
+}
+
+/* Gmail with two-step on: the right app password passes everywhere, the old one is refused
+ * with Gmail's own words, read as "app password required". */
+static void
+test_gmail_all_routes (void)
+{
+  g_autofree char *scenario = test_scenario ("gmail");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++) {
+    g_autoptr (ApppassLoginResult) good = check (server, &routes[i], TEST_GOOD_PASSWORD, "ca", 0);
+    g_autoptr (ApppassLoginResult) bad = check (server, &routes[i], TEST_BAD_PASSWORD, "ca", 0);
+
+    g_test_message ("%s", routes[i].service);
+    g_assert_no_error (good->error);
+    g_assert_cmpint (good->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+    g_assert_cmpint (bad->outcome, ==, APPPASS_LOGIN_REJECTED);
+    g_assert_error (bad->error, APPPASS_ERROR, APPPASS_ERROR_REJECTED);
+    g_assert_nonnull (strstr (bad->server_text, "pplication-specific password required"));
+    g_assert_cmpint (bad->diagnosis->cause, ==, APPPASS_CAUSE_APP_PASSWORD_REQUIRED);
+    g_assert_cmpstr (bad->diagnosis->url, ==, "https://myaccount.google.com/apppasswords");
+  }
+  assert_logins (server, "imap:matched imap:unmatched imap:matched imap:unmatched "
+                         "pop3:matched pop3:unmatched pop3:matched pop3:unmatched "
+                         "smtp:matched smtp:unmatched smtp:matched smtp:unmatched");
+}
+
+static void
+test_other_providers (void)
+{
+  struct {
+    const char *scenario;
+    const char *user;
+    ApppassCause cause;
+    ApppassAction action;
+  } cases[] = {
+      {"gmail-2sv-off", "ann@gmail.com", APPPASS_CAUSE_CREDENTIALS_REJECTED,
+       APPPASS_ACTION_APP_PASSWORD},
+      {"yahoo", "bob@yahoo.com", APPPASS_CAUSE_CREDENTIALS_REJECTED, APPPASS_ACTION_APP_PASSWORD},
+      {"outlook", "cat@outlook.com", APPPASS_CAUSE_CREDENTIALS_REJECTED, APPPASS_ACTION_OAUTH},
+      {"unknown", "dan@example.org", APPPASS_CAUSE_CREDENTIALS_REJECTED, APPPASS_ACTION_NONE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *scenario = test_scenario (cases[i].scenario);
+    g_autoptr (TestServer) server = test_server_start (scenario, "server");
+    g_autofree char *pem = test_cert_pem ("ca");
+    ApppassLoginOptions options = {APPPASS_PROTOCOL_IMAP,
+                                   "127.0.0.1",
+                                   test_server_port (server, "imaps"),
+                                   APPPASS_SECURITY_TLS,
+                                   cases[i].user,
+                                   pem,
+                                   NULL,
+                                   10000};
+    g_autoptr (ApppassLoginResult) r = apppass_login_check_sync (&options, TEST_BAD_PASSWORD, NULL);
+
+    g_test_message ("%s: %s", cases[i].scenario, r->server_text);
+    g_assert_cmpint (r->outcome, ==, APPPASS_LOGIN_REJECTED);
+    g_assert_cmpint (r->diagnosis->cause, ==, cases[i].cause);
+    g_assert_cmpint (r->diagnosis->action, ==, cases[i].action);
+  }
+}
+
+/* Certificates that must stop the password before it leaves. */
+static void
+test_untrusted_certificates (void)
+{
+  struct {
+    const char *cert, *anchor, *needle;
+  } cases[] = {
+      {"server", NULL, "not trusted"},       /* unknown CA */
+      {"server", "other-ca", "not trusted"}, /* the wrong anchor */
+      {"wrong-host", "ca", "not for"},       /* a trusted CA, another host */
+      {"expired", "ca", "expired"},          /* a trusted CA, out of date */
+      {"self-signed", NULL, "not trusted"},  /* nobody vouches for it */
+  };
+  g_autofree char *scenario = test_scenario ("gmail");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (TestServer) server = test_server_start (scenario, cases[i].cert);
+
+    for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
+      g_autoptr (ApppassLoginResult) result =
+          check (server, &routes[r], TEST_GOOD_PASSWORD, cases[i].anchor, 0);
+
+      g_test_message ("%s/%s on %s: %s", cases[i].cert, cases[i].anchor, routes[r].service,
+                      result->error ? result->error->message : "accepted");
+      g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_FAILED);
+      g_assert_error (result->error, APPPASS_ERROR, APPPASS_ERROR_NOT_SENT);
+      g_assert_nonnull (strstr (result->error->message, cases[i].needle));
+      g_assert_false (result->password_sent);
+    }
+    /* The server's own record: not one password arrived. */
+    assert_logins (server, "");
+  }
+}
+
+/* The certificate the user accepted in the mail client is enough on its own. */
+static void
+test_accepted_self_signed (void)
+{
+  g_autofree char *scenario = test_scenario ("gmail");
+  g_autoptr (TestServer) server = test_server_start (scenario, "self-signed");
+  g_autoptr (ApppassLoginResult) r =
+      check (server, &routes[0], TEST_GOOD_PASSWORD, "self-signed", 0);
+
+  g_assert_cmpint (r->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+}
+
+static char *
+scenario_with_mode (const char *mode)
+{
+  g_autofree char *base = test_scenario ("gmail");
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
+
+  g_assert_true (g_key_file_load_from_data (keys, base, -1, G_KEY_FILE_KEEP_COMMENTS, NULL));
+  g_key_file_set_string (keys, "imap", "mode", mode);
+  g_key_file_set_string (keys, "pop3", "mode", mode);
+  g_key_file_set_string (keys, "smtp", "mode", mode);
+  return g_key_file_to_data (keys, NULL, NULL);
+}
+
+/* STARTTLS that the server does not offer never falls back to plain text. */
+static void
+test_starttls_stripped (void)
+{
+  g_autofree char *scenario = scenario_with_mode ("strip-starttls");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+
+  for (guint r = 1; r < G_N_ELEMENTS (routes); r += 2) {
+    g_autoptr (ApppassLoginResult) result = check (server, &routes[r], TEST_GOOD_PASSWORD, "ca", 0);
+
+    g_test_message ("%s: %s", routes[r].service, result->error ? result->error->message : "");
+    g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_FAILED);
+    g_assert_nonnull (strstr (result->error->message, "STARTTLS"));
+    g_assert_false (result->password_sent);
+  }
+  assert_logins (server, "");
+}
+
+/* Servers that misbehave end in a clear failure within the timeout. */
+static void
+test_misbehaving_servers (void)
+{
+  const char *modes[] = {"silent", "close-after-greeting", "close-mid-login", "huge-line", "slow"};
+
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++) {
+    g_autofree char *scenario = scenario_with_mode (modes[m]);
+    g_autoptr (TestServer) server = test_server_start (scenario, "server");
+
+    for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr (ApppassLoginResult) result =
+          check (server, &routes[r], TEST_GOOD_PASSWORD, "ca", 1500);
+      gint64 elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+
+      g_test_message ("%s on %s: %s (%" G_GINT64_FORMAT " ms)", modes[m], routes[r].service,
+                      result->error ? result->error->message : "-", elapsed_ms);
+      g_assert_cmpint (result->outcome, !=, APPPASS_LOGIN_ACCEPTED);
+      g_assert_nonnull (result->error);
+      g_assert_true (g_utf8_validate (result->error->message, -1, NULL));
+      /* Bounded by the deadline, with room for a loaded machine; never a hang. */
+      g_assert_cmpint (elapsed_ms, <, 1500 + 5000);
+    }
+  }
+}
+
+static void
+test_non_utf8_answer (void)
+{
+  g_autofree char *scenario = scenario_with_mode ("non-utf8");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+  g_autoptr (ApppassLoginResult) r = check (server, &routes[0], TEST_BAD_PASSWORD, "ca", 0);
+
+  g_assert_cmpint (r->outcome, !=, APPPASS_LOGIN_ACCEPTED);
+  if (r->server_text)
+    g_assert_true (g_utf8_validate (r->server_text, -1, NULL));
+}
+
+/* (A name that does not resolve is not tested: asking DNS would leave this machine.) */
+static void
+test_refused (void)
+{
+  ApppassLoginOptions options = {APPPASS_PROTOCOL_IMAP, "127.0.0.1", 1,    APPPASS_SECURITY_TLS,
+                                 "ann@gmail.com",       NULL,        NULL, 5000};
+  g_autoptr (ApppassLoginResult) refused =
+      apppass_login_check_sync (&options, TEST_GOOD_PASSWORD, NULL);
+
+  g_assert_error (refused->error, APPPASS_ERROR, APPPASS_ERROR_NOT_SENT);
+  g_assert_nonnull (strstr (refused->error->message, "refused"));
+  g_assert_false (refused->password_sent);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  ApppassLoginResult *result;
+} AsyncWait;
+
+static void
+on_checked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AsyncWait *wait = data;
+
+  (void)source;
+  wait->result = apppass_login_check_finish (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+cancel_now (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* The async API: accepted against a good server; cancel really cancels a stuck check. */
+static void
+test_async_and_cancel (void)
+{
+  g_autofree char *good_scenario = test_scenario ("gmail");
+  g_autofree char *silent_scenario = scenario_with_mode ("silent");
+  g_autoptr (TestServer) good = test_server_start (good_scenario, "server");
+  g_autoptr (TestServer) silent = test_server_start (silent_scenario, "server");
+  g_autofree char *pem = test_cert_pem ("ca");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  ApppassLoginOptions options = {APPPASS_PROTOCOL_IMAP,
+                                 "127.0.0.1",
+                                 test_server_port (good, "imaps"),
+                                 APPPASS_SECURITY_TLS,
+                                 "ann@gmail.com",
+                                 pem,
+                                 NULL,
+                                 10000};
+  gint64 start;
+
+  apppass_login_check (&options, TEST_GOOD_PASSWORD, NULL, on_checked, &wait);
+  g_main_loop_run (wait.loop);
+  g_assert_cmpint (wait.result->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+  g_clear_pointer (&wait.result, apppass_login_result_free);
+
+  options.port = test_server_port (silent, "imaps");
+  options.timeout_ms = 60000;
+  start = g_get_monotonic_time ();
+  apppass_login_check (&options, TEST_GOOD_PASSWORD, cancellable, on_checked, &wait);
+  g_timeout_add (200, cancel_now, cancellable);
+  g_main_loop_run (wait.loop);
+  g_assert_error (wait.result->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED);
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 5000);
+  g_clear_pointer (&wait.result, apppass_login_result_free);
+  g_main_loop_unref (wait.loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/login/gmail-all-routes", test_gmail_all_routes);
+  g_test_add_func ("/login/other-providers", test_other_providers);
+  g_test_add_func ("/login/untrusted-certificates", test_untrusted_certificates);
+  g_test_add_func ("/login/accepted-self-signed", test_accepted_self_signed);
+  g_test_add_func ("/login/starttls-stripped", test_starttls_stripped);
+  g_test_add_func ("/login/misbehaving-servers", test_misbehaving_servers);
+  g_test_add_func ("/login/non-utf8-answer", test_non_utf8_answer);
+  g_test_add_func ("/login/refused", test_refused);
+  g_test_add_func ("/login/async-and-cancel", test_async_and_cancel);
+  return g_test_run ();
+}
