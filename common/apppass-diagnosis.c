@@ -13,8 +13,8 @@ static const char *const action_words[] = {"app-password", "oauth", "web-login",
                                            "none"};
 
 /* Phrases are casefolded (g_utf8_casefold) and looked for anywhere in the
- * casefolded answer. Providers word the same cause in many ways; each line
- * below is a wording seen in a real answer (tests/data/server-answers.ini). */
+ * casefolded answer. Providers word the same cause in many ways: these cover
+ * the real answers of tests/data/server-answers.ini and their near variants. */
 static const char *const app_password_phrases[] = {"application-specific password",
                                                    "application specific password",
                                                    "app-specific password",
@@ -23,14 +23,13 @@ static const char *const app_password_phrases[] = {"application-specific passwor
                                                    "app-password",
                                                    "apppassword",
                                                    "application password",
+                                                   "aplication password",
                                                    "password for apps",
                                                    "applications password",
                                                    "authorization code",
                                                    "authorized code",
                                                    "authorisation code",
                                                    "authorization password",
-                                                   "534-5.7.9",
-                                                   "534 5.7.9",
                                                    "invalidsecondfactor",
                                                    "授权码",
                                                    "专用密码",
@@ -57,9 +56,9 @@ static const char *const oauth_phrases[] = {"basic authentication is disabled",
                                             NULL};
 
 static const char *const web_login_phrases[] = {
-    "[webalert",          "webalert",     "via your web browser", "via your browser",
-    "in a web browser",   "534-5.7.14",   "534 5.7.14",           "webloginrequired",
-    "web login required", "unsafe login", "verify your account",  NULL};
+    "[webalert",  "webalert",   "via your web browser", "via your browser",   "in a web browser",
+    "534-5.7.14", "534 5.7.14", "webloginrequired",     "web login required", "verify your account",
+    NULL};
 
 static const char *const access_phrases[] = {"not enabled for imap",
                                              "not enabled for pop",
@@ -81,31 +80,14 @@ static const char *const access_phrases[] = {"not enabled for imap",
                                              "yet to enable pop",
                                              "enable imap",
                                              "enable pop",
-                                             "imap service is not",
                                              "user has no permission",
-                                             "imap/smtp service",
-                                             "pop3/smtp service",
-                                             "access to imap",
-                                             "imap access for",
-                                             "imap use",
                                              NULL};
 
-static const char *const temporary_phrases[] = {"too many",
-                                                "try again later",
-                                                "try later",
-                                                "temporarily",
-                                                "temporary",
-                                                "[unavailable]",
-                                                "[inuse]",
-                                                "[in-use]",
-                                                "[sys/temp]",
-                                                "[limit]",
-                                                "server busy",
-                                                "service not available",
-                                                "service unavailable",
-                                                "rate limit",
-                                                "throttl",
-                                                NULL};
+static const char *const temporary_phrases[] = {
+    "too many",   "try again later", "try later",   "temporarily",
+    "temporary",  "[unavailable]",   "[inuse]",     "[in-use]",
+    "[sys/temp]", "[limit]",         "server busy", "service unavailable",
+    "rate limit", "throttl",         NULL};
 
 static const char *const rejected_phrases[] = {"authenticationfailed",
                                                "invalid credentials",
@@ -229,12 +211,19 @@ fold_text (const char *text, gssize length)
   if (length > APPPASS_DIAGNOSIS_MAX_TEXT)
     length = APPPASS_DIAGNOSIS_MAX_TEXT;
   /* A NUL from a hostile server must not hide the text after it. */
-  copy = g_strndup (text, (gsize)length);
+  copy = g_malloc ((gsize)length + 1);
+  memcpy (copy, text, (gsize)length);
+  copy[length] = '\0';
   for (gssize i = 0; i < length; i++) {
     if (copy[i] == '\0')
       copy[i] = ' ';
   }
-  valid = g_utf8_make_valid (copy, length);
+  /* Chinese providers answer in GBK (QQ's "请使用授权码登录"); read it as such
+   * where it is not UTF-8 and decodes cleanly. */
+  if (!g_utf8_validate_len (copy, (gsize)length, NULL))
+    valid = g_convert (copy, length, "UTF-8", "GB18030", NULL, NULL, NULL);
+  if (valid == NULL)
+    valid = g_utf8_make_valid (copy, length);
   return g_utf8_casefold (valid, -1);
 }
 

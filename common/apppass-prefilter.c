@@ -12,8 +12,9 @@
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* Vector paths, chosen at run time: AVX2, then SSSE3, then plain C. */
 #define HAVE_SSSE3_PATH 1
-#include <tmmintrin.h>
+#include <immintrin.h>
 #endif
 
 #define N_BUCKETS 8
@@ -22,12 +23,13 @@
 /* Every phrase of apppass-diagnosis.c contains one of these (a test checks it). */
 static const char *const keywords[] = {
     "passw", "auth", "credent", "login", "logon", "log in", "alert", "browser", "verify", "5.7.",
-    "4.7.", "invalid", "enabl", "disabl", "unavail", "service not", "service is", "smtp service",
-    "permission", "access", "too many", "try again", "try later", "tempora", "inuse", "in-use",
-    "sys/temp", "limit", "busy", "throttl", "unknown user", "no such user", "-err", "parol",
-    "nevern",
+    "4.7.", "invalid", "enabl", "disabl", "unavail", "permission", "too many", "try again",
+    "try later", "tempora", "inuse", "in-use", "sys/temp", "limit", "busy", "throttl",
+    "unknown user", "no such user", "-err", "parol", "nevern",
     /* Chinese: authorization (code), password, log in, authentication, verification */
     "授权", "密码", "登录", "认证", "验证",
+    /* The same "authorization" in GBK, as QQ Mail sends it */
+    "\xca\xda\xc8\xa8",
     /* Russian: password, wrong, incorrect, authorization; three ways of capitalizing */
     "парол", "Парол", "ПАРОЛ", "неверн", "Неверн", "НЕВЕРН", "неправил", "Неправил", "НЕПРАВИЛ",
     "авториз", "Авториз", "АВТОРИЗ", NULL};
@@ -41,6 +43,7 @@ typedef struct {
   /* The first FP_LEN bytes with bit 0x20 set, for a quick first comparison. */
   guint32 head[G_N_ELEMENTS (keywords)];
   gboolean use_ssse3;
+  gboolean use_avx2;
 } Tables;
 
 static Tables tables;
@@ -141,6 +144,7 @@ build_tables (void)
 #ifdef HAVE_SSSE3_PATH
   __builtin_cpu_init ();
   tables.use_ssse3 = __builtin_cpu_supports ("ssse3");
+  tables.use_avx2 = __builtin_cpu_supports ("avx2");
 #endif
 }
 
@@ -275,15 +279,16 @@ check_candidates (const guint8 *t, gsize length, gsize pos, __m128i buckets, gui
 
 /* Teddy proper: each block is loaded once; the bucket bits of fingerprint
  * byte j are shifted by FP_LEN - 1 - j places, borrowing from the previous
- * block, so that lane e holds the buckets of a match ending at e. */
-__attribute__ ((target ("ssse3"))) static gboolean
-scan_ssse3 (const guint8 *t, gsize length)
+ * block, so that lane e holds the buckets of a match ending at e. Starts at
+ * @pos with the previous block's bucket bits. */
+__attribute__ ((target ("ssse3"), always_inline)) static inline gboolean
+scan_ssse3_from (const guint8 *t, gsize length, gsize pos, __m128i prev0, __m128i prev1,
+                 __m128i prev2)
 {
   const __m128i fold = _mm_set1_epi8 (0x20), nibble = _mm_set1_epi8 (0x0f);
-  __m128i prev0 = _mm_setzero_si128 (), prev1 = prev0, prev2 = prev0;
 
   G_STATIC_ASSERT (FP_LEN == 4);
-  for (gsize pos = 0; pos < length; pos += 16) {
+  for (; pos < length; pos += 16) {
     __m128i v = _mm_or_si128 (load_block (t, length, pos), fold);
     __m128i v_lo = _mm_and_si128 (v, nibble);
     __m128i v_hi = _mm_and_si128 (_mm_srli_epi16 (v, 4), nibble);
@@ -304,6 +309,82 @@ scan_ssse3 (const guint8 *t, gsize length)
   }
   return FALSE;
 }
+
+__attribute__ ((target ("ssse3"))) static gboolean
+scan_ssse3 (const guint8 *t, gsize length)
+{
+  return scan_ssse3_from (t, length, 0, _mm_setzero_si128 (), _mm_setzero_si128 (),
+                          _mm_setzero_si128 ());
+}
+
+#define NIBBLES_256(j, v_lo, v_hi)                                                                 \
+  _mm256_and_si256 (                                                                               \
+      _mm256_shuffle_epi8 (                                                                        \
+          _mm256_broadcastsi128_si256 (_mm_load_si128 ((const __m128i *)tables.lo[j])), v_lo),     \
+      _mm256_shuffle_epi8 (                                                                        \
+          _mm256_broadcastsi128_si256 (_mm_load_si128 ((const __m128i *)tables.hi[j])), v_hi))
+
+/* @r shifted up by @k bytes across its two lanes, @prev's last bytes shifted in. */
+#define CARRY_256(r, prev, k)                                                                      \
+  _mm256_alignr_epi8 (r, _mm256_permute2x128_si256 (r, prev, 0x03), 16 - (k))
+
+/* The buckets of the 32 positions ending in the block at @p, carrying in the
+ * previous block's bits; the block's own bits are left in @r0..@r2 for the next. */
+__attribute__ ((target ("avx2"), always_inline)) static inline __m256i
+block_avx2 (const guint8 *p, __m256i *r0, __m256i *r1, __m256i *r2)
+{
+  const __m256i fold = _mm256_set1_epi8 (0x20), nibble = _mm256_set1_epi8 (0x0f);
+  __m256i v = _mm256_or_si256 (_mm256_loadu_si256 ((const __m256i *)p), fold);
+  __m256i v_lo = _mm256_and_si256 (v, nibble);
+  __m256i v_hi = _mm256_and_si256 (_mm256_srli_epi16 (v, 4), nibble);
+  __m256i b0 = NIBBLES_256 (0, v_lo, v_hi), b1 = NIBBLES_256 (1, v_lo, v_hi);
+  __m256i b2 = NIBBLES_256 (2, v_lo, v_hi), b3 = NIBBLES_256 (3, v_lo, v_hi);
+  __m256i m = _mm256_and_si256 (_mm256_and_si256 (b3, CARRY_256 (b2, *r2, 1)),
+                                _mm256_and_si256 (CARRY_256 (b1, *r1, 2), CARRY_256 (b0, *r0, 3)));
+
+  *r0 = b0;
+  *r1 = b1;
+  *r2 = b2;
+  return m;
+}
+
+__attribute__ ((target ("avx2"), always_inline)) static inline gboolean
+check_avx2 (const guint8 *t, gsize length, gsize pos, __m256i m, guint32 keep)
+{
+  guint32 mask = ~(guint32)_mm256_movemask_epi8 (_mm256_cmpeq_epi8 (m, _mm256_setzero_si256 ()));
+
+  mask &= keep;
+  return mask &&
+         (check_candidates (t, length, pos, _mm256_castsi256_si128 (m), mask & 0xffffu) ||
+          check_candidates (t, length, pos + 16, _mm256_extracti128_si256 (m, 1), mask >> 16));
+}
+
+/* The same with 32 positions a block. The tail is one more block laid to end
+ * exactly at the text's end, with nothing carried in: its first lanes were
+ * checked already. Where that does not cover every remaining position, or
+ * the text is shorter than a block, the 16-byte loop takes over. */
+__attribute__ ((target ("avx2"))) static gboolean
+scan_avx2 (const guint8 *t, gsize length)
+{
+  __m256i r0 = _mm256_setzero_si256 (), r1 = r0, r2 = r0;
+  gsize pos = 0, left;
+
+  for (; pos + 32 <= length; pos += 32) {
+    if (check_avx2 (t, length, pos, block_avx2 (t + pos, &r0, &r1, &r2), 0xffffffffu))
+      return TRUE;
+  }
+  left = length - pos;
+  if (left == 0)
+    return FALSE;
+  if (pos > 0 && left <= 32 - FP_LEN + 1) {
+    __m256i z0 = _mm256_setzero_si256 (), z1 = z0, z2 = z0;
+
+    return check_avx2 (t, length, length - 32, block_avx2 (t + length - 32, &z0, &z1, &z2),
+                       ~((1u << (32 - left)) - 1));
+  }
+  return scan_ssse3_from (t, length, pos, _mm256_extracti128_si256 (r0, 1),
+                          _mm256_extracti128_si256 (r1, 1), _mm256_extracti128_si256 (r2, 1));
+}
 #endif
 
 gboolean
@@ -317,6 +398,23 @@ apppass_prefilter_line_scalar (const char *text, gsize length)
 
 gboolean
 apppass_prefilter_line (const char *text, gsize length)
+{
+  const guint8 *t = (const guint8 *)text;
+
+  ensure_tables ();
+  if (starts_with_failure_code (t, length))
+    return TRUE;
+#ifdef HAVE_SSSE3_PATH
+  if (tables.use_avx2)
+    return scan_avx2 (t, length);
+  if (tables.use_ssse3)
+    return scan_ssse3 (t, length);
+#endif
+  return scan_scalar (t, length);
+}
+
+gboolean
+apppass_prefilter_line_ssse3 (const char *text, gsize length)
 {
   const guint8 *t = (const guint8 *)text;
 

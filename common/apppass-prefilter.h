@@ -19,8 +19,9 @@ G_BEGIN_DECLS
  */
 gboolean apppass_prefilter_line (const char *text, gsize length);
 
-/* The same answer without the vector code path, for tests. */
+/* The same answer without the vector code, and with the 16-byte one only, for tests. */
 gboolean apppass_prefilter_line_scalar (const char *text, gsize length);
+gboolean apppass_prefilter_line_ssse3 (const char *text, gsize length);
 
 /* The keywords it looks for (ASCII case-insensitively), NULL-terminated; the
  * benchmark builds its regular-expression baseline from the same list. */

@@ -68,7 +68,14 @@ answer_from_group (GKeyFile *keys, const char *group)
   a->cause = (ApppassCause)word_index (cause_word, APPPASS_N_CAUSES, cause);
   a->action = (ApppassAction)word_index (action_word, APPPASS_ACTION_NONE + 1, action);
   a->source = required (keys, group, "source");
-  a->text = required (keys, group, "text");
+  /* Answers that are not UTF-8 are written with C escapes. */
+  if (g_key_file_has_key (keys, group, "text-c", NULL)) {
+    g_autofree char *escaped = g_key_file_get_value (keys, group, "text-c", NULL);
+
+    a->text = g_strcompress (escaped);
+  } else {
+    a->text = required (keys, group, "text");
+  }
   return a;
 }
 

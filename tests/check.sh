@@ -21,7 +21,8 @@ build=${APPPASS_BUILD_DIR:-$root/build-check}
 # Build and run-time packages; the clients' development packages too, because
 # the build enables their plugins and must fail loudly without them.
 packages=(
-  meson ninja-build pkg-config gcc python3 gettext locales clang-format
+  meson ninja-build pkg-config gcc python3 gettext locales clang-format strace openssl curl
+  gnome-keyring dbus dbus-x11 libsecret-tools dovecot-imapd dovecot-pop3d dovecot-submissiond
   libglib2.0-dev libjson-glib-dev
   libetpan-dev libsasl2-modules dpkg-dev libsecret-1-dev glib-networking
   libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
