@@ -201,6 +201,10 @@ open_connection (Check *c)
 
   if (c->proxy_resolver)
     g_socket_client_set_proxy_resolver (client, c->proxy_resolver);
+  else if (g_settings_schema_source_get_default () == NULL)
+    /* The desktop's proxy settings live in GSettings; where no schema is
+     * installed at all, asking for them would abort the process. */
+    g_socket_client_set_enable_proxy (client, FALSE);
   tcp = g_socket_client_connect_to_host (client, c->host, c->port, c->cancel, &error);
   if (tcp == NULL) {
     set_io_failed (c, error);

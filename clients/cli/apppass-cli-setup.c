@@ -21,7 +21,9 @@
 
 /* ---- reading the password ----------------------------------------------- */
 
-/* One line from the terminal with echo off. */
+/* One line from the terminal with echo off. Echo goes off before the
+ * prompt shows, and without flushing input, so a quick paste is neither
+ * shown nor lost. */
 static char *
 read_tty_line (const char *prompt)
 {
@@ -30,18 +32,19 @@ read_tty_line (const char *prompt)
   gboolean restore;
   char c;
 
-  fputs (prompt, stderr);
-  fflush (stderr);
   restore = tcgetattr (STDIN_FILENO, &saved) == 0;
   if (restore) {
     quiet = saved;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    tcsetattr (STDIN_FILENO, TCSADRAIN, &quiet);
   }
-  while (read (STDIN_FILENO, &c, 1) == 1 && c != '\n' && line->len < PASSWORD_STDIN_LIMIT)
+  fputs (prompt, stderr);
+  fflush (stderr);
+  while (read (STDIN_FILENO, &c, 1) == 1 && c != '\n' && c != '\r' &&
+         line->len < PASSWORD_STDIN_LIMIT)
     g_string_append_c (line, c);
   if (restore)
-    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+    tcsetattr (STDIN_FILENO, TCSADRAIN, &saved);
   fputc ('\n', stderr);
   return g_string_free (line, FALSE);
 }
