@@ -116,6 +116,10 @@ set_io_failed (Check *c, const GError *error)
                 g_strdup_printf (_ ("A secure connection to %s could not be made (%s), so the "
                                     "password was not sent."),
                                  c->host, error->message));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+    set_failed (c, APPPASS_ERROR_NOT_SENT,
+                g_strdup_printf (_ ("%s closed the connection during the login."), c->host));
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
     set_failed (c, APPPASS_ERROR_NOT_SENT,
                 g_strdup_printf (_ ("%s sent far more than a login needs; the check was "
@@ -142,6 +146,20 @@ set_stream_failed (Check *c, mailstream_low *low, gboolean parse_error)
   else
     set_failed (c, APPPASS_ERROR_NOT_SENT,
                 g_strdup_printf (_ ("%s closed the connection during the login."), c->host));
+}
+
+static void set_no_starttls (Check *c);
+
+/* STARTTLS was refused, or the server hung up on it. */
+static void
+set_starttls_failed (Check *c, mailstream *stream)
+{
+  mailstream_low *low = mailstream_get_low (stream);
+
+  if (apppass_stream_low_at_eof (low) || apppass_stream_low_get_error (low))
+    set_stream_failed (c, low, FALSE);
+  else
+    set_no_starttls (c);
 }
 
 static void
@@ -347,7 +365,7 @@ pop3_secure (Check *c, mailpop3 *pop3)
   if (c->security != APPPASS_SECURITY_STARTTLS)
     return TRUE;
   if (mailpop3_stls (pop3) != MAILPOP3_NO_ERROR) {
-    set_no_starttls (c);
+    set_starttls_failed (c, pop3->pop3_stream);
     return FALSE;
   }
   return upgrade_stream (c, pop3->pop3_stream);
@@ -368,7 +386,10 @@ pop3_check (Check *c, GIOStream *io)
     r = mailpop3_login (pop3, c->user, c->password);
     if (r == MAILPOP3_NO_ERROR)
       c->result->outcome = APPPASS_LOGIN_ACCEPTED;
-    else if (r == MAILPOP3_ERROR_BAD_USER || r == MAILPOP3_ERROR_BAD_PASSWORD)
+    /* libetpan reads a closed connection as an empty -ERR: that is no answer. */
+    else if ((r == MAILPOP3_ERROR_BAD_USER || r == MAILPOP3_ERROR_BAD_PASSWORD) &&
+             !(apppass_stream_low_at_eof (mailstream_get_low (pop3->pop3_stream)) &&
+               (pop3->pop3_response == NULL || *pop3->pop3_response == '\0')))
       set_rejected (c, g_strconcat ("-ERR ", pop3->pop3_response, NULL));
     else
       set_stream_failed (c, mailstream_get_low (pop3->pop3_stream), FALSE);
@@ -404,7 +425,7 @@ smtp_secure (Check *c, mailsmtp *smtp)
   if (c->security != APPPASS_SECURITY_STARTTLS)
     return TRUE;
   if (mailesmtp_starttls (smtp) != MAILSMTP_NO_ERROR) {
-    set_no_starttls (c);
+    set_starttls_failed (c, smtp->stream);
     return FALSE;
   }
   if (!upgrade_stream (c, smtp->stream))

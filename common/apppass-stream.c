@@ -10,6 +10,7 @@ typedef struct {
   GError *error;
   gsize bytes_read;
   gboolean shut;
+  gboolean eof;
 } StreamData;
 
 static StreamData *
@@ -48,6 +49,7 @@ stream_read (mailstream_low *low, void *buffer, size_t count)
     return -1;
   }
   d->bytes_read += (gsize)n;
+  d->eof |= n == 0;
   return n;
 }
 
@@ -155,6 +157,12 @@ const GError *
 apppass_stream_low_get_error (mailstream_low *low)
 {
   return data_of (low)->error;
+}
+
+gboolean
+apppass_stream_low_at_eof (mailstream_low *low)
+{
+  return data_of (low)->eof;
 }
 
 void

@@ -28,6 +28,9 @@ mailstream_low *apppass_stream_low_new (GIOStream *io, GCancellable *cancellable
 GIOStream *apppass_stream_low_get_io (mailstream_low *low);
 const GError *apppass_stream_low_get_error (mailstream_low *low);
 
+/* TRUE once the server closed its side. */
+gboolean apppass_stream_low_at_eof (mailstream_low *low);
+
 /* Makes every further read and write fail at once: after an error, libetpan's
  * LOGOUT and QUIT must not wait on a dead server. */
 void apppass_stream_low_shut (mailstream_low *low);

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import time
@@ -128,7 +129,10 @@ def scan_tree(root, forms, skip=()):
     for dirpath, _, files in os.walk(root):
         for name in files:
             path = os.path.join(dirpath, name)
-            if any(path.startswith(s) for s in skip) or os.path.islink(path):
+            if any(path.startswith(s) for s in skip):
+                continue
+            # Regular files only: a daemon's FIFO would block the read.
+            if not stat.S_ISREG(os.lstat(path).st_mode):
                 continue
             try:
                 data = open(path, "rb").read()

@@ -36,6 +36,9 @@ typedef struct {
   GMutex record_lock;
   char *spool;
   guint message_count;
+  int backend_port[2]; /* IMAP, POP3: a Dovecot holding the mailbox */
+  char *backend_user;
+  char *backend_password;
 } Server;
 
 static Server server;
@@ -54,7 +57,8 @@ typedef struct {
   gboolean tls;
   gboolean authenticated;
   char *user;
-  char *rest; /* what follows an IMAP literal */
+  char *rest;         /* what follows an IMAP literal */
+  GIOStream *backend; /* the mailbox, once logged in */
 } Conn;
 
 /* ---- scenario ------------------------------------------------------------ */
@@ -311,6 +315,86 @@ decode_b64_text (const char *b64)
   return raw ? g_strndup ((const char *)raw, length) : g_strdup ("");
 }
 
+/* ---- the mailbox: a loopback Dovecot behind an accepted login ------------ */
+
+static gboolean
+backend_expect (GDataInputStream *in, const char *ok_prefix)
+{
+  for (;;) {
+    g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+
+    if (line == NULL)
+      return FALSE;
+    if (g_str_has_prefix (line, ok_prefix))
+      return TRUE;
+    if (g_str_has_prefix (line, "x NO") || g_str_has_prefix (line, "x BAD") ||
+        g_str_has_prefix (line, "-ERR"))
+      return FALSE;
+  }
+}
+
+/* Logs in to the backend with its own password; NULL when there is none. */
+static GIOStream *
+backend_login (Protocol p)
+{
+  int port = server.backend_port[p];
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GDataInputStream) in = NULL;
+  GOutputStream *out;
+  g_autofree char *command = NULL;
+  gboolean ok;
+
+  if (port <= 0 || server.backend_password == NULL)
+    return NULL;
+  g_socket_client_set_enable_proxy (client, FALSE);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16)port, NULL, NULL);
+  if (conn == NULL)
+    return NULL;
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+  /* One byte at a time: what follows the login reply must stay in the socket for the relay. */
+  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (in), 1);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  if (p == IMAP)
+    command =
+        g_strdup_printf ("x LOGIN \"%s\" \"%s\"\r\n", server.backend_user, server.backend_password);
+  else
+    command =
+        g_strdup_printf ("USER %s\r\nPASS %s\r\n", server.backend_user, server.backend_password);
+  ok = backend_expect (in, p == IMAP ? "* OK" : "+OK") &&
+       g_output_stream_write_all (out, command, strlen (command), NULL, NULL, NULL) &&
+       (p == IMAP ? backend_expect (in, "x OK")
+                  : backend_expect (in, "+OK") && backend_expect (in, "+OK"));
+  memset (command, 0, strlen (command));
+  return ok ? G_IO_STREAM (g_steal_pointer (&conn)) : NULL;
+}
+
+static void
+relay_done (GObject *source, GAsyncResult *result, gpointer loop)
+{
+  g_io_stream_splice_finish (result, NULL);
+  (void)source;
+  g_main_loop_quit (loop);
+}
+
+/* Hands the client to the backend, byte for byte, until either side closes. */
+static void
+relay (Conn *c, GIOStream *backend)
+{
+  GMainContext *context = g_main_context_new ();
+  GMainLoop *loop = g_main_loop_new (context, FALSE);
+
+  g_main_context_push_thread_default (context);
+  g_io_stream_splice_async (c->io, backend, G_IO_STREAM_SPLICE_NONE, G_PRIORITY_DEFAULT, NULL,
+                            relay_done, loop);
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (context);
+  g_main_loop_unref (loop);
+  g_main_context_unref (context);
+  record ("{\"event\":\"relay-closed\",\"protocol\":\"%s\"}", protocol_names[c->protocol]);
+}
+
 /* ---- IMAP ---------------------------------------------------------------- */
 
 /* One IMAP string: atom, "quoted" or {N}/{N+} literal; advances *p. */
@@ -375,7 +459,10 @@ static void
 imap_login_result (Conn *c, const char *tag, gboolean matched)
 {
   if (matched)
-    send_line (c, "%s OK [CAPABILITY IMAP4rev1] Logged in", tag);
+    c->backend = backend_login (IMAP);
+  if (matched)
+    send_line (c, "%s OK [CAPABILITY IMAP4rev1%s] Logged in", tag,
+               c->backend ? " IDLE UIDPLUS NAMESPACE CHILDREN MOVE" : "");
   else
     send_reject (c, tag, "{tag} NO [AUTHENTICATIONFAILED] Authentication failed.");
 }
@@ -445,14 +532,17 @@ imap_command (Conn *c, const char *line)
       return send_line (c, "%s BAD STARTTLS not available", tag);
     send_line (c, "%s OK Begin TLS negotiation now", tag);
     return start_tls (c);
-  } else if (strcmp (verb, "LOGIN") == 0) {
-    imap_login (c, tag, args);
+  } else if (strcmp (verb, "LOGIN") == 0 || strcmp (verb, "AUTHENTICATE") == 0) {
+    if (verb[0] == 'L')
+      imap_login (c, tag, args);
+    else
+      imap_authenticate (c, tag, args);
     if (mode_is (IMAP, "close-mid-login") || mode_is (IMAP, "huge-line"))
       return FALSE;
-  } else if (strcmp (verb, "AUTHENTICATE") == 0) {
-    imap_authenticate (c, tag, args);
-    if (mode_is (IMAP, "close-mid-login") || mode_is (IMAP, "huge-line"))
+    if (c->authenticated && c->backend) {
+      relay (c, c->backend);
       return FALSE;
+    }
   } else if (strcmp (verb, "LOGOUT") == 0) {
     send_line (c, "* BYE Logging out");
     send_line (c, "%s OK LOGOUT completed", tag);
@@ -517,11 +607,25 @@ pop3_command (Conn *c, const char *line)
     if (strcmp (verb, "PASS") == 0) {
       user = g_strdup (c->user);
       password = g_strdup (arg);
-    } else if (!g_str_has_prefix (arg, "PLAIN ") || !decode_plain (arg + 6, &user, &password)) {
-      return send_line (c, "-ERR send AUTH PLAIN with an initial response");
+    } else {
+      g_autofree char *response = NULL;
+
+      if (g_ascii_strncasecmp (arg, "PLAIN", 5) != 0)
+        return send_line (c, "-ERR only PLAIN is served here");
+      if (arg[5] == ' ')
+        response = g_strdup (arg + 6);
+      else if (send_line (c, "+ "))
+        response = read_line (c);
+      if (response == NULL || !decode_plain (response, &user, &password))
+        return send_line (c, "-ERR invalid response");
     }
     ok = check_login (c, verb[0] == 'P' ? "PASS" : "AUTH PLAIN", user, password);
     wipe_free (password);
+    if (ok && (c->backend = backend_login (POP3)) != NULL) {
+      send_line (c, "+OK Logged in.");
+      relay (c, c->backend);
+      return FALSE;
+    }
     if (ok)
       send_line (c, "+OK Logged in.");
     else
@@ -725,8 +829,7 @@ serve (GThreadedSocketService *service, GSocketConnection *connection, GObject *
 {
   const Listener *l = data;
   Conn c = {
-      l->protocol, G_IO_STREAM (connection), G_IO_STREAM (connection), NULL, FALSE, FALSE, NULL,
-      NULL};
+      .protocol = l->protocol, .base = G_IO_STREAM (connection), .io = G_IO_STREAM (connection)};
   GSocket *socket = g_socket_connection_get_socket (connection);
   GInetSocketAddress *local =
       G_INET_SOCKET_ADDRESS (g_socket_connection_get_local_address (connection, NULL));
@@ -770,6 +873,10 @@ done:
   g_clear_object (&c.in);
   g_free (c.user);
   wipe_free (c.rest);
+  if (c.backend) {
+    g_io_stream_close (c.backend, NULL, NULL);
+    g_object_unref (c.backend);
+  }
   return TRUE;
 }
 
@@ -816,7 +923,7 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *scenario = NULL, *record_path = NULL, *cert = NULL, *key = NULL;
-  g_autofree char *ports = NULL;
+  g_autofree char *ports = NULL, *backend_password_file = NULL;
   GOptionEntry entries[] = {
       {"scenario", 0, 0, G_OPTION_ARG_FILENAME, &scenario, "Scenario file", "FILE"},
       {"record", 0, 0, G_OPTION_ARG_FILENAME, &record_path, "Record of logins", "FILE"},
@@ -824,6 +931,13 @@ main (int argc, char **argv)
       {"key", 0, 0, G_OPTION_ARG_FILENAME, &key, "Private key (PEM)", "PEM"},
       {"ports-file", 0, 0, G_OPTION_ARG_FILENAME, &ports, "Where to write the ports", "FILE"},
       {"spool", 0, 0, G_OPTION_ARG_FILENAME, &server.spool, "Where sent messages go", "DIR"},
+      {"backend-imap", 0, 0, G_OPTION_ARG_INT, &server.backend_port[IMAP],
+       "A Dovecot IMAP port that holds the mailbox", "PORT"},
+      {"backend-pop3", 0, 0, G_OPTION_ARG_INT, &server.backend_port[POP3],
+       "A Dovecot POP3 port that holds the mailbox", "PORT"},
+      {"backend-user", 0, 0, G_OPTION_ARG_STRING, &server.backend_user, "Its user", "USER"},
+      {"backend-password-file", 0, 0, G_OPTION_ARG_FILENAME, &backend_password_file,
+       "A file holding its password", "FILE"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   static Listener listeners[] = {{IMAP, FALSE}, {IMAP, TRUE},  {POP3, FALSE},
                                  {POP3, TRUE},  {SMTP, FALSE}, {SMTP, TRUE}};
@@ -849,6 +963,11 @@ main (int argc, char **argv)
   if (server.record == NULL)
     g_error ("record: %s", g_strerror (errno));
   g_mutex_init (&server.record_lock);
+  if (backend_password_file) {
+    if (!g_file_get_contents (backend_password_file, &server.backend_password, NULL, &error))
+      g_error ("backend password: %s", error->message);
+    g_strstrip (server.backend_password);
+  }
   write_ports (ports, listeners, names, G_N_ELEMENTS (names));
   g_unix_signal_add (SIGTERM, quit, loop);
   g_unix_signal_add (SIGINT, quit, loop);

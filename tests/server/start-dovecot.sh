@@ -5,7 +5,8 @@
 # Writes WORKDIR/certs (the test CA and server certificate), WORKDIR/dovecot-ports
 # (imap= imaps= pop3= pop3s= submission= submissions=) and
 # WORKDIR/backend-password (the user's password, random, never printed).
-# stop-dovecot.sh WORKDIR stops it.
+# stop-dovecot.sh WORKDIR stops it. Dovecot's own users must be able to reach
+# WORKDIR: its parent folders must be traversable (mode 755).
 set -euo pipefail
 work=$(cd "${1:?usage: start-dovecot.sh WORKDIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -86,7 +87,7 @@ CONF
 } > "$work/dovecot.conf"
 
 # One message waits in the INBOX.
-inbox="$work/mail/$user/Maildir"
+inbox="$work/mail/$user"
 mkdir -p "$inbox/new" "$inbox/cur" "$inbox/tmp"
 printf 'From: apppass <test@apppass.invalid>\r\nTo: %s\r\nSubject: Welcome to apppass\r\n\r\nThis message waits in the test mailbox.\r\n' \
   "$user" > "$inbox/new/1.welcome"
