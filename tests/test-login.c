@@ -301,10 +301,82 @@ test_async_and_cancel (void)
   g_main_loop_unref (wait.loop);
 }
 
+/* ---- a resolver that never answers: DNS must end at the deadline or cancel ---- */
+
+typedef GResolver StuckResolver;
+typedef GResolverClass StuckResolverClass;
+GType stuck_resolver_get_type (void);
+G_DEFINE_TYPE (StuckResolver, stuck_resolver, G_TYPE_RESOLVER)
+
+static GList *
+stuck_lookup (GResolver *resolver, const char *host, GResolverNameLookupFlags flags,
+              GCancellable *cancellable, GError **error)
+{
+  (void)resolver, (void)host, (void)flags;
+  while (!g_cancellable_is_cancelled (cancellable))
+    g_usleep (10 * 1000);
+  g_cancellable_set_error_if_cancelled (cancellable, error);
+  return NULL;
+}
+
+static GList *
+stuck_lookup_plain (GResolver *resolver, const char *host, GCancellable *cancellable,
+                    GError **error)
+{
+  return stuck_lookup (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, cancellable, error);
+}
+
+static void
+stuck_resolver_class_init (StuckResolverClass *klass)
+{
+  klass->lookup_by_name = stuck_lookup_plain;
+  klass->lookup_by_name_with_flags = stuck_lookup;
+}
+
+static void
+stuck_resolver_init (StuckResolver *resolver)
+{
+  (void)resolver;
+}
+
+/* (No real DNS server is asked: the name goes to a resolver of the test's.) */
+static void
+test_dns_deadline_and_cancel (void)
+{
+  g_autoptr (GResolver) saved = g_resolver_get_default ();
+  g_autoptr (GResolver) stuck = g_object_new (stuck_resolver_get_type (), NULL);
+  ApppassLoginOptions options = {APPPASS_PROTOCOL_IMAP,
+                                 "imap.stuck.test",
+                                 993,
+                                 APPPASS_SECURITY_TLS,
+                                 "ann@gmail.com",
+                                 NULL,
+                                 NULL,
+                                 1000};
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  g_autoptr (ApppassLoginResult) timed_out = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_resolver_set_default (stuck);
+  timed_out = apppass_login_check_sync (&options, TEST_GOOD_PASSWORD, NULL);
+  g_assert_error (timed_out->error, APPPASS_ERROR, APPPASS_ERROR_NOT_SENT);
+  g_assert_nonnull (strstr (timed_out->error->message, "did not answer"));
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 1000 + 5000);
+  options.timeout_ms = 60000;
+  apppass_login_check (&options, TEST_GOOD_PASSWORD, cancellable, on_checked, &wait);
+  g_timeout_add (200, cancel_now, cancellable);
+  g_main_loop_run (wait.loop);
+  g_assert_error (wait.result->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED);
+  g_clear_pointer (&wait.result, apppass_login_result_free);
+  g_main_loop_unref (wait.loop);
+  g_resolver_set_default (saved);
+}
+
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/login/gmail-all-routes", test_gmail_all_routes);
   g_test_add_func ("/login/other-providers", test_other_providers);
   g_test_add_func ("/login/untrusted-certificates", test_untrusted_certificates);
@@ -314,5 +386,6 @@ main (int argc, char **argv)
   g_test_add_func ("/login/non-utf8-answer", test_non_utf8_answer);
   g_test_add_func ("/login/refused", test_refused);
   g_test_add_func ("/login/async-and-cancel", test_async_and_cancel);
+  g_test_add_func ("/login/dns-deadline-and-cancel", test_dns_deadline_and_cancel);
   return g_test_run ();
 }
