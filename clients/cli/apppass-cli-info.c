@@ -191,23 +191,6 @@ cli_diagnose (int argc, char **argv)
 
 /* ---- normalize ---------------------------------------------------------- */
 
-static void
-warn_shape (const ApppassProvider *provider, const char *password)
-{
-  g_autofree char *hint = NULL;
-
-  if (provider == NULL || apppass_provider_password_has_usual_shape (provider, password))
-    return;
-  hint = apppass_provider_get_password_hint (provider);
-  if (hint)
-    cli_error (_ ("warning: this does not look like a %s app password (usually %s). "
-                  "It was kept as it is."),
-               apppass_provider_get_name (provider), hint);
-  else
-    cli_error (_ ("warning: this does not look like a %s app password. It was kept as it is."),
-               apppass_provider_get_name (provider));
-}
-
 int
 cli_normalize (int argc, char **argv)
 {
@@ -250,7 +233,7 @@ cli_normalize (int argc, char **argv)
     cli_error ("%s", error->message);
     return EXIT_USAGE;
   }
-  warn_shape (provider, password);
+  cli_warn_shape (provider, password);
   printf ("%s\n", password);
   fflush (stdout);
   apppass_password_free (password);

@@ -346,23 +346,6 @@ offer_page (const Setup *s)
   fflush (stdout);
 }
 
-static void
-warn_shape (const ApppassProvider *provider, const char *password)
-{
-  g_autofree char *hint = NULL;
-
-  if (provider == NULL || apppass_provider_password_has_usual_shape (provider, password))
-    return;
-  hint = apppass_provider_get_password_hint (provider);
-  if (hint)
-    cli_error (_ ("warning: this does not look like a %s app password (usually %s). "
-                  "It was kept as it is."),
-               apppass_provider_get_name (provider), hint);
-  else
-    cli_error (_ ("warning: this does not look like a %s app password. It was kept as it is."),
-               apppass_provider_get_name (provider));
-}
-
 /* Proves the password on every server; the exit code, EXIT_DONE when all accepted. */
 static int
 verify_all (const Setup *s, const char *password)
@@ -534,7 +517,7 @@ run_setup (Setup *s)
       read_password (_ ("Paste the app password and press Enter (it is not shown): "), &status);
   if (password == NULL)
     return status;
-  warn_shape (s->provider, password);
+  cli_warn_shape (s->provider, password);
   status = verify_all (s, password);
   if (status == EXIT_DONE)
     status = store_all (s, password);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "apppass-intl.h"
+#include "apppass-provider.h"
 
 #define CLI_DRAIN_LIMIT (64 * 1024 * 1024)
 
@@ -33,6 +34,24 @@ cli_error (const char *format, ...)
   message = g_strdup_vprintf (format, args);
   va_end (args);
   fprintf (stderr, "apppass: %s\n", message);
+}
+
+/* On stderr, when @password lacks @provider's usual shape; it is kept. */
+void
+cli_warn_shape (const ApppassProvider *provider, const char *password)
+{
+  g_autofree char *hint = NULL;
+
+  if (provider == NULL || apppass_provider_password_has_usual_shape (provider, password))
+    return;
+  hint = apppass_provider_get_password_hint (provider);
+  if (hint)
+    cli_error (_ ("warning: this does not look like a %s app password (usually %s). "
+                  "It was kept as it is."),
+               apppass_provider_get_name (provider), hint);
+  else
+    cli_error (_ ("warning: this does not look like a %s app password. It was kept as it is."),
+               apppass_provider_get_name (provider));
 }
 
 /* Reads what is left, so that the writer of a long pipe does not die of

@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "apppass-provider.h"
+
 G_BEGIN_DECLS
 
 /* design.md's exit codes */
@@ -20,6 +22,9 @@ GBytes *cli_read_stdin (gsize limit, gboolean *too_long, GError **error);
 
 /* Parses a verb's options; on a usage error prints it and returns FALSE. */
 gboolean cli_parse (GOptionContext *context, int *argc, char ***argv);
+
+/* A warning when a password does not have the provider's usual shape. */
+void cli_warn_shape (const ApppassProvider *provider, const char *password);
 
 /* "apppass: " + message on stderr. */
 void cli_error (const char *format, ...) G_GNUC_PRINTF (1, 2);

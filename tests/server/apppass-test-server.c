@@ -395,6 +395,25 @@ relay (Conn *c, GIOStream *backend)
   record ("{\"event\":\"relay-closed\",\"protocol\":\"%s\"}", protocol_names[c->protocol]);
 }
 
+/* Greets, then answers command lines until the client or a command ends it. */
+static void
+run_session (Conn *c, const char *default_greeting,
+             gboolean (*command) (Conn *c, const char *line, gpointer data), gpointer data)
+{
+  g_autofree char *greeting = setting (c->protocol, "greeting", default_greeting);
+  char *line;
+
+  send_scenario_text (c, greeting, NULL);
+  while ((line = read_line (c)) != NULL) {
+    gboolean more = command (c, line, data);
+
+    /* Command lines may carry the password: wipe them before freeing. */
+    wipe_free (line);
+    if (!more)
+      break;
+  }
+}
+
 /* ---- IMAP ---------------------------------------------------------------- */
 
 /* One IMAP string: atom, "quoted" or {N}/{N+} literal; advances *p. */
@@ -515,12 +534,14 @@ imap_authenticate (Conn *c, const char *tag, const char *args)
 }
 
 static gboolean
-imap_command (Conn *c, const char *line)
+imap_command (Conn *c, const char *line, gpointer data)
 {
   g_auto (GStrv) parts = g_strsplit (line, " ", 3);
   const char *tag = parts[0] ? parts[0] : "*";
   g_autofree char *verb = g_ascii_strup (parts[0] && parts[1] ? parts[1] : "", -1);
   const char *args = parts[0] && parts[1] && parts[2] ? parts[2] : "";
+
+  (void)data;
 
   if (strcmp (verb, "CAPABILITY") == 0) {
     g_autofree char *caps = imap_capabilities (c);
@@ -555,31 +576,16 @@ imap_command (Conn *c, const char *line)
   return TRUE;
 }
 
-static void
-imap_session (Conn *c)
-{
-  g_autofree char *greeting = setting (IMAP, "greeting", "* OK IMAP4rev1 apppass test server");
-  char *line;
-
-  send_scenario_text (c, greeting, NULL);
-  while ((line = read_line (c)) != NULL) {
-    gboolean more = imap_command (c, line);
-
-    /* LOGIN lines carry the password: wipe them before freeing. */
-    wipe_free (line);
-    if (!more)
-      break;
-  }
-}
-
 /* ---- POP3 ---------------------------------------------------------------- */
 
 static gboolean
-pop3_command (Conn *c, const char *line)
+pop3_command (Conn *c, const char *line, gpointer data)
 {
   g_auto (GStrv) parts = g_strsplit (line, " ", 2);
   g_autofree char *verb = g_ascii_strup (parts[0] ? parts[0] : "", -1);
   const char *arg = parts[0] && parts[1] ? parts[1] : "";
+
+  (void)data;
 
   if (strcmp (verb, "CAPA") == 0) {
     send_line (c, "+OK Capability list follows");
@@ -641,22 +647,6 @@ pop3_command (Conn *c, const char *line)
     send_line (c, "-ERR %s is not served here", verb);
   }
   return TRUE;
-}
-
-static void
-pop3_session (Conn *c)
-{
-  g_autofree char *greeting = setting (POP3, "greeting", "+OK apppass test server ready");
-  char *line;
-
-  send_scenario_text (c, greeting, NULL);
-  while ((line = read_line (c)) != NULL) {
-    gboolean more = pop3_command (c, line);
-
-    wipe_free (line);
-    if (!more)
-      break;
-  }
 }
 
 /* ---- SMTP ---------------------------------------------------------------- */
@@ -803,22 +793,27 @@ smtp_command (Conn *c, const char *line, char **from, GPtrArray *rcpts)
   return TRUE;
 }
 
+typedef struct {
+  char *from;
+  GPtrArray *rcpts;
+} Envelope;
+
+static gboolean
+smtp_line (Conn *c, const char *line, gpointer data)
+{
+  Envelope *e = data;
+
+  return smtp_command (c, line, &e->from, e->rcpts);
+}
+
 static void
 smtp_session (Conn *c)
 {
-  g_autofree char *greeting = setting (SMTP, "greeting", "220 apppass test server ESMTP");
-  g_autoptr (GPtrArray) rcpts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *from = NULL;
-  char *line;
+  Envelope e = {NULL, g_ptr_array_new_with_free_func (g_free)};
 
-  send_scenario_text (c, greeting, NULL);
-  while ((line = read_line (c)) != NULL) {
-    gboolean more = smtp_command (c, line, &from, rcpts);
-
-    wipe_free (line);
-    if (!more)
-      break;
-  }
+  run_session (c, "220 apppass test server ESMTP", smtp_line, &e);
+  g_free (e.from);
+  g_ptr_array_unref (e.rcpts);
 }
 
 /* ---- connections --------------------------------------------------------- */
@@ -861,9 +856,9 @@ serve (GThreadedSocketService *service, GSocketConnection *connection, GObject *
     goto done;
   }
   if (l->protocol == IMAP)
-    imap_session (&c);
+    run_session (&c, "* OK IMAP4rev1 apppass test server", imap_command, NULL);
   else if (l->protocol == POP3)
-    pop3_session (&c);
+    run_session (&c, "+OK apppass test server ready", pop3_command, NULL);
   else
     smtp_session (&c);
 done:
