@@ -138,7 +138,7 @@ set_stream_failed (Check *c, mailstream_low *low, gboolean parse_error)
 
   if (error != NULL || apppass_deadline_expired (c->deadline))
     set_io_failed (c, error ? error : &(GError){G_IO_ERROR, G_IO_ERROR_TIMED_OUT, (char *)""});
-  else if (parse_error)
+  else if (parse_error && !(low && apppass_stream_low_at_eof (low)))
     set_failed (c, APPPASS_ERROR_NOT_SENT,
                 g_strdup_printf (_ ("The answer of %s could not be understood; it may not be a "
                                     "mail server of this kind."),
@@ -386,13 +386,13 @@ pop3_check (Check *c, GIOStream *io)
     r = mailpop3_login (pop3, c->user, c->password);
     if (r == MAILPOP3_NO_ERROR)
       c->result->outcome = APPPASS_LOGIN_ACCEPTED;
-    /* libetpan reads a closed connection as an empty -ERR: that is no answer. */
+    /* libetpan reads a closed connection, or a line that is not "+OK" or
+     * "-ERR", as an empty -ERR: that is no answer a person could use. */
     else if ((r == MAILPOP3_ERROR_BAD_USER || r == MAILPOP3_ERROR_BAD_PASSWORD) &&
-             !(apppass_stream_low_at_eof (mailstream_get_low (pop3->pop3_stream)) &&
-               (pop3->pop3_response == NULL || *pop3->pop3_response == '\0')))
+             pop3->pop3_response != NULL && *pop3->pop3_response != '\0')
       set_rejected (c, g_strconcat ("-ERR ", pop3->pop3_response, NULL));
     else
-      set_stream_failed (c, mailstream_get_low (pop3->pop3_stream), FALSE);
+      set_stream_failed (c, mailstream_get_low (pop3->pop3_stream), TRUE);
   }
   if (c->result->outcome == APPPASS_LOGIN_ACCEPTED)
     mailpop3_quit (pop3);
