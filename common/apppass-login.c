@@ -317,8 +317,8 @@ imap_forget_last_answer (mailimap *imap)
 static int
 imap_send_password (Check *c, mailimap *imap)
 {
-  if (c->security != APPPASS_SECURITY_TLS)
-    imap_refresh_capabilities (imap); /* STARTTLS: capabilities change after it */
+  /* Whether LOGIN is allowed is in the capabilities, which also change after STARTTLS. */
+  imap_refresh_capabilities (imap);
   imap_forget_last_answer (imap);
   c->result->password_sent = TRUE;
   if (mailimap_has_extension (imap, "LOGINDISABLED"))

@@ -378,6 +378,166 @@ test_dns_deadline_and_cancel (void)
   g_resolver_set_default (saved);
 }
 
+/* ---- a SOCKS5 proxy on loopback: the account's proxy is used -------------- */
+
+static gint proxied;
+
+static void
+splice_done (GObject *source, GAsyncResult *result, gpointer loop)
+{
+  (void)source;
+  g_io_stream_splice_finish (result, NULL);
+  g_main_loop_quit (loop);
+}
+
+static gboolean
+read_exact (GInputStream *in, guint8 *buffer, gsize length)
+{
+  gsize got = 0;
+
+  return g_input_stream_read_all (in, buffer, length, &got, NULL, NULL) && got == length;
+}
+
+/* Relays @a and @b until either closes, in this thread. */
+static void
+splice_here (GIOStream *a, GIOStream *b)
+{
+  GMainContext *context = g_main_context_new ();
+  GMainLoop *loop = g_main_loop_new (context, FALSE);
+
+  g_main_context_push_thread_default (context);
+  g_io_stream_splice_async (a, b, G_IO_STREAM_SPLICE_NONE, G_PRIORITY_DEFAULT, NULL, splice_done,
+                            loop);
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (context);
+  g_main_loop_unref (loop);
+  g_main_context_unref (context);
+}
+
+/* RFC 1928 without authentication: CONNECT to an IPv4 address or a name. */
+static gboolean
+socks_serve (GThreadedSocketService *service, GSocketConnection *connection, GObject *source,
+             gpointer data)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  guint8 head[4], methods[255], addr[256], port[2], reply[10] = {5, 0, 0, 1};
+  g_autofree char *host = NULL;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) target = NULL;
+
+  (void)service, (void)source, (void)data;
+  if (!read_exact (in, head, 2) || !read_exact (in, methods, head[1]) ||
+      !g_output_stream_write_all (out, "\x05\x00", 2, NULL, NULL, NULL) ||
+      !read_exact (in, head, 4))
+    return TRUE;
+  if (head[3] == 1 && read_exact (in, addr, 4))
+    host = g_strdup_printf ("%u.%u.%u.%u", addr[0], addr[1], addr[2], addr[3]);
+  else if (head[3] == 3 && read_exact (in, addr, 1) && read_exact (in, addr + 1, addr[0]))
+    host = g_strndup ((char *)addr + 1, addr[0]);
+  if (host == NULL || !read_exact (in, port, 2))
+    return TRUE;
+  g_socket_client_set_enable_proxy (client, FALSE);
+  target =
+      g_socket_client_connect_to_host (client, host, (guint16)(port[0] << 8 | port[1]), NULL, NULL);
+  reply[1] = target ? 0 : 5;
+  if (!g_output_stream_write_all (out, reply, sizeof reply, NULL, NULL, NULL) || !target)
+    return TRUE;
+  g_atomic_int_inc (&proxied);
+  splice_here (G_IO_STREAM (connection), G_IO_STREAM (target));
+  return TRUE;
+}
+
+static guint16
+start_socks (GSocketService *socks)
+{
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (socks), any, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  g_signal_connect (socks, "run", G_CALLBACK (socks_serve), NULL);
+  g_socket_service_start (socks);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* Every route through the proxy; the async API keeps the main loop turning,
+ * which the proxy's listener needs. */
+static void
+test_proxy (void)
+{
+  g_autofree char *scenario = test_scenario ("gmail");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+  g_autoptr (GSocketService) socks = g_threaded_socket_service_new (8);
+  g_autofree char *uri = g_strdup_printf ("socks5://127.0.0.1:%u", start_socks (socks));
+  g_autoptr (GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
+  g_autofree char *pem = test_cert_pem ("ca");
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+
+  for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
+    ApppassLoginOptions options = {routes[r].protocol,
+                                   "127.0.0.1",
+                                   test_server_port (server, routes[r].service),
+                                   routes[r].security,
+                                   "ann@gmail.com",
+                                   pem,
+                                   resolver,
+                                   10000};
+
+    apppass_login_check (&options, TEST_GOOD_PASSWORD, NULL, on_checked, &wait);
+    g_main_loop_run (wait.loop);
+    g_test_message ("%s: %s", routes[r].service,
+                    wait.result->error ? wait.result->error->message : "accepted");
+    g_assert_cmpint (wait.result->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+    g_clear_pointer (&wait.result, apppass_login_result_free);
+  }
+  /* Every check went through the proxy. */
+  g_assert_cmpint (g_atomic_int_get (&proxied), ==, G_N_ELEMENTS (routes));
+  g_socket_service_stop (socks);
+  g_main_loop_unref (wait.loop);
+}
+
+/* AUTHENTICATE PLAIN where LOGIN is disabled, AUTH LOGIN where PLAIN is not
+ * offered, and plain text where (and only where) the account says "none". */
+static void
+test_mechanisms_and_plain_text (void)
+{
+  g_autofree char *base = test_scenario ("gmail");
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
+  g_autofree char *scenario = NULL;
+  g_autoptr (TestServer) server = NULL;
+  const Route plain[] = {{APPPASS_PROTOCOL_IMAP, APPPASS_SECURITY_NONE, "imap"},
+                         {APPPASS_PROTOCOL_POP3, APPPASS_SECURITY_NONE, "pop3"},
+                         {APPPASS_PROTOCOL_SMTP, APPPASS_SECURITY_NONE, "smtp"}};
+  g_autofree char *record = NULL;
+
+  g_assert_true (g_key_file_load_from_data (keys, base, -1, G_KEY_FILE_NONE, NULL));
+  g_key_file_set_boolean (keys, "imap", "login-disabled", TRUE);
+  g_key_file_set_string (keys, "smtp", "mechanisms", "LOGIN");
+  g_key_file_set_boolean (keys, "smtp", "plain-auth", TRUE);
+  scenario = g_key_file_to_data (keys, NULL, NULL);
+  server = test_server_start (scenario, "server");
+  for (guint r = 0; r < G_N_ELEMENTS (routes); r += 2) {
+    g_autoptr (ApppassLoginResult) result = check (server, &routes[r], TEST_GOOD_PASSWORD, "ca", 0);
+
+    g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+  }
+  for (guint r = 0; r < G_N_ELEMENTS (plain); r++) {
+    g_autoptr (ApppassLoginResult) result = check (server, &plain[r], TEST_GOOD_PASSWORD, NULL, 0);
+
+    g_test_message ("%s: %s", plain[r].service, result->error ? result->error->message : "ok");
+    g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+  }
+  record = test_server_record (server);
+  g_assert_nonnull (strstr (record, "\"mechanism\":\"AUTHENTICATE PLAIN\""));
+  g_assert_nonnull (strstr (record, "\"mechanism\":\"AUTH LOGIN\""));
+  g_assert_null (strstr (record, "\"mechanism\":\"LOGIN\""));
+  g_assert_nonnull (strstr (record, "\"tls\":false,\"matched\":true"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -392,5 +552,7 @@ main (int argc, char **argv)
   g_test_add_func ("/login/refused", test_refused);
   g_test_add_func ("/login/async-and-cancel", test_async_and_cancel);
   g_test_add_func ("/login/dns-deadline-and-cancel", test_dns_deadline_and_cancel);
+  g_test_add_func ("/login/proxy", test_proxy);
+  g_test_add_func ("/login/mechanisms-and-plain-text", test_mechanisms_and_plain_text);
   return g_test_run ();
 }

@@ -469,7 +469,8 @@ imap_capabilities (Conn *c)
 
   if (!c->tls && !mode_is (IMAP, "strip-starttls"))
     g_string_append (out, " STARTTLS");
-  if (!c->tls && login_disabled)
+  /* login-disabled: LOGIN is refused on every connection, AUTHENTICATE PLAIN only. */
+  if (login_disabled)
     g_string_append (out, " LOGINDISABLED");
   return g_string_free (out, FALSE);
 }
@@ -554,6 +555,8 @@ imap_command (Conn *c, const char *line, gpointer data)
     send_line (c, "%s OK Begin TLS negotiation now", tag);
     return start_tls (c);
   } else if (strcmp (verb, "LOGIN") == 0 || strcmp (verb, "AUTHENTICATE") == 0) {
+    if (verb[0] == 'L' && g_key_file_get_boolean (server.scenario, "imap", "login-disabled", NULL))
+      return send_line (c, "%s NO [PRIVACYREQUIRED] LOGIN is disabled here", tag);
     if (verb[0] == 'L')
       imap_login (c, tag, args);
     else
@@ -659,8 +662,11 @@ smtp_ehlo (Conn *c)
   send_line (c, "250-apppass test server");
   if (!c->tls && !mode_is (SMTP, "strip-starttls"))
     send_line (c, "250-STARTTLS");
-  if (c->tls || plain_auth)
-    send_line (c, "250-AUTH PLAIN LOGIN");
+  if (c->tls || plain_auth) {
+    g_autofree char *mechanisms = setting (SMTP, "mechanisms", "PLAIN LOGIN");
+
+    send_line (c, "250-AUTH %s", mechanisms);
+  }
   send_line (c, "250 ENHANCEDSTATUSCODES");
 }
 
