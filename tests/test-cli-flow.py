@@ -30,6 +30,7 @@ os.mkdir(certs)
 lib.make_certs(certs)
 ca = os.path.join(certs, "ca.pem")
 trace = os.path.join(work, "exec.trace")
+recorded = os.path.join(work, "opened-urls")
 outputs = []  # (what, text) of every output that must not hold the password
 
 
@@ -45,10 +46,28 @@ def run(args, stdin_text=None, expect_secret_out=False):
     return p.returncode, out, err
 
 
-def run_setup_in_pty(args, answer):
+def install_url_recorder():
+    """Registers a desktop "browser" that only writes down the page it was asked to open."""
+    apps = os.path.join(os.environ["XDG_DATA_HOME"], "applications")
+    os.makedirs(apps, exist_ok=True)
+    script = os.path.join(work, "record-url.sh")
+    with open(script, "w") as f:
+        f.write(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {recorded}\n')
+    os.chmod(script, 0o755)
+    with open(os.path.join(apps, "apppass-recorder.desktop"), "w") as f:
+        f.write(f"[Desktop Entry]\nType=Application\nName=Recorder\nExec={script} %u\n"
+                "MimeType=x-scheme-handler/https;\nNoDisplay=true\n")
+    with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "mimeapps.list"), "w") as f:
+        f.write("[Default Applications]\nx-scheme-handler/https=apppass-recorder.desktop\n")
+
+
+def run_setup_in_pty(args, answer, desktop=False):
     """Runs `apppass setup` on a pseudo-terminal, answers its prompt, returns (status, screen)."""
     pid, fd = pty.fork()
     if pid == 0:
+        if desktop:
+            # A desktop session as GIO sees one; the "browser" is the recorder.
+            os.environ["DISPLAY"] = ":99"
         os.execvp("strace", ["strace", "-f", "-qq", "-e", "trace=execve", "-v", "-s", "65535",
                              "-o", trace + ".pty", CLI, *args])
     screen = b""
@@ -102,12 +121,16 @@ try:
     tap.ok(len(server.events("login")) == before, "verify: nothing was sent to it")
 
     # setup through a pseudo-terminal: pastes the grouped password
+    install_url_recorder()
     status, screen = run_setup_in_pty(["setup", USER, "--imap", imap, "--smtp", smtp,
-                                       "--ca-file", ca], lib.PASTED)
+                                       "--ca-file", ca], lib.PASTED, desktop=True)
     outputs.append(("setup screen", screen))
     tap.ok(status == 0, "setup: exit 0", screen)
     tap.ok("Google" in screen and "myaccount.google.com/apppasswords" in screen,
            "setup: names Google and shows its app-password page", screen)
+    opened = open(recorded).read() if os.path.exists(recorded) else ""
+    tap.ok(opened == "https://myaccount.google.com/apppasswords\n",
+           "setup: on a desktop, opens Google's app-password page in the browser", opened)
     tap.ok("PassCmd" in screen and "passwordeval" in screen and "smtp_pass" in screen,
            "setup: prints lines for mbsync, msmtp and neomutt", screen)
     tap.ok(secret_tool_lookup("imap", "127.0.0.1") == lib.GOOD_PASSWORD,
