@@ -148,7 +148,14 @@ set_stream_failed (Check *c, mailstream_low *low, gboolean parse_error)
                 g_strdup_printf (_ ("%s closed the connection during the login."), c->host));
 }
 
-static void set_no_starttls (Check *c);
+static void
+set_no_starttls (Check *c)
+{
+  set_failed (c, APPPASS_ERROR_NOT_SENT,
+              g_strdup_printf (_ ("%s does not offer STARTTLS, so the password was not sent over "
+                                  "an unencrypted connection."),
+                               c->host));
+}
 
 /* STARTTLS was refused, or the server hung up on it. */
 static void
@@ -160,15 +167,6 @@ set_starttls_failed (Check *c, mailstream *stream)
     set_stream_failed (c, low, FALSE);
   else
     set_no_starttls (c);
-}
-
-static void
-set_no_starttls (Check *c)
-{
-  set_failed (c, APPPASS_ERROR_NOT_SENT,
-              g_strdup_printf (_ ("%s does not offer STARTTLS, so the password was not sent over "
-                                  "an unencrypted connection."),
-                               c->host));
 }
 
 /* ---- connecting --------------------------------------------------------- */
