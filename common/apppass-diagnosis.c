@@ -426,11 +426,19 @@ ApppassDiagnosis *
 apppass_diagnose (const ApppassProviderDb *db, ApppassProtocol protocol, const char *host,
                   const char *user, const char *text, gssize length)
 {
+  return apppass_diagnosis_new (protocol, apppass_provider_db_identify (db, protocol, host, user),
+                                apppass_classify (protocol, text, length));
+}
+
+ApppassDiagnosis *
+apppass_diagnosis_new (ApppassProtocol protocol, const ApppassProvider *provider,
+                       ApppassCause cause)
+{
   ApppassDiagnosis *d = g_new0 (ApppassDiagnosis, 1);
 
   apppass_intl_init ();
-  d->cause = apppass_classify (protocol, text, length);
-  d->provider = apppass_provider_db_identify (db, protocol, host, user);
+  d->cause = cause;
+  d->provider = provider;
   d->action = apppass_action_for (d->cause, d->provider);
   d->url = action_url (d->action, d->provider);
   d->server_named_cause = d->cause == APPPASS_CAUSE_APP_PASSWORD_REQUIRED;

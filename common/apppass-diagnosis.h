@@ -80,6 +80,10 @@ ApppassAction apppass_action_for (ApppassCause cause, const ApppassProvider *pro
 ApppassDiagnosis *apppass_diagnose (const ApppassProviderDb *db, ApppassProtocol protocol,
                                     const char *host, const char *user, const char *text,
                                     gssize length);
+/* The diagnosis of a known @cause at @provider (nullable): for an account
+ * whose provider the user chose, or a failure whose text the client lost. */
+ApppassDiagnosis *apppass_diagnosis_new (ApppassProtocol protocol, const ApppassProvider *provider,
+                                         ApppassCause cause);
 void apppass_diagnosis_free (ApppassDiagnosis *diagnosis);
 
 /* The explanation for @diagnosis's cause, action, provider and

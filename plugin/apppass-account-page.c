@@ -1,0 +1,328 @@
+/* apppass — our page in each account's preferences
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "apppass-account-page.h"
+
+#include "apppass-error.h"
+#include "apppass-intl.h"
+#include "apppass-login.h"
+#include "apppass-password.h"
+#include "apppass-settings.h"
+
+struct _ApppassAccountPage {
+  GtkBox parent;
+
+  ApppassFlow *flow;
+  char *account_id;
+  ApppassProtocol protocol;
+  GCancellable *cancellable;
+
+  GtkWidget *enabled, *snooze, *provider, *last_problem;
+  GtkWidget *create, *check, *spinner, *result;
+};
+
+G_DEFINE_TYPE (ApppassAccountPage, apppass_account_page, GTK_TYPE_BOX)
+
+static const guint snooze_choices[] = {15, 60, 240, 1440, 10080};
+
+static ApppassClient *
+client_of (ApppassAccountPage *self)
+{
+  return apppass_flow_get_client (self->flow);
+}
+
+static char *
+snooze_text (guint minutes)
+{
+  if (minutes % 1440 == 0)
+    return g_strdup_printf (ngettext ("%u day", "%u days", minutes / 1440), minutes / 1440);
+  if (minutes % 60 == 0)
+    return g_strdup_printf (ngettext ("%u hour", "%u hours", minutes / 60), minutes / 60);
+  return g_strdup_printf (ngettext ("%u minute", "%u minutes", minutes), minutes);
+}
+
+static GtkWidget *
+build_snooze (guint current)
+{
+  GtkWidget *combo = gtk_combo_box_text_new ();
+  gboolean found = FALSE;
+  char id[16];
+
+  for (guint i = 0; i < G_N_ELEMENTS (snooze_choices); i++) {
+    g_autofree char *text = snooze_text (snooze_choices[i]);
+
+    g_snprintf (id, sizeof id, "%u", snooze_choices[i]);
+    gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (combo), id, text);
+    found = found || snooze_choices[i] == current;
+  }
+  g_snprintf (id, sizeof id, "%u", current);
+  if (!found) {
+    g_autofree char *text = snooze_text (current);
+
+    gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (combo), id, text);
+  }
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (combo), id);
+  return combo;
+}
+
+static GtkWidget *
+build_provider (ApppassAccountPage *self, const char *chosen)
+{
+  ApppassProviderDb *db = apppass_provider_db_get_default ();
+  const GPtrArray *list = apppass_provider_db_list (db);
+  g_autoptr (ApppassAccount) account =
+      apppass_client_describe_account (client_of (self), self->account_id, self->protocol);
+  const ApppassProvider *detected =
+      account ? apppass_provider_db_identify (db, account->protocol, account->host,
+                                              account->address ? account->address : account->user)
+              : NULL;
+  GtkWidget *combo = gtk_combo_box_text_new ();
+  g_autofree char *automatic =
+      detected ? g_strdup_printf (_ ("Detected: %s"), apppass_provider_get_name (detected))
+               : g_strdup (_ ("Detected: none"));
+
+  gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (combo), "", automatic);
+  for (guint i = 0; i < list->len; i++) {
+    const ApppassProvider *p = g_ptr_array_index (list, i);
+
+    gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (combo), apppass_provider_get_id (p),
+                               apppass_provider_get_name (p));
+  }
+  if (!chosen || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (combo), chosen))
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (combo), "");
+  return combo;
+}
+
+static void
+attach_row (GtkGrid *grid, int row, const char *mnemonic, GtkWidget *value, const char *name)
+{
+  GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  if (gtk_widget_get_can_focus (value) || GTK_IS_COMBO_BOX (value))
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), value);
+  atk_object_set_name (gtk_widget_get_accessible (value), gtk_label_get_text (GTK_LABEL (label)));
+  gtk_widget_set_name (value, name);
+  gtk_widget_set_halign (value, GTK_ALIGN_START);
+  gtk_grid_attach (grid, label, 0, row, 1, 1);
+  gtk_grid_attach (grid, value, 1, row, 1, 1);
+}
+
+static void
+show_result (ApppassAccountPage *self, const char *text, gboolean is_error)
+{
+  GtkStyleContext *style = gtk_widget_get_style_context (self->result);
+
+  gtk_label_set_text (GTK_LABEL (self->result), text);
+  if (is_error)
+    gtk_style_context_add_class (style, GTK_STYLE_CLASS_ERROR);
+  else
+    gtk_style_context_remove_class (style, GTK_STYLE_CLASS_ERROR);
+}
+
+static void
+set_checking (ApppassAccountPage *self, gboolean checking)
+{
+  gtk_widget_set_visible (self->spinner, checking);
+  if (checking)
+    gtk_spinner_start (GTK_SPINNER (self->spinner));
+  else
+    gtk_spinner_stop (GTK_SPINNER (self->spinner));
+  gtk_widget_set_sensitive (self->check, !checking);
+}
+
+static void
+on_checked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (ApppassAccountPage) self = data;
+  g_autoptr (ApppassLoginResult) login = apppass_login_check_finish (result);
+  g_autofree char *text = NULL;
+
+  (void)source;
+  if (g_error_matches (login->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED))
+    return;
+  set_checking (self, FALSE);
+  if (login->outcome == APPPASS_LOGIN_ACCEPTED) {
+    show_result (self, _ ("The server accepted the saved password."), FALSE);
+    return;
+  }
+  if (login->outcome == APPPASS_LOGIN_REJECTED && login->diagnosis)
+    text = g_strdup_printf (_ ("The server refused the saved password. %s"),
+                            login->diagnosis->explanation);
+  else
+    text = g_strdup_printf (_ ("The login could not be checked. %s"),
+                            login->error ? login->error->message : "");
+  show_result (self, text, TRUE);
+}
+
+static void
+on_looked_up (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (ApppassAccountPage) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ApppassAccount) account = NULL;
+  char *password = apppass_client_lookup_password_finish (APPPASS_CLIENT (source), result, &error);
+  ApppassLoginOptions options = {0};
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  account = apppass_client_describe_account (client_of (self), self->account_id, self->protocol);
+  if (password == NULL || account == NULL) {
+    set_checking (self, FALSE);
+    show_result (self, error ? error->message : _ ("No password is saved for this account yet."),
+                 error != NULL);
+    apppass_password_free (password);
+    return;
+  }
+  options.protocol = account->protocol;
+  options.host = account->host;
+  options.port = account->port;
+  options.security = account->security;
+  options.user = account->user;
+  options.trusted_pem = account->trusted_pem;
+  options.proxy_resolver = account->proxy_resolver;
+  apppass_login_check (&options, password, self->cancellable, on_checked, g_object_ref (self));
+  apppass_password_free (password);
+}
+
+static void
+on_check (GtkButton *button, ApppassAccountPage *self)
+{
+  g_autoptr (ApppassAccount) account =
+      apppass_client_describe_account (client_of (self), self->account_id, self->protocol);
+
+  (void)button;
+  if (account == NULL)
+    return;
+  set_checking (self, TRUE);
+  show_result (self, _ ("Checking the saved password…"), FALSE);
+  apppass_client_lookup_password (client_of (self), account, self->cancellable, on_looked_up,
+                                  g_object_ref (self));
+}
+
+static void
+on_create (GtkButton *button, ApppassAccountPage *self)
+{
+  (void)button;
+  apppass_account_page_commit (self);
+  apppass_flow_open (self->flow, self->account_id, self->protocol);
+}
+
+static GtkWidget *
+build_buttons (ApppassAccountPage *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+  self->create = gtk_button_new_with_mnemonic (_ ("Create an _app password…"));
+  gtk_widget_set_name (self->create, "create-button");
+  g_signal_connect (self->create, "clicked", G_CALLBACK (on_create), self);
+  self->check = gtk_button_new_with_mnemonic (_ ("Check _login"));
+  gtk_widget_set_name (self->check, "check-button");
+  g_signal_connect (self->check, "clicked", G_CALLBACK (on_check), self);
+  self->spinner = gtk_spinner_new ();
+  atk_object_set_name (gtk_widget_get_accessible (self->spinner), _ ("Checking"));
+  gtk_widget_set_no_show_all (self->spinner, TRUE);
+  gtk_box_pack_start (GTK_BOX (row), self->create, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (row), self->check, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (row), self->spinner, FALSE, FALSE, 0);
+  gtk_widget_set_visible (self->check, apppass_client_can_lookup_password (client_of (self)));
+  gtk_widget_set_no_show_all (self->check, TRUE);
+  return row;
+}
+
+static void
+build (ApppassAccountPage *self)
+{
+  g_autoptr (ApppassSettings) settings = apppass_settings_load (client_of (self), self->account_id);
+  g_autofree char *last = apppass_settings_describe_last_problem (settings);
+  GtkWidget *grid = gtk_grid_new ();
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 12);
+  gtk_container_set_border_width (GTK_CONTAINER (self), 12);
+  self->enabled =
+      gtk_check_button_new_with_mnemonic (_ ("_Offer help when this account’s login fails"));
+  gtk_widget_set_name (self->enabled, "enabled-toggle");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->enabled), settings->enabled);
+  gtk_box_pack_start (GTK_BOX (self), self->enabled, FALSE, FALSE, 0);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 8);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  self->snooze = build_snooze (settings->snooze_minutes);
+  attach_row (GTK_GRID (grid), 0, _ ("After “Not now”, ask again _in:"), self->snooze, "snooze");
+  self->provider = build_provider (self, settings->provider);
+  attach_row (GTK_GRID (grid), 1, _ ("_Provider:"), self->provider, "provider");
+  self->last_problem = gtk_label_new (last);
+  gtk_label_set_selectable (GTK_LABEL (self->last_problem), TRUE);
+  gtk_widget_set_can_focus (self->last_problem, FALSE);
+  attach_row (GTK_GRID (grid), 2, _ ("Last problem:"), self->last_problem, "last-problem");
+  gtk_box_pack_start (GTK_BOX (self), grid, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (self), build_buttons (self), FALSE, FALSE, 0);
+  self->result = gtk_label_new ("");
+  gtk_widget_set_name (self->result, "check-result");
+  gtk_label_set_line_wrap (GTK_LABEL (self->result), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->result), 60);
+  gtk_label_set_xalign (GTK_LABEL (self->result), 0.0);
+  gtk_box_pack_start (GTK_BOX (self), self->result, FALSE, FALSE, 0);
+}
+
+GtkWidget *
+apppass_account_page_new (ApppassFlow *flow, const char *account_id, ApppassProtocol protocol)
+{
+  ApppassAccountPage *self = g_object_new (APPPASS_TYPE_ACCOUNT_PAGE, NULL);
+
+  apppass_intl_init ();
+  self->flow = g_object_ref (flow);
+  self->account_id = g_strdup (account_id);
+  self->protocol = protocol;
+  build (self);
+  return GTK_WIDGET (self);
+}
+
+void
+apppass_account_page_commit (ApppassAccountPage *self)
+{
+  ApppassClient *client = client_of (self);
+  g_autoptr (ApppassSettings) settings = apppass_settings_load (client, self->account_id);
+  const char *snooze = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->snooze));
+  const char *provider = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->provider));
+
+  settings->enabled = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->enabled));
+  if (snooze)
+    settings->snooze_minutes = (guint)g_ascii_strtoull (snooze, NULL, 10);
+  g_free (settings->provider);
+  settings->provider = provider && *provider ? g_strdup (provider) : NULL;
+  apppass_settings_save (settings, client, self->account_id);
+}
+
+static void
+apppass_account_page_dispose (GObject *object)
+{
+  ApppassAccountPage *self = APPPASS_ACCOUNT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->flow);
+  G_OBJECT_CLASS (apppass_account_page_parent_class)->dispose (object);
+}
+
+static void
+apppass_account_page_finalize (GObject *object)
+{
+  ApppassAccountPage *self = APPPASS_ACCOUNT_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->account_id);
+  G_OBJECT_CLASS (apppass_account_page_parent_class)->finalize (object);
+}
+
+static void
+apppass_account_page_class_init (ApppassAccountPageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = apppass_account_page_dispose;
+  G_OBJECT_CLASS (klass)->finalize = apppass_account_page_finalize;
+}
+
+static void
+apppass_account_page_init (ApppassAccountPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+}

@@ -1,0 +1,113 @@
+/* apppass — what a mail client's adapter provides to the shared plugin
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "apppass-protocol.h"
+
+G_BEGIN_DECLS
+
+/**
+ * ApppassAccount:
+ * @id: the adapter's own key for the account (Claws' account_id, an ESource UID)
+ * @display_name: the account's name as the client shows it
+ * @address: (nullable): the account's mail address
+ * @protocol: the side that logs in: IMAP or POP3 to receive, SMTP to send
+ * @host, @port, @security, @user: that side's server settings
+ * @proxy_resolver: (nullable): the account's proxy; %NULL for the desktop's
+ * @trusted_pem: (nullable): a server certificate the user already accepted in the client
+ * @remember_password: whether the user lets the client keep this password
+ *   across sessions; where not, a stored password lasts for the session only
+ */
+typedef struct {
+  char *id;
+  char *display_name;
+  char *address;
+  ApppassProtocol protocol;
+  char *host;
+  guint16 port;
+  ApppassSecurity security;
+  char *user;
+  GProxyResolver *proxy_resolver;
+  char *trusted_pem;
+  gboolean remember_password;
+} ApppassAccount;
+
+ApppassAccount *apppass_account_copy (const ApppassAccount *account);
+void apppass_account_free (ApppassAccount *account);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassAccount, apppass_account_free)
+
+#define APPPASS_TYPE_CLIENT (apppass_client_get_type ())
+G_DECLARE_INTERFACE (ApppassClient, apppass_client, APPPASS, CLIENT, GObject)
+
+/**
+ * ApppassClientInterface:
+ * @get_name: the client's name as users know it ("Claws Mail")
+ * @describe_account: (transfer full) (nullable): the account @id's @protocol side
+ * @store_password: store @password where the client reads it for @account;
+ *   may fail (a locked store, a refused write) and must then change nothing
+ * @retry_login: make the client log in to @account again now
+ * @open_uri: show @uri in the user's browser
+ * @get_parent_window: (nullable): the window our dialogs belong to
+ * @get_setting: (transfer full) (nullable): apppass's setting @key for account @id
+ * @set_setting: save it with the account (@value %NULL removes it)
+ * @lookup_password: (optional): the password the client has for @account
+ * @get_oauth_help: (optional) (transfer full): how to switch @account to
+ *   OAuth 2.0 in this client, in its own words; %NULL where it cannot
+ * @can_switch_to_oauth: (optional): whether @switch_to_oauth can do it for @account
+ * @switch_to_oauth: (optional): switch @account to OAuth 2.0 in one step;
+ *   %FALSE with @error set where that failed
+ */
+struct _ApppassClientInterface {
+  GTypeInterface parent;
+
+  const char *(*get_name) (ApppassClient *client);
+  ApppassAccount *(*describe_account) (ApppassClient *client, const char *id,
+                                       ApppassProtocol protocol);
+  void (*store_password) (ApppassClient *client, const ApppassAccount *account,
+                          const char *password, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data);
+  gboolean (*store_password_finish) (ApppassClient *client, GAsyncResult *result, GError **error);
+  void (*retry_login) (ApppassClient *client, const ApppassAccount *account);
+  gboolean (*open_uri) (ApppassClient *client, const char *uri, GError **error);
+  GtkWindow *(*get_parent_window) (ApppassClient *client);
+  char *(*get_setting) (ApppassClient *client, const char *id, const char *key);
+  void (*set_setting) (ApppassClient *client, const char *id, const char *key, const char *value);
+  void (*lookup_password) (ApppassClient *client, const ApppassAccount *account,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data);
+  char *(*lookup_password_finish) (ApppassClient *client, GAsyncResult *result, GError **error);
+  char *(*get_oauth_help) (ApppassClient *client, const ApppassAccount *account);
+  gboolean (*can_switch_to_oauth) (ApppassClient *client, const ApppassAccount *account);
+  gboolean (*switch_to_oauth) (ApppassClient *client, const ApppassAccount *account,
+                               GError **error);
+};
+
+const char *apppass_client_get_name (ApppassClient *client);
+ApppassAccount *apppass_client_describe_account (ApppassClient *client, const char *id,
+                                                 ApppassProtocol protocol);
+void apppass_client_store_password (ApppassClient *client, const ApppassAccount *account,
+                                    const char *password, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+gboolean apppass_client_store_password_finish (ApppassClient *client, GAsyncResult *result,
+                                               GError **error);
+void apppass_client_retry_login (ApppassClient *client, const ApppassAccount *account);
+gboolean apppass_client_open_uri (ApppassClient *client, const char *uri, GError **error);
+GtkWindow *apppass_client_get_parent_window (ApppassClient *client);
+char *apppass_client_get_setting (ApppassClient *client, const char *id, const char *key);
+void apppass_client_set_setting (ApppassClient *client, const char *id, const char *key,
+                                 const char *value);
+gboolean apppass_client_can_lookup_password (ApppassClient *client);
+void apppass_client_lookup_password (ApppassClient *client, const ApppassAccount *account,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+char *apppass_client_lookup_password_finish (ApppassClient *client, GAsyncResult *result,
+                                             GError **error);
+char *apppass_client_get_oauth_help (ApppassClient *client, const ApppassAccount *account);
+gboolean apppass_client_can_switch_to_oauth (ApppassClient *client, const ApppassAccount *account);
+gboolean apppass_client_switch_to_oauth (ApppassClient *client, const ApppassAccount *account,
+                                         GError **error);
+
+G_END_DECLS

@@ -1,0 +1,940 @@
+/* apppass — the dialog shown when an account's login failed
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "apppass-dialog.h"
+
+#include "apppass-error.h"
+#include "apppass-intl.h"
+#include "apppass-login.h"
+#include "apppass-password.h"
+
+enum {
+  RESPONSE_PRIMARY = 1,
+  RESPONSE_NOT_NOW,
+  RESPONSE_NEVER
+};
+
+/* A server's words are shown, never trusted: at most this many characters, no link. */
+#define SERVER_TEXT_MAX        240
+#define DEFAULT_CLOSE_DELAY_MS 2500
+
+struct _ApppassDialog {
+  GtkDialog parent;
+
+  ApppassClient *client;
+  ApppassAccount *account;
+  ApppassDiagnosis diagnosis;
+  ApppassAction mode;
+  ApppassDialogState state;
+  gboolean finished;
+  gboolean password_valid;
+  guint close_delay;
+  guint close_source;
+  GCancellable *cancellable;
+  char *password;
+
+  GtkWidget *icon, *title, *stack, *body, *explanation;
+  GtkWidget *entry, *note, *spinner, *status, *saved;
+  GtkWidget *primary, *not_now, *never;
+};
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE (ApppassDialog, apppass_dialog, GTK_TYPE_DIALOG)
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static const char *
+provider_name (ApppassDialog *self)
+{
+  return self->diagnosis.provider ? apppass_provider_get_name (self->diagnosis.provider) : NULL;
+}
+
+static ApppassPolicy
+provider_policy (ApppassDialog *self)
+{
+  return self->diagnosis.provider ? apppass_provider_get_policy (self->diagnosis.provider)
+                                  : APPPASS_POLICY_TWO_STEP;
+}
+
+static const char *
+provider_page (ApppassDialog *self, ApppassPage page)
+{
+  return self->diagnosis.provider ? apppass_provider_get_page (self->diagnosis.provider, page)
+                                  : NULL;
+}
+
+static void
+set_a11y_name (GtkWidget *widget, const char *name)
+{
+  atk_object_set_name (gtk_widget_get_accessible (widget), name);
+}
+
+static GtkWidget *
+wrapped_label (const char *text, const char *name)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 64);
+  gtk_label_set_width_chars (GTK_LABEL (label), 48);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_set_name (label, name);
+  return label;
+}
+
+static GtkWidget *
+mnemonic_button (const char *label, const char *name)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_name (button, name);
+  return button;
+}
+
+/* One line, valid UTF-8, no control characters, not too long. */
+static char *
+plain_server_text (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  GString *out = g_string_new (NULL);
+  glong count = 0;
+
+  for (const char *p = valid; *p && count < SERVER_TEXT_MAX; p = g_utf8_next_char (p), count++) {
+    gunichar c = g_utf8_get_char (p);
+
+    if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
+      c = ' ';
+    if (c == ' ' && (out->len == 0 || out->str[out->len - 1] == ' '))
+      continue;
+    g_string_append_unichar (out, c);
+  }
+  if (*valid && count >= SERVER_TEXT_MAX)
+    g_string_append (out, "…");
+  while (out->len && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+  return g_string_free (out, FALSE);
+}
+
+static void
+show_status (ApppassDialog *self, const char *text, gboolean is_error)
+{
+  GtkStyleContext *style = gtk_widget_get_style_context (self->status);
+
+  gtk_label_set_text (GTK_LABEL (self->status), text ? text : "");
+  gtk_widget_set_visible (self->status, text && *text);
+  if (is_error)
+    gtk_style_context_add_class (style, GTK_STYLE_CLASS_ERROR);
+  else
+    gtk_style_context_remove_class (style, GTK_STYLE_CLASS_ERROR);
+}
+
+static void
+open_page (ApppassDialog *self, const char *uri)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!apppass_client_open_uri (self->client, uri, &error)) {
+    g_autofree char *text =
+        g_strdup_printf (_ ("The page could not be opened (%s). Its address is %s"),
+                         error ? error->message : "?", uri);
+    show_status (self, text, TRUE);
+  }
+}
+
+static void
+on_page_button (GtkButton *button, ApppassDialog *self)
+{
+  open_page (self, g_object_get_data (G_OBJECT (button), "apppass-uri"));
+}
+
+static gboolean
+on_activate_link (GtkLinkButton *button, ApppassDialog *self)
+{
+  open_page (self, gtk_link_button_get_uri (button));
+  return TRUE;
+}
+
+static GtkWidget *
+page_button (ApppassDialog *self, const char *label, const char *uri, const char *name)
+{
+  GtkWidget *button = mnemonic_button (label, name);
+
+  g_object_set_data_full (G_OBJECT (button), "apppass-uri", g_strdup (uri), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_page_button), self);
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, uri);
+  return button;
+}
+
+static GtkWidget *
+link_button (ApppassDialog *self, const char *label, const char *uri, const char *name)
+{
+  GtkWidget *button = gtk_link_button_new_with_label (uri, label);
+
+  gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  g_signal_connect (button, "activate-link", G_CALLBACK (on_activate_link), self);
+  return button;
+}
+
+/* ---- the password field's note ---------------------------------------- */
+
+static char *
+describe_count (ApppassDialog *self, const char *password, gboolean usual)
+{
+  g_autofree char *hint = NULL;
+  glong count = g_utf8_strlen (password, -1);
+
+  if (usual && self->diagnosis.provider)
+    hint = apppass_provider_get_password_hint (self->diagnosis.provider);
+  if (hint)
+    return g_steal_pointer (&hint);
+  return g_strdup_printf (ngettext ("%ld character", "%ld characters", count), count);
+}
+
+static char *
+describe_paste (ApppassDialog *self, const char *text, gboolean *valid)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *count = NULL, *first = NULL, *hint = NULL;
+  char *password;
+  gboolean usual = TRUE;
+  glong removed;
+
+  *valid = FALSE;
+  if (*text == '\0')
+    return g_strdup ("");
+  password = apppass_password_normalize (text, -1, &error);
+  if (password == NULL)
+    return g_strdup (error->message);
+  *valid = TRUE;
+  if (self->diagnosis.provider)
+    usual = apppass_provider_password_has_usual_shape (self->diagnosis.provider, password);
+  removed = g_utf8_strlen (text, -1) - g_utf8_strlen (password, -1);
+  count = describe_count (self, password, usual);
+  apppass_password_free (password);
+  first = removed > 0 ? g_strdup_printf (_ ("%s — spaces removed"), count) : g_strdup (count);
+  if (usual || !self->diagnosis.provider)
+    return g_steal_pointer (&first);
+  hint = apppass_provider_get_password_hint (self->diagnosis.provider);
+  if (hint == NULL)
+    return g_steal_pointer (&first);
+  return g_strdup_printf (_ ("%s\nApp passwords from %s usually have %s: check that all of it "
+                             "was copied."),
+                          first, provider_name (self), hint);
+}
+
+static void
+update_primary (ApppassDialog *self)
+{
+  gboolean ready = self->state != APPPASS_DIALOG_STATE_CHECKING;
+
+  if (self->mode == APPPASS_ACTION_APP_PASSWORD)
+    ready = ready && self->password_valid;
+  gtk_widget_set_sensitive (self->primary, ready);
+}
+
+static void
+on_entry_changed (GtkEditable *editable, ApppassDialog *self)
+{
+  g_autofree char *note =
+      describe_paste (self, gtk_entry_get_text (GTK_ENTRY (editable)), &self->password_valid);
+
+  gtk_label_set_text (GTK_LABEL (self->note), note);
+  gtk_widget_set_visible (self->note, *note != '\0');
+  if (self->state == APPPASS_DIALOG_STATE_FAILED) {
+    self->state = APPPASS_DIALOG_STATE_ASKING;
+    show_status (self, NULL, FALSE);
+  }
+  update_primary (self);
+}
+
+static void
+on_show_toggled (GtkToggleButton *toggle, ApppassDialog *self)
+{
+  gtk_entry_set_visibility (GTK_ENTRY (self->entry), gtk_toggle_button_get_active (toggle));
+}
+
+/* ---- the layouts ---------------------------------------------------------- */
+
+static char *
+title_for (ApppassDialog *self)
+{
+  const char *client = apppass_client_get_name (self->client);
+  const char *name = provider_name (self);
+
+  switch (self->mode) {
+  case APPPASS_ACTION_APP_PASSWORD:
+    if (name == NULL)
+      return g_strdup_printf (_ ("The server needs an app password for %s"), client);
+    if (!self->diagnosis.server_named_cause)
+      return g_strdup_printf (_ ("%s refused the password that %s sent"), name, client);
+    if (provider_policy (self) == APPPASS_POLICY_USER_CHOSEN)
+      return g_strdup_printf (_ ("%s needs a mail password for %s"), name, client);
+    return g_strdup_printf (_ ("%s needs an app password for %s"), name, client);
+  case APPPASS_ACTION_OAUTH:
+    return g_strdup_printf (_ ("%s needs OAuth 2.0 sign-in in %s"), name ? name : _ ("The server"),
+                            client);
+  case APPPASS_ACTION_WEB_LOGIN:
+    return g_strdup_printf (_ ("%s wants you to confirm this sign-in"),
+                            name ? name : _ ("The server"));
+  case APPPASS_ACTION_ENABLE_ACCESS:
+  default:
+    return g_strdup_printf (_ ("%s access is switched off for this account"),
+                            apppass_protocol_display_name (self->account->protocol));
+  }
+}
+
+static void
+add_steps (ApppassDialog *self, GtkBox *box)
+{
+  g_auto (GStrv) steps = NULL;
+  GtkWidget *list;
+
+  if (self->diagnosis.provider == NULL)
+    return;
+  steps = apppass_provider_get_steps (self->diagnosis.provider);
+  if (steps == NULL || steps[0] == NULL)
+    return;
+  list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_name (list, "steps");
+  for (guint i = 0; steps[i]; i++) {
+    g_autofree char *text = g_strdup_printf ("%u. %s", i + 1, steps[i]);
+
+    gtk_box_pack_start (GTK_BOX (list), wrapped_label (text, "step"), FALSE, FALSE, 0);
+  }
+  gtk_box_pack_start (box, list, FALSE, FALSE, 0);
+}
+
+static gboolean
+offers_oauth (ApppassDialog *self)
+{
+  g_autofree char *help = apppass_client_get_oauth_help (self->client, self->account);
+
+  return provider_page (self, APPPASS_PAGE_OAUTH) &&
+         (help || apppass_client_can_switch_to_oauth (self->client, self->account));
+}
+
+static void switch_mode (ApppassDialog *self, ApppassAction mode);
+
+static gboolean
+on_oauth_link (GtkLinkButton *button, ApppassDialog *self)
+{
+  (void)button;
+  switch_mode (self, APPPASS_ACTION_OAUTH);
+  return TRUE;
+}
+
+static void
+add_password_field (ApppassDialog *self, GtkBox *box)
+{
+  gboolean mail_password = provider_policy (self) == APPPASS_POLICY_USER_CHOSEN;
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *label =
+      gtk_label_new_with_mnemonic (mail_password ? _ ("Mail _password:") : _ ("App _password:"));
+  GtkWidget *show = gtk_check_button_new_with_mnemonic (_ ("S_how password"));
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  self->entry = gtk_entry_new ();
+  gtk_widget_set_name (self->entry, "password-entry");
+  gtk_entry_set_visibility (GTK_ENTRY (self->entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (self->entry), GTK_INPUT_PURPOSE_PASSWORD);
+  gtk_entry_set_activates_default (GTK_ENTRY (self->entry), TRUE);
+  gtk_entry_set_width_chars (GTK_ENTRY (self->entry), 24);
+  gtk_widget_set_hexpand (self->entry, TRUE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->entry);
+  set_a11y_name (self->entry, gtk_label_get_text (GTK_LABEL (label)));
+  gtk_widget_set_name (show, "show-toggle");
+  g_signal_connect (self->entry, "changed", G_CALLBACK (on_entry_changed), self);
+  g_signal_connect (show, "toggled", G_CALLBACK (on_show_toggled), self);
+  gtk_grid_attach (GTK_GRID (grid), label, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), self->entry, 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), show, 1, 1, 1, 1);
+  gtk_box_pack_start (box, grid, FALSE, FALSE, 0);
+  self->note = wrapped_label ("", "note");
+  gtk_widget_set_no_show_all (self->note, TRUE);
+  gtk_box_pack_start (box, self->note, FALSE, FALSE, 0);
+}
+
+static void
+build_app_password (ApppassDialog *self, GtkBox *box)
+{
+  const char *page = provider_page (self, APPPASS_PAGE_APP_PASSWORD);
+  const char *two_step = provider_page (self, APPPASS_PAGE_TWO_STEP);
+  const char *name = provider_name (self);
+
+  if (page) {
+    g_autofree char *label = provider_policy (self) == APPPASS_POLICY_USER_CHOSEN
+                                 ? g_strdup_printf (_ ("_Open the mail password page of %s"), name)
+                                 : g_strdup_printf (_ ("_Open the app password page of %s"), name);
+    gtk_box_pack_start (box, page_button (self, label, page, "page-button"), FALSE, FALSE, 0);
+  }
+  if (two_step && provider_policy (self) == APPPASS_POLICY_TWO_STEP)
+    gtk_box_pack_start (box,
+                        link_button (self, _ ("Two-step verification is off? _Turn it on first"),
+                                     two_step, "two-step-link"),
+                        FALSE, FALSE, 0);
+  add_steps (self, box);
+  add_password_field (self, box);
+  if (!self->account->remember_password) {
+    g_autofree char *text = g_strdup_printf (
+        _ ("%s is set not to remember this account’s password: it will use the new one until "
+           "you quit."),
+        apppass_client_get_name (self->client));
+    gtk_box_pack_start (box, wrapped_label (text, "session-note"), FALSE, FALSE, 0);
+  }
+  if (offers_oauth (self)) {
+    GtkWidget *oauth = link_button (self, _ ("Use OAuth 2.0 sign-_in instead"),
+                                    provider_page (self, APPPASS_PAGE_OAUTH), "oauth-link");
+
+    g_signal_handlers_disconnect_matched (oauth, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+    g_signal_connect (oauth, "activate-link", G_CALLBACK (on_oauth_link), self);
+    gtk_box_pack_start (box, oauth, FALSE, FALSE, 0);
+  }
+}
+
+static void
+build_oauth (ApppassDialog *self, GtkBox *box)
+{
+  g_autofree char *help = apppass_client_get_oauth_help (self->client, self->account);
+  const char *page = provider_page (self, APPPASS_PAGE_OAUTH);
+
+  if (help)
+    gtk_box_pack_start (box, wrapped_label (help, "oauth-help"), FALSE, FALSE, 0);
+  if (page) {
+    g_autofree char *label =
+        g_strdup_printf (_ ("_Open the page of %s about mail programs"), provider_name (self));
+    gtk_box_pack_start (box, page_button (self, label, page, "page-button"), FALSE, FALSE, 0);
+  }
+}
+
+static void
+build_open_page (ApppassDialog *self, GtkBox *box)
+{
+  const char *page = self->diagnosis.url;
+  g_autofree char *label = NULL;
+
+  if (page == NULL)
+    return;
+  if (self->mode == APPPASS_ACTION_WEB_LOGIN)
+    label = g_strdup_printf (_ ("_Open the sign-in check page of %s"), provider_name (self));
+  else
+    label = g_strdup_printf (_ ("_Open the mail access settings of %s"), provider_name (self));
+  gtk_box_pack_start (box, page_button (self, label, page, "page-button"), FALSE, FALSE, 0);
+}
+
+static char *
+explanation_for (ApppassDialog *self)
+{
+  if (self->mode == APPPASS_ACTION_OAUTH && self->diagnosis.action != APPPASS_ACTION_OAUTH)
+    return g_strdup_printf (_ ("Instead of an app password, %s can sign in to %s in your browser "
+                               "with OAuth 2.0. This also works for accounts that cannot create "
+                               "app passwords."),
+                            apppass_client_get_name (self->client), provider_name (self));
+  return g_strdup (self->diagnosis.explanation);
+}
+
+static void
+build_primary (ApppassDialog *self)
+{
+  const char *label = NULL;
+
+  switch (self->mode) {
+  case APPPASS_ACTION_APP_PASSWORD:
+    label = _ ("Check and _save");
+    break;
+  case APPPASS_ACTION_OAUTH:
+    if (apppass_client_can_switch_to_oauth (self->client, self->account))
+      label = _ ("_Switch to OAuth 2.0");
+    break;
+  default:
+    label = _ ("_Try again");
+    break;
+  }
+  gtk_widget_set_visible (self->primary, label != NULL);
+  if (label)
+    gtk_button_set_label (GTK_BUTTON (self->primary), label);
+}
+
+static void
+build_body (ApppassDialog *self)
+{
+  g_autofree char *title = title_for (self);
+  g_autofree char *explanation = explanation_for (self);
+  GtkBox *box;
+
+  if (self->body)
+    gtk_widget_destroy (self->body);
+  self->entry = self->note = NULL;
+  self->password_valid = FALSE;
+  self->body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  box = GTK_BOX (self->body);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  gtk_label_set_text (GTK_LABEL (self->title), title);
+  self->explanation = wrapped_label (explanation, "explanation");
+  gtk_box_pack_start (box, self->explanation, FALSE, FALSE, 0);
+  if (self->mode == APPPASS_ACTION_APP_PASSWORD)
+    build_app_password (self, box);
+  else if (self->mode == APPPASS_ACTION_OAUTH)
+    build_oauth (self, box);
+  else
+    build_open_page (self, box);
+  gtk_widget_show_all (self->body);
+  gtk_stack_add_named (GTK_STACK (self->stack), self->body, "ask");
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), self->body);
+  build_primary (self);
+  update_primary (self);
+  show_status (self, NULL, FALSE);
+  if (self->entry)
+    gtk_widget_grab_focus (self->entry);
+}
+
+static void
+switch_mode (ApppassDialog *self, ApppassAction mode)
+{
+  self->mode = mode;
+  build_body (self);
+}
+
+/* ---- state ---------------------------------------------------------------- */
+
+static void
+set_state (ApppassDialog *self, ApppassDialogState state)
+{
+  gboolean checking = state == APPPASS_DIALOG_STATE_CHECKING;
+
+  self->state = state;
+  if (checking)
+    gtk_spinner_start (GTK_SPINNER (self->spinner));
+  else
+    gtk_spinner_stop (GTK_SPINNER (self->spinner));
+  gtk_widget_set_visible (self->spinner, checking);
+  gtk_button_set_label (GTK_BUTTON (self->not_now), checking ? _ ("_Cancel") : _ ("_Not now"));
+  gtk_widget_set_sensitive (self->never, !checking);
+  if (self->entry)
+    gtk_widget_set_sensitive (self->entry, !checking);
+  update_primary (self);
+  if (state == APPPASS_DIALOG_STATE_SAVED) {
+    gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "saved");
+    gtk_widget_hide (self->primary);
+    gtk_widget_hide (self->never);
+    gtk_button_set_label (GTK_BUTTON (self->not_now), _ ("_Close"));
+    gtk_widget_grab_focus (self->not_now);
+  }
+}
+
+static void
+finish (ApppassDialog *self, ApppassDialogOutcome outcome)
+{
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->close_source, g_source_remove);
+  g_signal_emit (self, signals[FINISHED], 0, outcome);
+}
+
+static gboolean
+close_after_saved (gpointer data)
+{
+  ApppassDialog *self = data;
+
+  self->close_source = 0;
+  finish (self, APPPASS_DIALOG_SAVED);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+forget_password (ApppassDialog *self)
+{
+  g_clear_pointer (&self->password, apppass_password_free);
+}
+
+static void
+on_stored (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (ApppassDialog) self = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean stored = apppass_client_store_password_finish (APPPASS_CLIENT (source), result, &error);
+
+  forget_password (self);
+  if (self->finished)
+    return;
+  if (!stored) {
+    text = g_strdup_printf (_ ("The server accepted the password, but %s could not save it: %s"),
+                            apppass_client_get_name (self->client), error->message);
+    set_state (self, APPPASS_DIALOG_STATE_FAILED);
+    show_status (self, text, TRUE);
+    return;
+  }
+  text = g_strdup_printf (_ ("Saved. %s will use it from now on."),
+                          apppass_client_get_name (self->client));
+  gtk_label_set_text (GTK_LABEL (self->saved), text);
+  set_state (self, APPPASS_DIALOG_STATE_SAVED);
+  apppass_client_retry_login (self->client, self->account);
+  self->close_source = g_timeout_add (self->close_delay, close_after_saved, self);
+}
+
+static char *
+rejected_text (ApppassLoginResult *result)
+{
+  g_autofree char *said = plain_server_text (result->server_text);
+  const ApppassDiagnosis *d = result->diagnosis;
+
+  if (d && d->cause != APPPASS_CAUSE_APP_PASSWORD_REQUIRED &&
+      d->cause != APPPASS_CAUSE_CREDENTIALS_REJECTED && d->cause != APPPASS_CAUSE_NOT_AUTH)
+    return g_strdup_printf (_ ("The server did not accept this password, so nothing was saved. "
+                               "%s"),
+                            d->explanation);
+  if (*said == '\0')
+    return g_strdup (_ ("The server did not accept this password, so nothing was saved. Check "
+                        "that you copied all of it."));
+  return g_strdup_printf (_ ("The server did not accept this password, so nothing was saved. "
+                             "Check that you copied all of it. The server said: “%s”"),
+                          said);
+}
+
+static void
+on_checked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (ApppassDialog) self = data;
+  g_autoptr (ApppassLoginResult) login = apppass_login_check_finish (result);
+  g_autofree char *text = NULL;
+
+  (void)source;
+  if (self->finished) {
+    forget_password (self);
+    return;
+  }
+  if (login->outcome == APPPASS_LOGIN_ACCEPTED) {
+    show_status (self, _ ("The server accepted the password. Saving it…"), FALSE);
+    apppass_client_store_password (self->client, self->account, self->password, self->cancellable,
+                                   on_stored, g_object_ref (self));
+    return;
+  }
+  forget_password (self);
+  if (g_error_matches (login->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED)) {
+    set_state (self, APPPASS_DIALOG_STATE_ASKING);
+    show_status (self, _ ("The check was cancelled. Nothing was saved."), FALSE);
+    g_clear_object (&self->cancellable);
+    self->cancellable = g_cancellable_new ();
+    return;
+  }
+  if (login->outcome == APPPASS_LOGIN_REJECTED)
+    text = rejected_text (login);
+  else
+    text = g_strdup_printf (_ ("The password could not be checked, so nothing was saved. %s"),
+                            login->error ? login->error->message : "");
+  set_state (self, APPPASS_DIALOG_STATE_FAILED);
+  show_status (self, text, TRUE);
+}
+
+static void
+start_check (ApppassDialog *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  ApppassLoginOptions options = {
+      .protocol = self->account->protocol,
+      .host = self->account->host,
+      .port = self->account->port,
+      .security = self->account->security,
+      .user = self->account->user,
+      .trusted_pem = self->account->trusted_pem,
+      .proxy_resolver = self->account->proxy_resolver,
+  };
+
+  forget_password (self);
+  self->password =
+      apppass_password_normalize (gtk_entry_get_text (GTK_ENTRY (self->entry)), -1, &error);
+  if (self->password == NULL) {
+    show_status (self, error->message, TRUE);
+    return;
+  }
+  set_state (self, APPPASS_DIALOG_STATE_CHECKING);
+  text = g_strdup_printf (_ ("Checking the password with %s…"), self->account->host);
+  show_status (self, text, FALSE);
+  apppass_login_check (&options, self->password, self->cancellable, on_checked,
+                       g_object_ref (self));
+}
+
+static void
+switch_to_oauth (ApppassDialog *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (apppass_client_switch_to_oauth (self->client, self->account, &error)) {
+    finish (self, APPPASS_DIALOG_RETRIED);
+    return;
+  }
+  text = g_strdup_printf (_ ("The account could not be switched to OAuth 2.0: %s"),
+                          error ? error->message : "?");
+  show_status (self, text, TRUE);
+}
+
+static void
+on_primary (ApppassDialog *self)
+{
+  switch (self->mode) {
+  case APPPASS_ACTION_APP_PASSWORD:
+    start_check (self);
+    break;
+  case APPPASS_ACTION_OAUTH:
+    switch_to_oauth (self);
+    break;
+  default:
+    apppass_client_retry_login (self->client, self->account);
+    finish (self, APPPASS_DIALOG_RETRIED);
+    break;
+  }
+}
+
+static void
+apppass_dialog_response (GtkDialog *dialog, int response)
+{
+  ApppassDialog *self = APPPASS_DIALOG (dialog);
+
+  if (self->state == APPPASS_DIALOG_STATE_CHECKING) {
+    /* Escape, closing and Cancel stop the check; the dialog stays. */
+    if (response != RESPONSE_PRIMARY)
+      g_cancellable_cancel (self->cancellable);
+    return;
+  }
+  if (self->state == APPPASS_DIALOG_STATE_SAVED)
+    finish (self, APPPASS_DIALOG_SAVED);
+  else if (response == RESPONSE_PRIMARY)
+    on_primary (self);
+  else if (response == RESPONSE_NEVER)
+    finish (self, APPPASS_DIALOG_NEVER);
+  else
+    finish (self, APPPASS_DIALOG_NOT_NOW);
+}
+
+/* ---- construction --------------------------------------------------------- */
+
+static GtkWidget *
+build_header (ApppassDialog *self)
+{
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  PangoAttrList *big = pango_attr_list_new ();
+  g_autofree char *who = NULL;
+  GtkWidget *account;
+
+  self->icon = gtk_image_new_from_icon_name ("dialog-password", GTK_ICON_SIZE_DIALOG);
+  gtk_widget_set_valign (self->icon, GTK_ALIGN_START);
+  self->title = wrapped_label ("", "title");
+  pango_attr_list_insert (big, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_attr_list_insert (big, pango_attr_scale_new (PANGO_SCALE_LARGE));
+  gtk_label_set_attributes (GTK_LABEL (self->title), big);
+  pango_attr_list_unref (big);
+  if (self->account->address && g_strcmp0 (self->account->address, self->account->display_name))
+    who = g_strdup_printf (_ ("Account: %s (%s)"), self->account->display_name,
+                           self->account->address);
+  else
+    who = g_strdup_printf (_ ("Account: %s"), self->account->display_name);
+  account = wrapped_label (who, "account");
+  gtk_style_context_add_class (gtk_widget_get_style_context (account), GTK_STYLE_CLASS_DIM_LABEL);
+  gtk_box_pack_start (GTK_BOX (texts), self->title, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (texts), account, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (header), self->icon, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (header), texts, TRUE, TRUE, 0);
+  return header;
+}
+
+static GtkWidget *
+build_status_row (ApppassDialog *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+  self->spinner = gtk_spinner_new ();
+  gtk_widget_set_name (self->spinner, "spinner");
+  set_a11y_name (self->spinner, _ ("Checking"));
+  gtk_widget_set_no_show_all (self->spinner, TRUE);
+  gtk_widget_set_valign (self->spinner, GTK_ALIGN_START);
+  self->status = wrapped_label ("", "status");
+  gtk_label_set_selectable (GTK_LABEL (self->status), TRUE);
+  gtk_widget_set_can_focus (self->status, FALSE);
+  gtk_widget_set_no_show_all (self->status, TRUE);
+  gtk_box_pack_start (GTK_BOX (row), self->spinner, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (row), self->status, TRUE, TRUE, 0);
+  return row;
+}
+
+static GtkWidget *
+build_saved_page (ApppassDialog *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  self->saved = wrapped_label ("", "saved");
+  gtk_box_pack_start (GTK_BOX (box),
+                      gtk_image_new_from_icon_name ("emblem-ok-symbolic", GTK_ICON_SIZE_DND), FALSE,
+                      FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), self->saved, TRUE, TRUE, 0);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  return box;
+}
+
+static void
+build_buttons (ApppassDialog *self)
+{
+  GtkDialog *dialog = GTK_DIALOG (self);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  GtkWidget *area = gtk_dialog_get_action_area (dialog);
+
+  self->never = mnemonic_button (_ ("_Don’t offer this for this account"), "never-button");
+  gtk_dialog_add_action_widget (dialog, self->never, RESPONSE_NEVER);
+  gtk_button_box_set_child_secondary (GTK_BUTTON_BOX (area), self->never, TRUE);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  self->not_now = mnemonic_button (_ ("_Not now"), "not-now-button");
+  gtk_dialog_add_action_widget (dialog, self->not_now, RESPONSE_NOT_NOW);
+  self->primary = mnemonic_button ("", "primary-button");
+  gtk_widget_set_can_default (self->primary, TRUE);
+  gtk_dialog_add_action_widget (dialog, self->primary, RESPONSE_PRIMARY);
+  gtk_dialog_set_default_response (dialog, RESPONSE_PRIMARY);
+  gtk_style_context_add_class (gtk_widget_get_style_context (self->primary),
+                               GTK_STYLE_CLASS_SUGGESTED_ACTION);
+}
+
+ApppassDialog *
+apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
+                    const ApppassDiagnosis *diagnosis)
+{
+  ApppassDialog *self = g_object_new (APPPASS_TYPE_DIALOG, "use-header-bar", FALSE, NULL);
+  GtkWidget *content = gtk_dialog_get_content_area (GTK_DIALOG (self));
+  GtkWindow *parent = apppass_client_get_parent_window (client);
+
+  apppass_intl_init ();
+  self->client = g_object_ref (client);
+  self->account = apppass_account_copy (account);
+  self->diagnosis = *diagnosis;
+  self->diagnosis.explanation = g_strdup (diagnosis->explanation);
+  self->mode = diagnosis->action;
+  gtk_container_set_border_width (GTK_CONTAINER (self), 6);
+  gtk_box_set_spacing (GTK_BOX (content), 12);
+  gtk_container_set_border_width (GTK_CONTAINER (content), 12);
+  gtk_box_pack_start (GTK_BOX (content), build_header (self), FALSE, FALSE, 0);
+  self->stack = gtk_stack_new ();
+  gtk_stack_set_vhomogeneous (GTK_STACK (self->stack), FALSE);
+  gtk_stack_add_named (GTK_STACK (self->stack), build_saved_page (self), "saved");
+  gtk_box_pack_start (GTK_BOX (content), self->stack, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (content), build_status_row (self), FALSE, FALSE, 0);
+  build_buttons (self);
+  gtk_widget_show_all (content);
+  build_body (self);
+  set_state (self, APPPASS_DIALOG_STATE_ASKING);
+  if (parent) {
+    gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+    gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
+  }
+  return self;
+}
+
+void
+apppass_dialog_update (ApppassDialog *self, const ApppassDiagnosis *diagnosis)
+{
+  g_autofree char *explanation = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (APPPASS_IS_DIALOG (self));
+  if (self->state != APPPASS_DIALOG_STATE_ASKING)
+    return;
+  g_free (self->diagnosis.explanation);
+  self->diagnosis = *diagnosis;
+  self->diagnosis.explanation = g_strdup (diagnosis->explanation);
+  if (diagnosis->action != self->mode) {
+    switch_mode (self, diagnosis->action);
+    return;
+  }
+  title = title_for (self);
+  explanation = explanation_for (self);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  gtk_label_set_text (GTK_LABEL (self->title), title);
+  gtk_label_set_text (GTK_LABEL (self->explanation), explanation);
+}
+
+const char *
+apppass_dialog_get_account_id (ApppassDialog *self)
+{
+  return self->account->id;
+}
+
+ApppassAction
+apppass_dialog_get_action (ApppassDialog *self)
+{
+  return self->mode;
+}
+
+ApppassDialogState
+apppass_dialog_get_state (ApppassDialog *self)
+{
+  return self->state;
+}
+
+void
+apppass_dialog_set_close_delay (ApppassDialog *self, guint milliseconds)
+{
+  self->close_delay = milliseconds;
+}
+
+static void
+apppass_dialog_dispose (GObject *object)
+{
+  ApppassDialog *self = APPPASS_DIALOG (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->close_source, g_source_remove);
+  G_OBJECT_CLASS (apppass_dialog_parent_class)->dispose (object);
+}
+
+static void
+apppass_dialog_finalize (GObject *object)
+{
+  ApppassDialog *self = APPPASS_DIALOG (object);
+
+  forget_password (self);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  apppass_account_free (self->account);
+  g_free (self->diagnosis.explanation);
+  G_OBJECT_CLASS (apppass_dialog_parent_class)->finalize (object);
+}
+
+/* GtkDialog answers a close with a response, then destroys the window; ours
+ * stays until its owner destroys it, and a running check is only cancelled. */
+static gboolean
+apppass_dialog_delete_event (GtkWidget *widget, GdkEventAny *event)
+{
+  (void)widget;
+  (void)event;
+  return TRUE;
+}
+
+static void
+apppass_dialog_class_init (ApppassDialogClass *klass)
+{
+  GTK_WIDGET_CLASS (klass)->delete_event = apppass_dialog_delete_event;
+  G_OBJECT_CLASS (klass)->dispose = apppass_dialog_dispose;
+  G_OBJECT_CLASS (klass)->finalize = apppass_dialog_finalize;
+  GTK_DIALOG_CLASS (klass)->response = apppass_dialog_response;
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+}
+
+static void
+apppass_dialog_init (ApppassDialog *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->close_delay = DEFAULT_CLOSE_DELAY_MS;
+}

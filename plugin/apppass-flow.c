@@ -1,0 +1,290 @@
+/* apppass — from "this login failed" to one dialog at a time
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "apppass-flow.h"
+
+#include "apppass-provider.h"
+#include "apppass-settings.h"
+
+typedef struct {
+  ApppassAccount *account;
+  ApppassDiagnosis *diagnosis;
+} Waiting;
+
+struct _ApppassFlow {
+  GObject parent;
+
+  ApppassClient *client;
+  ApppassDialog *dialog;
+  GQueue waiting;
+  gint64 (*now) (gpointer data);
+  gpointer now_data;
+};
+
+enum {
+  DIALOG_SHOWN,
+  DIALOG_FINISHED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE (ApppassFlow, apppass_flow, G_TYPE_OBJECT)
+
+static void
+waiting_free (Waiting *w)
+{
+  apppass_account_free (w->account);
+  apppass_diagnosis_free (w->diagnosis);
+  g_free (w);
+}
+
+static ApppassDiagnosis *
+diagnosis_copy (const ApppassDiagnosis *d)
+{
+  ApppassDiagnosis *copy = g_new (ApppassDiagnosis, 1);
+
+  *copy = *d;
+  copy->explanation = g_strdup (d->explanation);
+  return copy;
+}
+
+static gint64
+now_seconds (ApppassFlow *self)
+{
+  return self->now ? self->now (self->now_data) : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static const ApppassProvider *
+provider_for (ApppassFlow *self, const ApppassAccount *account)
+{
+  ApppassProviderDb *db = apppass_provider_db_get_default ();
+  g_autoptr (ApppassSettings) settings = apppass_settings_load (self->client, account->id);
+  const ApppassProvider *chosen =
+      settings->provider ? apppass_provider_db_lookup (db, settings->provider) : NULL;
+
+  if (chosen)
+    return chosen;
+  return apppass_provider_db_identify (db, account->protocol, account->host,
+                                       account->address ? account->address : account->user);
+}
+
+ApppassDiagnosis *
+apppass_flow_diagnose (ApppassFlow *self, const ApppassAccount *account, const char *server_text)
+{
+  ApppassCause cause = server_text ? apppass_classify (account->protocol, server_text, -1)
+                                   : APPPASS_CAUSE_CREDENTIALS_REJECTED;
+
+  return apppass_diagnosis_new (account->protocol, provider_for (self, account), cause);
+}
+
+static void show_next (ApppassFlow *self);
+
+static void
+on_finished (ApppassDialog *dialog, int outcome, ApppassFlow *self)
+{
+  const char *id = apppass_dialog_get_account_id (dialog);
+  g_autoptr (ApppassSettings) settings = apppass_settings_load (self->client, id);
+
+  if (outcome == APPPASS_DIALOG_NOT_NOW)
+    settings->snoozed_until = now_seconds (self) + (gint64)settings->snooze_minutes * 60;
+  else if (outcome == APPPASS_DIALOG_NEVER)
+    settings->enabled = FALSE;
+  else
+    settings->snoozed_until = 0;
+  apppass_settings_save (settings, self->client, id);
+  g_signal_emit (self, signals[DIALOG_FINISHED], 0, id, outcome);
+  self->dialog = NULL;
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  show_next (self);
+}
+
+static void
+show (ApppassFlow *self, const ApppassAccount *account, const ApppassDiagnosis *diagnosis)
+{
+  self->dialog = apppass_dialog_new (self->client, account, diagnosis);
+  g_signal_connect (self->dialog, "finished", G_CALLBACK (on_finished), self);
+  gtk_window_present (GTK_WINDOW (self->dialog));
+  g_signal_emit (self, signals[DIALOG_SHOWN], 0, self->dialog);
+}
+
+static void
+show_next (ApppassFlow *self)
+{
+  Waiting *w;
+
+  while (self->dialog == NULL && (w = g_queue_pop_head (&self->waiting))) {
+    g_autoptr (ApppassSettings) settings = apppass_settings_load (self->client, w->account->id);
+
+    if (settings->enabled)
+      show (self, w->account, w->diagnosis);
+    waiting_free (w);
+  }
+}
+
+static Waiting *
+find_waiting (ApppassFlow *self, const char *id)
+{
+  for (GList *l = self->waiting.head; l; l = l->next) {
+    Waiting *w = l->data;
+
+    if (g_strcmp0 (w->account->id, id) == 0)
+      return w;
+  }
+  return NULL;
+}
+
+/* One dialog per account: a newer failure updates what is shown or queued. */
+static gboolean
+offer (ApppassFlow *self, const ApppassAccount *account, const ApppassDiagnosis *diagnosis)
+{
+  Waiting *w;
+
+  if (self->dialog && g_strcmp0 (apppass_dialog_get_account_id (self->dialog), account->id) == 0) {
+    apppass_dialog_update (self->dialog, diagnosis);
+    return TRUE;
+  }
+  if ((w = find_waiting (self, account->id))) {
+    apppass_diagnosis_free (w->diagnosis);
+    w->diagnosis = diagnosis_copy (diagnosis);
+    return TRUE;
+  }
+  if (self->dialog == NULL) {
+    show (self, account, diagnosis);
+    return TRUE;
+  }
+  w = g_new0 (Waiting, 1);
+  w->account = apppass_account_copy (account);
+  w->diagnosis = diagnosis_copy (diagnosis);
+  g_queue_push_tail (&self->waiting, w);
+  return TRUE;
+}
+
+static void
+remember_problem (ApppassFlow *self, ApppassSettings *settings, const ApppassAccount *account,
+                  ApppassCause cause)
+{
+  if (cause == APPPASS_CAUSE_NOT_AUTH)
+    return;
+  settings->last_cause = cause;
+  settings->last_protocol = account->protocol;
+  settings->last_time = now_seconds (self);
+  apppass_settings_save (settings, self->client, account->id);
+}
+
+gboolean
+apppass_flow_login_failed (ApppassFlow *self, const char *id, ApppassProtocol protocol,
+                           const char *server_text)
+{
+  g_autoptr (ApppassAccount) account = NULL;
+  g_autoptr (ApppassDiagnosis) diagnosis = NULL;
+  g_autoptr (ApppassSettings) settings = NULL;
+
+  g_return_val_if_fail (APPPASS_IS_FLOW (self), FALSE);
+  account = apppass_client_describe_account (self->client, id, protocol);
+  if (account == NULL)
+    return FALSE;
+  settings = apppass_settings_load (self->client, id);
+  diagnosis = apppass_flow_diagnose (self, account, server_text);
+  remember_problem (self, settings, account, diagnosis->cause);
+  if (!settings->enabled || diagnosis->action == APPPASS_ACTION_NONE)
+    return FALSE;
+  if (self->dialog && g_strcmp0 (apppass_dialog_get_account_id (self->dialog), id) == 0)
+    return offer (self, account, diagnosis);
+  if (find_waiting (self, id) == NULL && now_seconds (self) < settings->snoozed_until)
+    return FALSE;
+  return offer (self, account, diagnosis);
+}
+
+void
+apppass_flow_open (ApppassFlow *self, const char *id, ApppassProtocol protocol)
+{
+  g_autoptr (ApppassAccount) account = apppass_client_describe_account (self->client, id, protocol);
+  g_autoptr (ApppassDiagnosis) diagnosis = NULL;
+  const ApppassProvider *provider;
+  ApppassCause cause = APPPASS_CAUSE_APP_PASSWORD_REQUIRED;
+
+  if (account == NULL)
+    return;
+  provider = provider_for (self, account);
+  if (provider && apppass_provider_get_policy (provider) == APPPASS_POLICY_OAUTH_ONLY)
+    cause = APPPASS_CAUSE_OAUTH_REQUIRED;
+  diagnosis = apppass_diagnosis_new (protocol, provider, cause);
+  offer (self, account, diagnosis);
+  if (self->dialog && g_strcmp0 (apppass_dialog_get_account_id (self->dialog), id) == 0)
+    gtk_window_present (GTK_WINDOW (self->dialog));
+}
+
+ApppassFlow *
+apppass_flow_new (ApppassClient *client)
+{
+  ApppassFlow *self = g_object_new (APPPASS_TYPE_FLOW, NULL);
+
+  self->client = g_object_ref (client);
+  return self;
+}
+
+ApppassClient *
+apppass_flow_get_client (ApppassFlow *self)
+{
+  return self->client;
+}
+
+ApppassDialog *
+apppass_flow_get_dialog (ApppassFlow *self)
+{
+  return self->dialog;
+}
+
+guint
+apppass_flow_get_n_waiting (ApppassFlow *self)
+{
+  return self->waiting.length;
+}
+
+void
+apppass_flow_close_all (ApppassFlow *self)
+{
+  g_queue_clear_full (&self->waiting, (GDestroyNotify)waiting_free);
+  if (self->dialog) {
+    GtkWidget *dialog = GTK_WIDGET (self->dialog);
+
+    self->dialog = NULL;
+    g_signal_handlers_disconnect_by_data (dialog, self);
+    gtk_widget_destroy (dialog);
+  }
+}
+
+void
+apppass_flow_set_clock (ApppassFlow *self, gint64 (*now) (gpointer data), gpointer data)
+{
+  self->now = now;
+  self->now_data = data;
+}
+
+static void
+apppass_flow_dispose (GObject *object)
+{
+  ApppassFlow *self = APPPASS_FLOW (object);
+
+  apppass_flow_close_all (self);
+  g_clear_object (&self->client);
+  G_OBJECT_CLASS (apppass_flow_parent_class)->dispose (object);
+}
+
+static void
+apppass_flow_class_init (ApppassFlowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = apppass_flow_dispose;
+  signals[DIALOG_SHOWN] =
+      g_signal_new ("dialog-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, APPPASS_TYPE_DIALOG);
+  signals[DIALOG_FINISHED] =
+      g_signal_new ("dialog-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
+}
+
+static void
+apppass_flow_init (ApppassFlow *self)
+{
+  g_queue_init (&self->waiting);
+}
