@@ -102,7 +102,7 @@ apppass_settings_describe_last_problem (const ApppassSettings *s)
     return g_strdup (_ ("None seen yet"));
   when = g_date_time_new_from_unix_local (s->last_time);
   time_text = when ? g_date_time_format (when, "%x %H:%M") : g_strdup ("?");
-  /* TRANSLATORS: a problem, a protocol ("IMAP"), a date and time */
-  return g_strdup_printf (_ ("%s (%s), %s"), summary,
+  /* TRANSLATORS: a problem, a protocol ("IMAP"), then a date and time */
+  return g_strdup_printf (_ ("%s (%s) at %s"), summary,
                           apppass_protocol_display_name (s->last_protocol), time_text);
 }

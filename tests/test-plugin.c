@@ -383,6 +383,8 @@ test_note (void)
   type_text (dialog, "abcd efgh");
   g_assert_true (gtk_widget_get_sensitive (primary));
   g_assert_nonnull (strstr (text_of (GTK_WIDGET (dialog), "note"), "\n"));
+  if (!g_str_equal (lang, "en"))
+    g_assert_null (strstr (text_of (GTK_WIDGET (dialog), "note"), "characters"));
   screenshot (GTK_WIDGET (dialog), "short-paste");
   type_text (dialog, "abcd\x01");
   g_assert_false (gtk_widget_get_sensitive (primary));
@@ -905,6 +907,8 @@ main (int argc, char **argv)
   g_setenv ("APPPASS_LOCALEDIR", test_locale_dir (), TRUE);
   g_setenv ("GTK_THEME", "Adwaita", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init() sets en_US.UTF-8; the language under test is the environment's */
+  setlocale (LC_ALL, "");
   apppass_intl_init ();
   if (g_getenv ("APPPASS_TEST_LANG"))
     lang = g_getenv ("APPPASS_TEST_LANG");
