@@ -8,6 +8,7 @@
 #include "apppass-login.h"
 #include "apppass-password.h"
 #include "apppass-settings.h"
+#include "apppass-widget.h"
 
 struct _ApppassAccountPage {
   GtkBox parent;
@@ -104,8 +105,8 @@ attach_row (GtkGrid *grid, int row, const char *mnemonic, GtkWidget *value, cons
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   if (gtk_widget_get_can_focus (value) || GTK_IS_COMBO_BOX (value))
     gtk_label_set_mnemonic_widget (GTK_LABEL (label), value);
-  atk_object_set_name (gtk_widget_get_accessible (value), gtk_label_get_text (GTK_LABEL (label)));
-  gtk_widget_set_name (value, name);
+  apppass_widget_set_a11y_name (value, gtk_label_get_text (GTK_LABEL (label)));
+  apppass_widget_set_id (value, name);
   gtk_widget_set_halign (value, GTK_ALIGN_START);
   gtk_grid_attach (grid, label, 0, row, 1, 1);
   gtk_grid_attach (grid, value, 1, row, 1, 1);
@@ -217,13 +218,13 @@ build_buttons (ApppassAccountPage *self)
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
 
   self->create = gtk_button_new_with_mnemonic (_ ("Create an _app password…"));
-  gtk_widget_set_name (self->create, "create-button");
+  apppass_widget_set_id (self->create, "create-button");
   g_signal_connect (self->create, "clicked", G_CALLBACK (on_create), self);
   self->check = gtk_button_new_with_mnemonic (_ ("Check _login"));
-  gtk_widget_set_name (self->check, "check-button");
+  apppass_widget_set_id (self->check, "check-button");
   g_signal_connect (self->check, "clicked", G_CALLBACK (on_check), self);
   self->spinner = gtk_spinner_new ();
-  atk_object_set_name (gtk_widget_get_accessible (self->spinner), _ ("Checking"));
+  apppass_widget_set_a11y_name (self->spinner, _ ("Checking"));
   gtk_widget_set_no_show_all (self->spinner, TRUE);
   gtk_box_pack_start (GTK_BOX (row), self->create, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (row), self->check, FALSE, FALSE, 0);
@@ -245,7 +246,7 @@ build (ApppassAccountPage *self)
   gtk_container_set_border_width (GTK_CONTAINER (self), 12);
   self->enabled =
       gtk_check_button_new_with_mnemonic (_ ("_Offer help when this account’s login fails"));
-  gtk_widget_set_name (self->enabled, "enabled-toggle");
+  apppass_widget_set_id (self->enabled, "enabled-toggle");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->enabled), settings->enabled);
   gtk_box_pack_start (GTK_BOX (self), self->enabled, FALSE, FALSE, 0);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 8);
@@ -261,7 +262,7 @@ build (ApppassAccountPage *self)
   gtk_box_pack_start (GTK_BOX (self), grid, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (self), build_buttons (self), FALSE, FALSE, 0);
   self->result = gtk_label_new ("");
-  gtk_widget_set_name (self->result, "check-result");
+  apppass_widget_set_id (self->result, "check-result");
   gtk_label_set_line_wrap (GTK_LABEL (self->result), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (self->result), 60);
   gtk_label_set_xalign (GTK_LABEL (self->result), 0.0);
@@ -274,6 +275,7 @@ apppass_account_page_new (ApppassFlow *flow, const char *account_id, ApppassProt
   ApppassAccountPage *self = g_object_new (APPPASS_TYPE_ACCOUNT_PAGE, NULL);
 
   apppass_intl_init ();
+  apppass_widget_set_id (GTK_WIDGET (self), "account-page");
   self->flow = g_object_ref (flow);
   self->account_id = g_strdup (account_id);
   self->protocol = protocol;

@@ -7,6 +7,7 @@
 #include "apppass-intl.h"
 #include "apppass-login.h"
 #include "apppass-password.h"
+#include "apppass-widget.h"
 
 enum {
   RESPONSE_PRIMARY = 1,
@@ -68,12 +69,6 @@ provider_page (ApppassDialog *self, ApppassPage page)
                                   : NULL;
 }
 
-static void
-set_a11y_name (GtkWidget *widget, const char *name)
-{
-  atk_object_set_name (gtk_widget_get_accessible (widget), name);
-}
-
 static GtkWidget *
 wrapped_label (const char *text, const char *name)
 {
@@ -83,7 +78,7 @@ wrapped_label (const char *text, const char *name)
   gtk_label_set_max_width_chars (GTK_LABEL (label), 64);
   gtk_label_set_width_chars (GTK_LABEL (label), 48);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_widget_set_name (label, name);
+  apppass_widget_set_id (label, name);
   return label;
 }
 
@@ -92,7 +87,7 @@ mnemonic_button (const char *label, const char *name)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
-  gtk_widget_set_name (button, name);
+  apppass_widget_set_id (button, name);
   return button;
 }
 
@@ -177,7 +172,7 @@ link_button (ApppassDialog *self, const char *label, const char *uri, const char
   GtkWidget *button = gtk_link_button_new_with_label (uri, label);
 
   gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
-  gtk_widget_set_name (button, name);
+  apppass_widget_set_id (button, name);
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   g_signal_connect (button, "activate-link", G_CALLBACK (on_activate_link), self);
   return button;
@@ -304,7 +299,7 @@ add_steps (ApppassDialog *self, GtkBox *box)
   if (steps == NULL || steps[0] == NULL)
     return;
   list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  gtk_widget_set_name (list, "steps");
+  apppass_widget_set_id (list, "steps");
   for (guint i = 0; steps[i]; i++) {
     g_autofree char *text = g_strdup_printf ("%u. %s", i + 1, steps[i]);
 
@@ -344,15 +339,15 @@ add_password_field (ApppassDialog *self, GtkBox *box)
   gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
   self->entry = gtk_entry_new ();
-  gtk_widget_set_name (self->entry, "password-entry");
+  apppass_widget_set_id (self->entry, "password-entry");
   gtk_entry_set_visibility (GTK_ENTRY (self->entry), FALSE);
   gtk_entry_set_input_purpose (GTK_ENTRY (self->entry), GTK_INPUT_PURPOSE_PASSWORD);
   gtk_entry_set_activates_default (GTK_ENTRY (self->entry), TRUE);
   gtk_entry_set_width_chars (GTK_ENTRY (self->entry), 24);
   gtk_widget_set_hexpand (self->entry, TRUE);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->entry);
-  set_a11y_name (self->entry, gtk_label_get_text (GTK_LABEL (label)));
-  gtk_widget_set_name (show, "show-toggle");
+  apppass_widget_set_a11y_name (self->entry, gtk_label_get_text (GTK_LABEL (label)));
+  apppass_widget_set_id (show, "show-toggle");
   g_signal_connect (self->entry, "changed", G_CALLBACK (on_entry_changed), self);
   g_signal_connect (show, "toggled", G_CALLBACK (on_show_toggled), self);
   gtk_grid_attach (GTK_GRID (grid), label, 0, 0, 1, 1);
@@ -758,8 +753,8 @@ build_status_row (ApppassDialog *self)
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
 
   self->spinner = gtk_spinner_new ();
-  gtk_widget_set_name (self->spinner, "spinner");
-  set_a11y_name (self->spinner, _ ("Checking"));
+  apppass_widget_set_id (self->spinner, "spinner");
+  apppass_widget_set_a11y_name (self->spinner, _ ("Checking"));
   gtk_widget_set_no_show_all (self->spinner, TRUE);
   gtk_widget_set_valign (self->spinner, GTK_ALIGN_START);
   self->status = wrapped_label ("", "status");
@@ -816,6 +811,7 @@ apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
   GtkWindow *parent = apppass_client_get_parent_window (client);
 
   apppass_intl_init ();
+  apppass_widget_set_id (GTK_WIDGET (self), "dialog");
   self->client = g_object_ref (client);
   self->account = apppass_account_copy (account);
   self->diagnosis = *diagnosis;
