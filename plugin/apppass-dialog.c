@@ -574,6 +574,7 @@ on_stored (GObject *source, GAsyncResult *result, gpointer data)
   text = g_strdup_printf (_ ("Saved. %s will use it from now on."),
                           apppass_client_get_name (self->client));
   gtk_label_set_text (GTK_LABEL (self->saved), text);
+  show_status (self, NULL, FALSE);
   set_state (self, APPPASS_DIALOG_STATE_SAVED);
   apppass_client_retry_login (self->client, self->account);
   self->close_source = g_timeout_add (self->close_delay, close_after_saved, self);

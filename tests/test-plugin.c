@@ -578,6 +578,7 @@ test_verify_saved (void)
   g_assert_cmpstr (test_client_get_stored (v.client, "7", APPPASS_PROTOCOL_IMAP), ==,
                    TEST_GOOD_PASSWORD);
   g_assert_cmpuint (v.client->retried->len, ==, 1);
+  g_assert_null (find (GTK_WIDGET (v.dialog), "status"));
   screenshot (GTK_WIDGET (v.dialog), "saved");
   while (v.outcome < 0)
     g_main_context_iteration (NULL, TRUE);
