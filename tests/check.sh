@@ -26,7 +26,7 @@ packages=(
   libglib2.0-dev libjson-glib-dev
   libetpan-dev libsasl2-modules dpkg-dev libsecret-1-dev glib-networking
   xvfb at-spi2-core python3-gi gir1.2-atspi-2.0 python3-pyatspi adwaita-icon-theme librsvg2-common
-  fonts-dejavu-core libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
+  fonts-dejavu-core claws-mail libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
 )
 
 missing=()

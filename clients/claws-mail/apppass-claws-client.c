@@ -1,0 +1,370 @@
+/* apppass for Claws Mail — the adapter behind the shared plugin
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "apppass-claws.h"
+
+#include <string.h>
+
+#include "apppass-password.h"
+#include "inc.h"
+#include "mainwindow.h"
+#include "passwordstore.h"
+#include "prefs_common.h"
+#include "toolbar.h"
+#include "utils.h"
+
+struct _ClawsClient {
+  GObject parent;
+};
+
+static void claws_client_iface_init (ApppassClientInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (ClawsClient, claws_client, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (APPPASS_TYPE_CLIENT, claws_client_iface_init))
+
+/* Our settings live in the account's "privacy prefs" slot, saved in accountrc. */
+#define SETTINGS_ID "apppass"
+
+char *
+claws_account_key (const PrefsAccount *account)
+{
+  return g_strdup_printf ("%d", account->account_id);
+}
+
+PrefsAccount *
+claws_account_from_key (const char *key)
+{
+  gint64 id;
+
+  if (!g_ascii_string_to_signed (key, 10, 0, G_MAXINT, &id, NULL))
+    return NULL;
+  return account_find_from_id ((gint)id);
+}
+
+static const char *
+get_name (ApppassClient *client)
+{
+  (void)client;
+  return "Claws Mail";
+}
+
+static ApppassSecurity
+security_of (SSLType type)
+{
+  if (type == SSL_TUNNEL)
+    return APPPASS_SECURITY_TLS;
+  if (type == SSL_STARTTLS)
+    return APPPASS_SECURITY_STARTTLS;
+  return APPPASS_SECURITY_NONE;
+}
+
+/* The certificate the user accepted in Claws for host:port, as PEM. */
+static char *
+accepted_certificate (const char *host, guint16 port)
+{
+  g_autofree char *name = g_strdup_printf ("%s.%u.cert", host, port);
+  g_autofree char *path = g_build_filename (get_rc_dir (), "certs", name, NULL);
+  g_autofree char *data = NULL;
+  g_autoptr (GByteArray) der = NULL;
+  g_autoptr (GTlsCertificate) cert = NULL;
+  char *pem = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    return NULL;
+  if (g_str_has_prefix (data, "-----BEGIN"))
+    return g_steal_pointer (&data);
+  der = g_byte_array_new ();
+  g_byte_array_append (der, (guint8 *)data, (guint)length);
+  cert = g_initable_new (g_tls_backend_get_certificate_type (g_tls_backend_get_default ()), NULL,
+                         NULL, "certificate", der, NULL);
+  if (cert)
+    g_object_get (cert, "certificate-pem", &pem, NULL);
+  return pem;
+}
+
+static GProxyResolver *
+proxy_of (const PrefsAccount *account)
+{
+  const ProxyInfo *info = &account->proxy_info;
+  g_autofree char *uri = NULL;
+
+  if (!account->use_proxy)
+    return NULL;
+  if (account->use_default_proxy)
+    info = &prefs_common_get_prefs ()->proxy_info;
+  if (info->proxy_host == NULL || *info->proxy_host == '\0')
+    return NULL;
+  uri = g_strdup_printf ("%s://%s:%u", info->proxy_type == PROXY_SOCKS4 ? "socks4" : "socks5",
+                         info->proxy_host, info->proxy_port);
+  return g_simple_proxy_resolver_new (uri, NULL);
+}
+
+static void
+describe_receive (const PrefsAccount *ac, ApppassAccount *a)
+{
+  SSLType ssl = ac->protocol == A_POP3 ? ac->ssl_pop : ac->ssl_imap;
+
+  a->protocol = ac->protocol == A_POP3 ? APPPASS_PROTOCOL_POP3 : APPPASS_PROTOCOL_IMAP;
+  a->host = g_strdup (ac->recv_server);
+  a->security = security_of (ssl);
+  if (ac->protocol == A_POP3)
+    a->port = ac->set_popport ? ac->popport : (ssl == SSL_TUNNEL ? 995 : 110);
+  else
+    a->port = ac->set_imapport ? ac->imapport : (ssl == SSL_TUNNEL ? 993 : 143);
+  a->user = g_strdup (ac->userid);
+}
+
+static void
+describe_send (const PrefsAccount *ac, ApppassAccount *a)
+{
+  a->protocol = APPPASS_PROTOCOL_SMTP;
+  a->host = g_strdup (ac->smtp_server);
+  a->security = security_of (ac->ssl_smtp);
+  a->port = ac->set_smtpport ? ac->smtpport : (ac->ssl_smtp == SSL_TUNNEL ? 465 : 25);
+  a->user = g_strdup (ac->smtp_userid && *ac->smtp_userid ? ac->smtp_userid : ac->userid);
+}
+
+static ApppassAccount *
+describe_account (ApppassClient *client, const char *id, ApppassProtocol protocol)
+{
+  PrefsAccount *ac = claws_account_from_key (id);
+  ApppassAccount *a;
+
+  (void)client;
+  if (ac == NULL || (protocol != APPPASS_PROTOCOL_SMTP && ac->recv_server == NULL) ||
+      (protocol == APPPASS_PROTOCOL_SMTP && ac->smtp_server == NULL))
+    return NULL;
+  a = g_new0 (ApppassAccount, 1);
+  a->id = g_strdup (id);
+  a->display_name = g_strdup (ac->account_name);
+  a->address = g_strdup (ac->address);
+  if (protocol == APPPASS_PROTOCOL_SMTP)
+    describe_send (ac, a);
+  else
+    describe_receive (ac, a);
+  a->proxy_resolver = proxy_of (ac);
+  if (a->security != APPPASS_SECURITY_NONE)
+    a->trusted_pem = accepted_certificate (a->host, a->port);
+  a->remember_password = TRUE;
+  return a;
+}
+
+/* SMTP logs in with the receiving login where its own user is empty or the same. */
+static gboolean
+send_shares_login (const PrefsAccount *ac)
+{
+  return ac->use_smtp_auth && (ac->smtp_userid == NULL || *ac->smtp_userid == '\0' ||
+                               g_strcmp0 (ac->smtp_userid, ac->userid) == 0);
+}
+
+static gboolean
+store_now (const ApppassAccount *a, const char *password, GError **error)
+{
+  PrefsAccount *ac = claws_account_from_key (a->id);
+  gboolean ok;
+
+  if (ac == NULL) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         _ ("The account no longer exists."));
+    return FALSE;
+  }
+  if (a->protocol == APPPASS_PROTOCOL_SMTP && !send_shares_login (ac))
+    ok = passwd_store_set_account (ac->account_id, PWS_ACCOUNT_SEND, password, FALSE);
+  else {
+    ok = passwd_store_set_account (ac->account_id, PWS_ACCOUNT_RECV, password, FALSE);
+    if (ok && ac->use_smtp_auth && ac->smtp_userid && *ac->smtp_userid &&
+        g_strcmp0 (ac->smtp_userid, ac->userid) == 0)
+      ok = passwd_store_set_account (ac->account_id, PWS_ACCOUNT_SEND, password, FALSE);
+  }
+  if (!ok) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         _ ("Claws Mail’s password store refused it (is the primary passphrase "
+                            "entered?)."));
+    return FALSE;
+  }
+  g_clear_pointer (&ac->session_passwd, g_free);
+  passwd_store_write_config ();
+  return TRUE;
+}
+
+static void
+store_password (ApppassClient *client, const ApppassAccount *account, const char *password,
+                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (client, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  /* Claws' store is main-thread only; it may ask for the primary passphrase. */
+  if (store_now (account, password, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+store_password_finish (ApppassClient *client, GAsyncResult *result, GError **error)
+{
+  (void)client;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lookup_password (ApppassClient *client, const ApppassAccount *account, GCancellable *cancellable,
+                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (client, cancellable, callback, user_data);
+  PrefsAccount *ac = claws_account_from_key (account->id);
+  const char *slot = account->protocol == APPPASS_PROTOCOL_SMTP && ac && !send_shares_login (ac)
+                         ? PWS_ACCOUNT_SEND
+                         : PWS_ACCOUNT_RECV;
+  char *password = ac ? passwd_store_get_account (ac->account_id, slot) : NULL;
+
+  if (password == NULL && ac && ac->session_passwd)
+    password = g_strdup (ac->session_passwd);
+  g_task_return_pointer (task, password, (GDestroyNotify)apppass_password_free);
+}
+
+static char *
+lookup_password_finish (ApppassClient *client, GAsyncResult *result, GError **error)
+{
+  (void)client;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+retry_login (ApppassClient *client, const ApppassAccount *account)
+{
+  PrefsAccount *ac = claws_account_from_key (account->id);
+
+  (void)client;
+  if (ac == NULL)
+    return;
+  if (account->protocol == APPPASS_PROTOCOL_SMTP)
+    send_queue_cb (mainwindow_get_mainwindow (), 0, NULL);
+  else
+    inc_account_mail (mainwindow_get_mainwindow (), ac);
+}
+
+static gboolean
+open_uri_claws (ApppassClient *client, const char *uri, GError **error)
+{
+  (void)client;
+  if (open_uri (uri, prefs_common_get_uri_cmd ()) != 0) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         _ ("the browser command in Claws Mail’s preferences failed"));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GtkWindow *
+get_parent_window (ApppassClient *client)
+{
+  MainWindow *main = mainwindow_get_mainwindow ();
+
+  (void)client;
+  return main ? GTK_WINDOW (main->window) : NULL;
+}
+
+/* The settings are one line of "key=value" pairs separated by tabs; keys and
+ * values are plain words and numbers of our own. */
+static GHashTable *
+read_settings (PrefsAccount *ac)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *line = prefs_account_get_privacy_prefs (ac, SETTINGS_ID);
+  g_auto (GStrv) pairs = g_strsplit (line ? line : "", "\t", -1);
+
+  for (guint i = 0; pairs[i]; i++) {
+    char *eq = strchr (pairs[i], '=');
+
+    if (eq)
+      g_hash_table_replace (table, g_strndup (pairs[i], eq - pairs[i]), g_strdup (eq + 1));
+  }
+  return table;
+}
+
+static char *
+get_setting (ApppassClient *client, const char *id, const char *key)
+{
+  PrefsAccount *ac = claws_account_from_key (id);
+  g_autoptr (GHashTable) table = NULL;
+
+  (void)client;
+  if (ac == NULL)
+    return NULL;
+  table = read_settings (ac);
+  return g_strdup (g_hash_table_lookup (table, key));
+}
+
+static void
+set_setting (ApppassClient *client, const char *id, const char *key, const char *value)
+{
+  PrefsAccount *ac = claws_account_from_key (id);
+  g_autoptr (GHashTable) table = NULL;
+  g_autoptr (GString) line = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer k, v;
+
+  (void)client;
+  if (ac == NULL || (value && (strchr (value, '\t') || strchr (value, '\n'))))
+    return;
+  table = read_settings (ac);
+  if (value)
+    g_hash_table_replace (table, g_strdup (key), g_strdup (value));
+  else
+    g_hash_table_remove (table, key);
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &k, &v))
+    g_string_append_printf (line, "%s%s=%s", line->len ? "\t" : "", (char *)k, (char *)v);
+  prefs_account_set_privacy_prefs (ac, SETTINGS_ID, line->str);
+}
+
+static char *
+get_oauth_help (ApppassClient *client, const ApppassAccount *account)
+{
+  (void)client;
+  if (account->protocol == APPPASS_PROTOCOL_SMTP)
+    return g_strdup (_ ("In Claws Mail, open Configuration → Edit accounts, choose this account, "
+                        "and on the Send page set the SMTP authentication method to OAuth2; "
+                        "then set up OAuth2 on the Account → OAuth2 page."));
+  return g_strdup (_ ("In Claws Mail, open Configuration → Edit accounts, choose this account, and "
+                      "on the Receive page set the authentication method to OAuth2; then set up "
+                      "OAuth2 on the Account → OAuth2 page."));
+}
+
+static void
+claws_client_iface_init (ApppassClientInterface *iface)
+{
+  iface->get_name = get_name;
+  iface->describe_account = describe_account;
+  iface->store_password = store_password;
+  iface->store_password_finish = store_password_finish;
+  iface->lookup_password = lookup_password;
+  iface->lookup_password_finish = lookup_password_finish;
+  iface->retry_login = retry_login;
+  iface->open_uri = open_uri_claws;
+  iface->get_parent_window = get_parent_window;
+  iface->get_setting = get_setting;
+  iface->set_setting = set_setting;
+  iface->get_oauth_help = get_oauth_help;
+}
+
+ClawsClient *
+claws_client_new (void)
+{
+  return g_object_new (CLAWS_TYPE_CLIENT, NULL);
+}
+
+static void
+claws_client_class_init (ClawsClientClass *klass)
+{
+  (void)klass;
+}
+
+static void
+claws_client_init (ClawsClient *self)
+{
+  (void)self;
+}

@@ -1,0 +1,80 @@
+/* apppass for Claws Mail — our page in each account's preferences
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "apppass-claws.h"
+
+#include "apppass-account-page.h"
+#include "apppass-intl.h"
+#include "prefswindow.h"
+
+typedef struct {
+  PrefsPage page;
+  GtkWidget *widget;
+} ClawsPage;
+
+static ClawsPage claws_page;
+static ApppassFlow *page_flow;
+static char *page_path[3];
+
+static void
+create_widget (PrefsPage *page, GtkWindow *window, gpointer data)
+{
+  ClawsPage *self = (ClawsPage *)page;
+  PrefsAccount *account = data;
+  g_autofree char *key = claws_account_key (account);
+  ApppassProtocol protocol =
+      account->protocol == A_POP3 ? APPPASS_PROTOCOL_POP3 : APPPASS_PROTOCOL_IMAP;
+
+  (void)window;
+  if (account->protocol != A_POP3 && account->protocol != A_IMAP4)
+    protocol = APPPASS_PROTOCOL_SMTP;
+  self->widget = apppass_account_page_new (page_flow, key, protocol);
+  gtk_widget_show_all (self->widget);
+  page->widget = self->widget;
+}
+
+static void
+destroy_widget (PrefsPage *page)
+{
+  ClawsPage *self = (ClawsPage *)page;
+
+  g_clear_pointer (&self->widget, gtk_widget_destroy);
+}
+
+static void
+save_page (PrefsPage *page)
+{
+  ClawsPage *self = (ClawsPage *)page;
+
+  if (self->widget)
+    apppass_account_page_commit (APPPASS_ACCOUNT_PAGE (self->widget));
+}
+
+static gboolean
+can_close (PrefsPage *page)
+{
+  (void)page;
+  return TRUE;
+}
+
+void
+claws_page_register (ApppassFlow *flow)
+{
+  page_flow = flow;
+  page_path[0] = _ ("App password");
+  page_path[1] = NULL;
+  claws_page.page.path = page_path;
+  claws_page.page.create_widget = create_widget;
+  claws_page.page.destroy_widget = destroy_widget;
+  claws_page.page.save_page = save_page;
+  claws_page.page.can_close = can_close;
+  claws_page.page.weight = 25.0;
+  prefs_account_register_page ((PrefsPage *)&claws_page);
+}
+
+void
+claws_page_unregister (void)
+{
+  prefs_account_unregister_page ((PrefsPage *)&claws_page);
+  page_flow = NULL;
+}

@@ -1,0 +1,78 @@
+/* apppass for Claws Mail — the plugin's entry: it only wires the parts
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "apppass-claws.h"
+
+#include "apppass-intl.h"
+#include "plugin.h"
+#include "version.h"
+
+static ClawsClient *client;
+static ApppassFlow *flow;
+
+gint
+plugin_init (gchar **error)
+{
+  apppass_intl_init ();
+  if (!check_plugin_version (MAKE_NUMERIC_VERSION (4, 0, 0, 0), VERSION_NUMERIC, "apppass", error))
+    return -1;
+  client = claws_client_new ();
+  flow = apppass_flow_new (APPPASS_CLIENT (client));
+  claws_log_watch_start (flow);
+  claws_page_register (flow);
+  return 0;
+}
+
+gboolean
+plugin_done (void)
+{
+  claws_page_unregister ();
+  claws_log_watch_stop ();
+  claws_prompt_stop ();
+  if (flow)
+    apppass_flow_close_all (flow);
+  g_clear_object (&flow);
+  g_clear_object (&client);
+  return TRUE;
+}
+
+const gchar *
+plugin_name (void)
+{
+  return "apppass";
+}
+
+const gchar *
+plugin_desc (void)
+{
+  return _ ("When a mail account stops working because the provider now wants an app "
+            "password, apppass explains why, opens the provider’s page, checks the pasted "
+            "password by logging in and saves it.");
+}
+
+const gchar *
+plugin_type (void)
+{
+  return "GTK3";
+}
+
+const gchar *
+plugin_licence (void)
+{
+  return "GPL3+";
+}
+
+const gchar *
+plugin_version (void)
+{
+  return APPPASS_VERSION;
+}
+
+struct PluginFeature *
+plugin_provides (void)
+{
+  static struct PluginFeature features[] = {{PLUGIN_UTILITY, N_ ("App passwords")},
+                                            {PLUGIN_NOTHING, NULL}};
+
+  return features;
+}

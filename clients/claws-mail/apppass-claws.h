@@ -1,0 +1,38 @@
+/* apppass for Claws Mail — the pieces of the plugin
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "apppass-flow.h"
+#include "apppass-intl.h"
+
+/* Claws' headers want their feature macros first. */
+#include <claws-features.h>
+
+#include "account.h"
+#include "prefs_account.h"
+
+G_BEGIN_DECLS
+
+/* The adapter: Claws' accounts, password store, URI command and window. */
+#define CLAWS_TYPE_CLIENT (claws_client_get_type ())
+G_DECLARE_FINAL_TYPE (ClawsClient, claws_client, CLAWS, CLIENT, GObject)
+
+ClawsClient *claws_client_new (void);
+/* The account's id as the flow knows it: Claws' account_id in decimal. */
+char *claws_account_key (const PrefsAccount *account);
+PrefsAccount *claws_account_from_key (const char *key);
+
+/* Watching Claws' log for failed logins (apppass-claws-log.c). */
+void claws_log_watch_start (ApppassFlow *flow);
+void claws_log_watch_stop (void);
+/* After apppass takes a failure, Claws' own "Input password" prompt for the
+ * same login is closed, so the user answers one dialog only. */
+void claws_prompt_suppress (const PrefsAccount *account);
+void claws_prompt_stop (void);
+
+/* Our page in each account's preferences (apppass-claws-page.c). */
+void claws_page_register (ApppassFlow *flow);
+void claws_page_unregister (void);
+
+G_END_DECLS
