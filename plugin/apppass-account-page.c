@@ -5,7 +5,7 @@
 
 #include "apppass-error.h"
 #include "apppass-intl.h"
-#include "apppass-login.h"
+#include "apppass-login-process.h"
 #include "apppass-password.h"
 #include "apppass-settings.h"
 #include "apppass-widget.h"
@@ -139,7 +139,7 @@ static void
 on_checked (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (ApppassAccountPage) self = data;
-  g_autoptr (ApppassLoginResult) login = apppass_login_check_finish (result);
+  g_autoptr (ApppassLoginResult) login = apppass_login_check_isolated_finish (result);
   g_autofree char *text = NULL;
 
   (void)source;
@@ -185,7 +185,8 @@ on_looked_up (GObject *source, GAsyncResult *result, gpointer data)
   options.user = account->user;
   options.trusted_pem = account->trusted_pem;
   options.proxy_resolver = account->proxy_resolver;
-  apppass_login_check (&options, password, self->cancellable, on_checked, g_object_ref (self));
+  apppass_login_check_isolated (&options, password, self->cancellable, on_checked,
+                                g_object_ref (self));
   apppass_password_free (password);
 }
 

@@ -5,7 +5,7 @@
 
 #include "apppass-error.h"
 #include "apppass-intl.h"
-#include "apppass-login.h"
+#include "apppass-login-process.h"
 #include "apppass-password.h"
 #include "apppass-widget.h"
 
@@ -603,7 +603,7 @@ static void
 on_checked (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (ApppassDialog) self = data;
-  g_autoptr (ApppassLoginResult) login = apppass_login_check_finish (result);
+  g_autoptr (ApppassLoginResult) login = apppass_login_check_isolated_finish (result);
   g_autofree char *text = NULL;
 
   (void)source;
@@ -659,8 +659,8 @@ start_check (ApppassDialog *self)
   set_state (self, APPPASS_DIALOG_STATE_CHECKING);
   text = g_strdup_printf (_ ("Checking the password with %s…"), self->account->host);
   show_status (self, text, FALSE);
-  apppass_login_check (&options, self->password, self->cancellable, on_checked,
-                       g_object_ref (self));
+  apppass_login_check_isolated (&options, self->password, self->cancellable, on_checked,
+                                g_object_ref (self));
 }
 
 static void

@@ -232,18 +232,32 @@ lookup_password_finish (ApppassClient *client, GAsyncResult *result, GError **er
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static gboolean
+retry_now (gpointer data)
+{
+  PrefsAccount *ac = account_find_from_id (GPOINTER_TO_INT (data) >> 1);
+
+  if (ac == NULL || mainwindow_get_mainwindow () == NULL)
+    return G_SOURCE_REMOVE;
+  if (GPOINTER_TO_INT (data) & 1)
+    send_queue_cb (mainwindow_get_mainwindow (), 0, NULL);
+  else
+    inc_account_mail (mainwindow_get_mainwindow (), ac);
+  return G_SOURCE_REMOVE;
+}
+
+/* Claws refuses to reconnect within two seconds of a failed login; wait a bit more. */
+#define RETRY_DELAY_S 3
+
 static void
 retry_login (ApppassClient *client, const ApppassAccount *account)
 {
   PrefsAccount *ac = claws_account_from_key (account->id);
+  int send = account->protocol == APPPASS_PROTOCOL_SMTP;
 
   (void)client;
-  if (ac == NULL)
-    return;
-  if (account->protocol == APPPASS_PROTOCOL_SMTP)
-    send_queue_cb (mainwindow_get_mainwindow (), 0, NULL);
-  else
-    inc_account_mail (mainwindow_get_mainwindow (), ac);
+  if (ac)
+    g_timeout_add_seconds (RETRY_DELAY_S, retry_now, GINT_TO_POINTER (ac->account_id << 1 | send));
 }
 
 static gboolean
