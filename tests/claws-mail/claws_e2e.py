@@ -1,0 +1,137 @@
+"""apppass tests: the pieces of an end-to-end run with the real Claws Mail —
+Dovecot and the project's test server on loopback, throwaway profiles, Claws
+itself, and its windows seen over AT-SPI. Used by test-claws.py and demo.py.
+
+SPDX-License-Identifier: GPL-3.0-or-later"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
+import apppass_atspi as at  # noqa: E402
+import apppass_testlib as lib  # noqa: E402
+import claws_profile as cp  # noqa: E402
+
+import gi  # noqa: E402
+
+gi.require_version("Gdk", "3.0")
+from gi.repository import Gdk  # noqa: E402
+
+
+class Lab:
+    """A folder with Dovecot, test servers and Claws profiles; stop() ends them all."""
+
+    def __init__(self, plugin, shots):
+        self.plugin = plugin
+        self.shots = shots
+        self.work = tempfile.mkdtemp(prefix="apppass-claws-")
+        os.chmod(self.work, 0o755)
+        self.dovecot = os.path.join(self.work, "dovecot")
+        os.mkdir(self.dovecot)
+        self.servers = []
+        self.logs = []
+        subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"),
+                        self.dovecot], check=True, stdout=subprocess.DEVNULL, timeout=60)
+        self.ports = dict(line.strip().split("=", 1)
+                          for line in open(os.path.join(self.dovecot, "dovecot-ports"))
+                          if "=" in line)
+        self.ca = os.path.join(self.dovecot, "certs", "ca.pem")
+
+    def stop(self):
+        for s in self.servers:
+            s.stop()
+        subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"),
+                        self.dovecot], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def start_server(self, scenario):
+        server = lib.TestServer(scenario, os.path.join(self.dovecot, "certs"),
+                                workdir=tempfile.mkdtemp(dir=self.work),
+                                extra_args=["--backend-imap", str(self.ports["imap"]),
+                                            "--backend-pop3", str(self.ports["pop3"]),
+                                            "--backend-user", "ann@gmail.com",
+                                            "--backend-password-file",
+                                            os.path.join(self.dovecot, "backend-password"),
+                                            "--spool", os.path.join(self.work, "spool")])
+        self.servers.append(server)
+        return server
+
+    def recorder(self):
+        """A stand-in browser: records the URIs Claws asks it to open."""
+        path = os.path.join(self.work, "opened-uris")
+        script = os.path.join(self.work, "record-uri")
+        with open(script, "w") as f:
+            f.write(f"#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{path}'\n")
+        os.chmod(script, 0o755)
+        return script, path
+
+    def profile(self, name, address, server, password="wrongpassword123", protocol="imap",
+                tls=False):
+        root = tempfile.mkdtemp(dir=self.work, prefix=name + "-")
+        script, uris = self.recorder()
+        service = {("imap", False): "imap", ("imap", True): "imaps",
+                   ("pop3", False): "pop3", ("pop3", True): "pop3s"}[(protocol, tls)]
+        account = dict(id=1, name=name, address=address, protocol=protocol, host="127.0.0.1",
+                       port=server.ports[service], ssl=1 if tls else 0,
+                       smtp_port=server.ports["smtp"], password=password)
+        rc = cp.write_profile(root, [account], self.plugin, script)
+        return rc, uris
+
+    def start_claws(self, rc, *args):
+        log = os.path.join(self.work, f"claws-{len(self.logs)}.out")
+        self.logs.append(log)
+        claws = cp.Claws(rc, log, *(args or ("--receive-all",)))
+        app = at.find_app("claws-mail", 60)
+        return claws, app
+
+    def screenshot(self, acc, name):
+        os.makedirs(self.shots, exist_ok=True)
+        ext = acc.get_component_iface().get_extents(at.Atspi.CoordType.SCREEN)
+        root = Gdk.get_default_root_window()
+        pixbuf = Gdk.pixbuf_get_from_window(root, ext.x, ext.y, ext.width, ext.height)
+        path = os.path.join(self.shots, name + ".png")
+        if pixbuf:
+            pixbuf.savev(path, "png", [], [])
+        return path
+
+
+def windows(app):
+    return [w for w in at.children(app) if at.showing(w)]
+
+
+def claws_prompt(app):
+    """Claws' own password prompt, if it is on screen."""
+    for w in windows(app):
+        if w.get_role() == at.Atspi.Role.DIALOG and w.get_accessible_id() != "apppass-dialog":
+            for acc in at.walk(w):
+                if acc.get_role() == at.Atspi.Role.PASSWORD_TEXT:
+                    return w
+    return None
+
+
+def our_dialog(app, timeout=60):
+    return at.wait_for(lambda: next((w for w in windows(app)
+                                     if w.get_accessible_id() == "apppass-dialog"), None),
+                       timeout)
+
+
+def inbox_total(rc):
+    """Messages Claws counted in the IMAP INBOX (written to folderlist.xml at exit)."""
+    text = open(os.path.join(rc, "folderlist.xml")).read()
+    for tag in re.findall(r"<folderitem [^>]*>", text):
+        if 'name="INBOX"' in tag:
+            m = re.search(r' total="(\d+)"', tag)
+            return int(m.group(1)) if m else None
+    return None
+
+
+def save_app_password(dialog, pasted=lib.PASTED):
+    """Pastes into apppass's dialog and presses "Check and save"."""
+    entry = at.find_id(dialog, "apppass-password-entry")
+    primary = at.find_id(dialog, "apppass-primary-button")
+    at.set_text(entry, pasted)
+    at.wait_for(lambda: primary.get_state_set().contains(at.Atspi.StateType.SENSITIVE), 10)
+    at.press(primary)
