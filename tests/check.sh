@@ -18,38 +18,7 @@ done
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${APPPASS_BUILD_DIR:-$root/build-check}
 
-# Build and run-time packages; the clients' development packages too, because
-# the build enables their plugins and must fail loudly without them.
-packages=(
-  meson ninja-build pkg-config gcc python3 gettext locales clang-format strace openssl curl
-  gnome-keyring dbus dbus-x11 libsecret-tools dovecot-imapd dovecot-pop3d dovecot-submissiond
-  libglib2.0-dev libjson-glib-dev
-  libetpan-dev libsasl2-modules dpkg-dev libsecret-1-dev glib-networking
-  xvfb at-spi2-core python3-gi gir1.2-atspi-2.0 python3-pyatspi adwaita-icon-theme librsvg2-common
-  fonts-dejavu-core claws-mail libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
-)
-
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "check.sh: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo -n"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" </dev/null
-fi
-
-# The tests read explanations in Dutch and Latvian through real locales.
-for loc in nl_NL lv_LV; do
-  if ! locale -a 2>/dev/null | grep -qi "^${loc}\.utf-\?8$"; then
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo -n"
-    $sudo localedef -i "$loc" -c -f UTF-8 "$loc.UTF-8"
-  fi
-done
+bash "$root/tests/install-deps.sh"
 
 echo "check.sh: checking the format of the C sources"
 ( cd "$root" && git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^build' |

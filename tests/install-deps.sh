@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# apppass: install the Debian 12 packages that building, testing and the demo
+# need (apt-get, as root or through sudo -n, never asking anything), and the
+# Dutch and Latvian locales the tests read. Used by check.sh and demo.sh.
+set -euo pipefail
+
+# The clients' development packages too: the build enables their plugins and
+# must fail loudly without them.
+packages=(
+  meson ninja-build pkg-config gcc python3 gettext locales clang-format strace openssl curl
+  gnome-keyring dbus dbus-x11 libsecret-tools dovecot-imapd dovecot-pop3d dovecot-submissiond
+  libglib2.0-dev libjson-glib-dev
+  libetpan-dev libsasl2-modules dpkg-dev libsecret-1-dev glib-networking
+  xvfb at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-3.0 python3-pyatspi
+  adwaita-icon-theme librsvg2-common fonts-dejavu-core
+  claws-mail libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
+)
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo -n"
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" </dev/null
+fi
+
+for loc in nl_NL lv_LV; do
+  if ! locale -a 2>/dev/null | grep -qi "^${loc}\.utf-\?8$"; then
+    $sudo localedef -i "$loc" -c -f UTF-8 "$loc.UTF-8"
+  fi
+done
