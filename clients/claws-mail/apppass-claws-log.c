@@ -161,8 +161,11 @@ login_failed (ApppassProtocol protocol, const char *host, const char *text)
   if (ac == NULL)
     return;
   key = claws_account_key (ac);
-  if (apppass_flow_login_failed (watch_flow, key, protocol, text) &&
-      protocol != APPPASS_PROTOCOL_SMTP)
+  if (!apppass_flow_login_failed (watch_flow, key, protocol, text))
+    return;
+  if (protocol == APPPASS_PROTOCOL_SMTP)
+    claws_send_error_suppress ();
+  else
     claws_prompt_suppress (ac);
 }
 

@@ -1,9 +1,10 @@
 /* apppass for Claws Mail — one dialog for the user, not two
  *
- * After a failed IMAP or POP3 login Claws opens its own modal "Input
- * password" prompt, which would freeze our dialog behind it. When apppass
- * takes the failure, that prompt, for the same server and user, is closed as
- * if cancelled; Claws then simply waits for the next check.
+ * After a failed IMAP login Claws opens its own modal "Input password"
+ * prompt, and after a failed send a modal "Some errors occurred while sending
+ * queued messages" alert; either would freeze our dialog behind it. When
+ * apppass takes the failure, that window is closed as if cancelled; Claws
+ * then simply waits for the next check (the queue keeps the message).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "apppass-claws.h"
@@ -14,9 +15,9 @@
 #define WATCH_MS    100
 #define WATCH_TIMES 150
 
+/* A modal window of Claws whose labels hold every one of @needles. */
 typedef struct {
-  char *server;
-  char *user;
+  char *needles[3];
   guint times;
 } Suppress;
 
@@ -26,42 +27,47 @@ static guint prompt_source;
 static void
 suppress_free (Suppress *s)
 {
-  g_free (s->server);
-  g_free (s->user);
+  for (guint i = 0; i < G_N_ELEMENTS (s->needles); i++)
+    g_free (s->needles[i]);
   g_free (s);
 }
 
-static gboolean
-label_mentions (GtkWidget *widget, const Suppress *s)
+static void
+collect_labels (GtkWidget *widget, GString *text)
 {
-  gboolean found = FALSE;
-
   if (GTK_IS_LABEL (widget)) {
-    const char *text = gtk_label_get_text (GTK_LABEL (widget));
-
-    return strstr (text, s->server) && (s->user == NULL || strstr (text, s->user));
-  }
-  if (GTK_IS_CONTAINER (widget)) {
+    g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+    g_string_append_c (text, '\n');
+  } else if (GTK_IS_CONTAINER (widget)) {
     g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
 
-    for (GList *l = children; l && !found; l = l->next)
-      found = label_mentions (l->data, s);
+    for (GList *l = children; l; l = l->next)
+      collect_labels (l->data, text);
   }
-  return found;
 }
 
 static gboolean
-close_prompt (const Suppress *s)
+matches (GtkWindow *window, const Suppress *s)
 {
-  const char *title = g_dgettext ("claws-mail", "Input password");
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (window)) || !gtk_window_get_modal (window))
+    return FALSE;
+  collect_labels (GTK_WIDGET (window), text);
+  for (guint i = 0; i < G_N_ELEMENTS (s->needles) && s->needles[i]; i++)
+    if (strstr (text->str, s->needles[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+close_window (const Suppress *s)
+{
   g_autoptr (GList) windows = gtk_window_list_toplevels ();
 
   for (GList *l = windows; l; l = l->next) {
-    GtkWindow *w = l->data;
-
-    if (GTK_IS_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) && gtk_window_get_modal (w) &&
-        g_strcmp0 (gtk_window_get_title (w), title) == 0 && label_mentions (GTK_WIDGET (w), s)) {
-      gtk_window_close (w);
+    if (matches (l->data, s)) {
+      gtk_window_close (l->data);
       return TRUE;
     }
   }
@@ -75,7 +81,7 @@ scan (void)
     Suppress *s = l->data;
 
     l = l->next;
-    if (close_prompt (s) || ++s->times >= WATCH_TIMES) {
+    if (close_window (s) || ++s->times >= WATCH_TIMES) {
       active = g_slist_remove (active, s);
       suppress_free (s);
     }
@@ -93,18 +99,38 @@ tick (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-void
-claws_prompt_suppress (const PrefsAccount *account)
+static void
+suppress (Suppress *s)
 {
-  Suppress *s = g_new0 (Suppress, 1);
-
-  s->server = g_strdup (account->recv_server ? account->recv_server : "");
-  s->user = account->userid && *account->userid ? g_strdup (account->userid) : NULL;
   active = g_slist_prepend (active, s);
   /* It may be open already: the log line often arrives inside its loop. */
   scan ();
   if (active && prompt_source == 0)
     prompt_source = g_timeout_add (WATCH_MS, tick, NULL);
+}
+
+void
+claws_prompt_suppress (const PrefsAccount *account)
+{
+  Suppress *s = g_new0 (Suppress, 1);
+  guint n = 0;
+
+  s->needles[n++] = g_strdup (account->recv_server ? account->recv_server : "");
+  if (account->userid && *account->userid)
+    s->needles[n++] = g_strdup (account->userid);
+  suppress (s);
+}
+
+void
+claws_send_error_suppress (void)
+{
+  Suppress *s = g_new0 (Suppress, 1);
+  const char *text =
+      g_dgettext ("claws-mail", "Some errors occurred while sending queued messages.");
+
+  /* both of Claws' variants: with and without the list of errors */
+  s->needles[0] = g_strndup (text, strlen (text) - (g_str_has_suffix (text, ".") ? 1 : 0));
+  suppress (s);
 }
 
 void

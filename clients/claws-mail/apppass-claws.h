@@ -29,6 +29,7 @@ void claws_log_watch_stop (void);
 /* After apppass takes a failure, Claws' own "Input password" prompt for the
  * same login is closed, so the user answers one dialog only. */
 void claws_prompt_suppress (const PrefsAccount *account);
+void claws_send_error_suppress (void);
 void claws_prompt_stop (void);
 
 /* Our page in each account's preferences (apppass-claws-page.c). */

@@ -69,16 +69,29 @@ class Lab:
         return script, path
 
     def profile(self, name, address, server, password="wrongpassword123", protocol="imap",
-                tls=False):
+                tls=False, smtp_tls=False):
         root = tempfile.mkdtemp(dir=self.work, prefix=name + "-")
         script, uris = self.recorder()
         service = {("imap", False): "imap", ("imap", True): "imaps",
                    ("pop3", False): "pop3", ("pop3", True): "pop3s"}[(protocol, tls)]
         account = dict(id=1, name=name, address=address, protocol=protocol, host="127.0.0.1",
                        port=server.ports[service], ssl=1 if tls else 0,
-                       smtp_port=server.ports["smtp"], password=password)
+                       smtp_port=server.ports["smtps" if smtp_tls else "smtp"],
+                       smtp_ssl=1 if smtp_tls else 0, password=password)
         rc = cp.write_profile(root, [account], self.plugin, script)
+        if tls:
+            self.accept_certificate(rc, server.ports[service])
+        if smtp_tls:
+            self.accept_certificate(rc, server.ports["smtps"])
         return rc, uris
+
+    def accept_certificate(self, rc, port):
+        """As if the user had accepted the server's certificate in Claws, which
+        keeps it as DER in certs/HOST.PORT.cert."""
+        os.makedirs(os.path.join(rc, "certs"), exist_ok=True)
+        subprocess.run(["openssl", "x509", "-in", os.path.join(self.dovecot, "certs", "server.pem"),
+                        "-outform", "DER", "-out",
+                        os.path.join(rc, "certs", f"127.0.0.1.{port}.cert")], check=True)
 
     def start_claws(self, rc, *args):
         log = os.path.join(self.work, f"claws-{len(self.logs)}.out")

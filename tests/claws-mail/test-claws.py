@@ -113,11 +113,6 @@ def tls_flow():
     (it keeps it as DER in certs/HOST.PORT.cert): apppass's check trusts it too."""
     server = lab.start_server("gmail")
     rc, _ = lab.profile("GmailTLS", "ann@gmail.com", server, tls=True)
-    os.makedirs(os.path.join(rc, "certs"), exist_ok=True)
-    subprocess.run(["openssl", "x509", "-in", os.path.join(lab.dovecot, "certs", "server.pem"),
-                    "-outform", "DER", "-out",
-                    os.path.join(rc, "certs", f"127.0.0.1.{server.ports['imaps']}.cert")],
-                   check=True)
     claws, app = lab.start_claws(rc)
     try:
         dialog = our_dialog(app)
@@ -127,6 +122,64 @@ def tls_flow():
         matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
         tap.ok(matched, "TLS: the accepted certificate counts: checked, saved, Claws logs in",
                server.logins())
+    finally:
+        claws.quit()
+
+
+QUEUED = """AF:
+NF:0
+PS:10
+SRH:1
+SFN:
+DSR:
+MID:
+CFG:
+PT:0
+S:ann@gmail.com
+RQ:
+SSV:127.0.0.1
+NSV:
+SSH:
+R:<bob@example.org>
+MAID:1
+X-Claws-End-Special-Headers: 1
+From: Test User <ann@gmail.com>
+To: bob@example.org
+Subject: Queued before the app password
+Message-ID: <queued-1@apppass.invalid>
+
+This message waited in Claws' queue.
+"""
+
+
+def smtp_flow():
+    """Gmail's 534 when Claws sends its queue: our dialog instead of Claws' error
+    alert; after saving, the queue is sent."""
+    server = lab.start_server("gmail")
+    rc, _ = lab.profile("GmailSend", "ann@gmail.com", server, protocol="pop3", smtp_tls=True)
+    queue = os.path.join(os.path.dirname(rc), "Mail", "queue")
+    with open(os.path.join(queue, "1"), "w") as f:
+        f.write(QUEUED)
+    spool = os.path.join(lab.work, "spool", "sent")
+    claws, app = lab.start_claws(rc, "--send")
+    try:
+        dialog = our_dialog(app)
+        if not tap.ok(dialog is not None, "SMTP: Gmail's 534 opens apppass's dialog"):
+            return
+        tap.ok(at.wait_for(lambda: claws_prompt(app) is None and len(e2e.windows(app)) == 2, 5),
+               "SMTP: Claws' own error alert is not left on screen",
+               [w.get_name() for w in e2e.windows(app)])
+        lab.screenshot(dialog, "dialog-smtp")
+        e2e.save_app_password(dialog)
+        matched = at.wait_for(lambda: server.logins().count("smtp:matched") >= 2, 60)
+        tap.ok(matched, "SMTP: the check and then Claws' own send used the app password",
+               server.logins())
+        sent = at.wait_for(lambda: os.path.isdir(spool) and any(
+            "Queued before the app password" in open(os.path.join(spool, n)).read()
+            for n in os.listdir(spool)), 30)
+        tap.ok(sent, "SMTP: the queued message reached the server")
+        tap.ok(at.wait_for(lambda: not [n for n in os.listdir(queue) if n.isdigit()], 30),
+               "SMTP: and left Claws' queue", os.listdir(queue))
     finally:
         claws.quit()
 
@@ -182,6 +235,8 @@ try:
         pop3_flow()
     if not only or only == "tls":
         tls_flow()
+    if not only or only == "smtp":
+        smtp_flow()
     yahoo_flow()
     quiet_flow("gmail-busy", "Busy", "ann@gmail.com", False)
     quiet_flow("unknown", "Other", "dan@example.org", True)
