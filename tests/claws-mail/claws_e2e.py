@@ -3,6 +3,8 @@ Dovecot and the project's test server on loopback, throwaway profiles, Claws
 itself, and its windows seen over AT-SPI. Used by test-claws.py and demo.py.
 
 SPDX-License-Identifier: GPL-3.0-or-later"""
+import base64
+import hashlib
 import os
 import re
 import subprocess
@@ -69,7 +71,7 @@ class Lab:
         return script, path
 
     def profile(self, name, address, server, password="wrongpassword123", protocol="imap",
-                tls=False, smtp_tls=False):
+                tls=False, smtp_tls=False, passphrase=None):
         root = tempfile.mkdtemp(dir=self.work, prefix=name + "-")
         script, uris = self.recorder()
         service = {("imap", False): "imap", ("imap", True): "imaps",
@@ -78,7 +80,8 @@ class Lab:
                        port=server.ports[service], ssl=1 if tls else 0,
                        smtp_port=server.ports["smtps" if smtp_tls else "smtp"],
                        smtp_ssl=1 if smtp_tls else 0, password=password)
-        rc = cp.write_profile(root, [account], self.plugin, script)
+        rc = cp.write_profile(root, [account], self.plugin, script,
+                              primary_passphrase_prefs(passphrase) if passphrase else "")
         if tls:
             self.accept_certificate(rc, server.ports[service])
         if smtp_tls:
@@ -109,6 +112,29 @@ class Lab:
         if pixbuf:
             pixbuf.savev(path, "png", [], [])
         return path
+
+
+def primary_passphrase_prefs(passphrase, rounds=1000):
+    """clawsrc lines for a primary passphrase, as Claws writes them (under its
+    older name, "master")."""
+    salt = os.urandom(64)
+    kd = hashlib.pbkdf2_hmac("sha1", passphrase.encode(), salt, rounds, 64)
+    return ("use_master_passphrase=1\n"
+            f"master_passphrase={{PBKDF2-HMAC-SHA1,{rounds}}}{base64.b64encode(kd).decode()}\n"
+            f"master_passphrase_salt={base64.b64encode(salt).decode()}\n"
+            f"master_passphrase_pbkdf2_rounds={rounds}\n")
+
+
+def answer_claws_prompt(app, text, timeout=30):
+    """Types into Claws' own input dialog and presses its OK button."""
+    prompt = at.wait_for(lambda: claws_prompt(app), timeout)
+    if prompt is None:
+        return False
+    entry = next(a for a in at.walk(prompt) if a.get_role() == at.Atspi.Role.PASSWORD_TEXT)
+    at.set_text(entry, text)
+    ok = next((a for a in at.walk(prompt) if a.get_role() == at.Atspi.Role.PUSH_BUTTON
+               and a.get_name().replace("_", "") == "OK"), None)
+    return ok is not None and at.press(ok)
 
 
 def windows(app):

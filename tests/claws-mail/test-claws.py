@@ -184,6 +184,32 @@ def smtp_flow():
         claws.quit()
 
 
+def passphrase_flow():
+    """A primary passphrase protects Claws' password store: Claws asks for it
+    (its own prompt, answered here) before it logs in; then the flow goes on as
+    usual, and what apppass saves is stored encrypted."""
+    server = lab.start_server("gmail")
+    rc, _ = lab.profile("GmailLocked", "ann@gmail.com", server, passphrase="open sesame")
+    store = os.path.join(rc, "passwordstorerc")
+    claws, app = lab.start_claws(rc)
+    try:
+        tap.ok(e2e.answer_claws_prompt(app, "open sesame"),
+               "passphrase: Claws asks for its primary passphrase")
+        dialog = our_dialog(app)
+        if not tap.ok(dialog is not None, "passphrase: apppass's dialog opens"):
+            return
+        e2e.save_app_password(dialog)
+        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
+        tap.ok(matched, "passphrase: the password is saved and Claws logs in with it",
+               server.logins())
+        tap.ok(claws_prompt(app) is None, "passphrase: no second prompt")
+        text = open(store).read()
+        tap.ok(lib.GOOD_PASSWORD not in text and "recv {" in text,
+               "passphrase: Claws' store keeps it encrypted")
+    finally:
+        claws.quit()
+
+
 def yahoo_flow():
     server = lab.start_server("yahoo")
     rc, _ = lab.profile("Yahoo", "bob@yahoo.com", server)
@@ -235,6 +261,8 @@ try:
         pop3_flow()
     if not only or only == "tls":
         tls_flow()
+    if not only or only == "passphrase":
+        passphrase_flow()
     if not only or only == "smtp":
         smtp_flow()
     yahoo_flow()
