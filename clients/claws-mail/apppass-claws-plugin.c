@@ -3,6 +3,9 @@
 
 #include "apppass-claws.h"
 
+#include <dlfcn.h>
+#include <gmodule.h>
+
 #include "apppass-intl.h"
 #include "plugin.h"
 #include "version.h"
@@ -10,12 +13,28 @@
 static ClawsClient *client;
 static ApppassFlow *flow;
 
+/* Claws unloads a plugin with dlclose(); our GTypes and any callback still
+ * queued in the main loop must outlive that, so the module stays mapped. */
+static void
+stay_resident (void)
+{
+  Dl_info info;
+  GModule *self;
+
+  if (dladdr ((void *)stay_resident, &info) == 0 || info.dli_fname == NULL)
+    return;
+  self = g_module_open (info.dli_fname, G_MODULE_BIND_LOCAL);
+  if (self)
+    g_module_make_resident (self);
+}
+
 gint
 plugin_init (gchar **error)
 {
   apppass_intl_init ();
   if (!check_plugin_version (MAKE_NUMERIC_VERSION (4, 0, 0, 0), VERSION_NUMERIC, "apppass", error))
     return -1;
+  stay_resident ();
   client = claws_client_new ();
   flow = apppass_flow_new (APPPASS_CLIENT (client));
   claws_log_watch_start (flow);

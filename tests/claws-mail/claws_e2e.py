@@ -71,7 +71,7 @@ class Lab:
         return script, path
 
     def profile(self, name, address, server, password="wrongpassword123", protocol="imap",
-                tls=False, smtp_tls=False, passphrase=None):
+                tls=False, smtp_tls=False, passphrase=None, plugin=None):
         root = tempfile.mkdtemp(dir=self.work, prefix=name + "-")
         script, uris = self.recorder()
         service = {("imap", False): "imap", ("imap", True): "imaps",
@@ -80,7 +80,7 @@ class Lab:
                        port=server.ports[service], ssl=1 if tls else 0,
                        smtp_port=server.ports["smtps" if smtp_tls else "smtp"],
                        smtp_ssl=1 if smtp_tls else 0, password=password)
-        rc = cp.write_profile(root, [account], self.plugin, script,
+        rc = cp.write_profile(root, [account], plugin or self.plugin, script,
                               primary_passphrase_prefs(passphrase) if passphrase else "")
         if tls:
             self.accept_certificate(rc, server.ports[service])
@@ -135,6 +135,13 @@ def answer_claws_prompt(app, text, timeout=30):
     ok = next((a for a in at.walk(prompt) if a.get_role() == at.Atspi.Role.PUSH_BUTTON
                and a.get_name().replace("_", "") == "OK"), None)
     return ok is not None and at.press(ok)
+
+
+def press_claws_button(window, label):
+    """Presses the button of one of Claws' own windows by its label."""
+    button = next((a for a in at.walk(window) if a.get_role() == at.Atspi.Role.PUSH_BUTTON
+                   and a.get_name().replace("_", "") == label), None)
+    return button is not None and at.press(button)
 
 
 def windows(app):

@@ -28,7 +28,8 @@ IMAP_FOLDER = """  <folder type="imap" name="{name}" account_id="{id}" collapsed
 
 
 def write_profile(root, accounts, plugin, uri_recorder, extra_common=""):
-    """accounts: dicts with id, name, address, protocol ('imap' or 'pop3'),
+    """plugin: the plugin's path (several, separated by ':', load it as often);
+    accounts: dicts with id, name, address, protocol ('imap' or 'pop3'),
     host, port, ssl (0 none, 1 TLS, 2 STARTTLS), smtp_port, smtp_ssl, password."""
     rc = os.path.join(root, "claws")
     mail = os.path.join(root, "Mail")
@@ -42,7 +43,7 @@ def write_profile(root, accounts, plugin, uri_recorder, extra_common=""):
                 "no_receive_error_panel=1\nautochk_newmail=0\nconfirm_on_exit=0\n"
                 "show_tips=0\nwork_offline=0\nenable_log_standard=1\n"
                 "warn_queued_on_exit=0\nclean_trash_at_exit=0\n" + extra_common +
-                f"\n[Plugins_GTK3]\n{plugin}\n")
+                "\n[Plugins_GTK3]\n" + "".join(p + "\n" for p in plugin.split(":")))
     with open(os.path.join(rc, "accountrc"), "w") as f:
         for i, a in enumerate(accounts):
             protocol = {"pop3": 0, "imap": 1}[a["protocol"]]

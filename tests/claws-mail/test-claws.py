@@ -211,6 +211,9 @@ def passphrase_flow():
 
 
 def yahoo_flow():
+    """Yahoo's plain [AUTHENTICATIONFAILED] means "app password" at Yahoo. "Not
+    now" is kept with the account: after a restart apppass stays quiet and
+    Claws' own prompt is back."""
     server = lab.start_server("yahoo")
     rc, _ = lab.profile("Yahoo", "bob@yahoo.com", server)
     claws, app = lab.start_claws(rc)
@@ -221,9 +224,48 @@ def yahoo_flow():
         # Claws' prompt may flash for one poll interval before apppass closes it
         tap.ok(at.wait_for(lambda: claws_prompt(app) is None, 3),
                "Yahoo: Claws' own prompt is not shown")
+        if dialog:
+            at.press(at.find_id(dialog, "apppass-not-now-button"))
+            tap.ok(at.wait_for(lambda: our_dialog(app, 0.1) is None, 10),
+                   "Yahoo: \"Not now\" closes the dialog")
     finally:
         claws.quit()
-    return rc
+    accountrc = open(os.path.join(rc, "accountrc")).read()
+    tap.ok("privacy_prefs=" in accountrc and "apppass" in accountrc,
+           "Yahoo: apppass's settings are saved with the account in accountrc")
+    claws, app = lab.start_claws(rc)
+    try:
+        prompt = at.wait_for(lambda: claws_prompt(app), 30)
+        tap.ok(prompt is not None and our_dialog(app, 1) is None,
+               "Yahoo: after a restart, snoozed: Claws' own prompt, not ours")
+        if prompt:
+            e2e.press_claws_button(prompt, "Cancel")
+    finally:
+        claws.quit()
+
+
+def twice_flow():
+    """The plugin listed twice: Claws refuses the second load; one dialog; and
+    quitting Claws with the dialog open ends cleanly."""
+    server = lab.start_server("gmail")
+    rc, _ = lab.profile("Twice", "ann@gmail.com", server,
+                        plugin=lab.plugin + ":" + lab.plugin)
+    claws, app = lab.start_claws(rc)
+    try:
+        dialog = our_dialog(app)
+        time.sleep(2)
+        dialogs = [w for w in e2e.windows(app) if w.get_accessible_id() == "apppass-dialog"]
+        tap.ok(dialog is not None and len(dialogs) == 1,
+               "twice: loaded twice, Claws keeps one plugin and shows one dialog")
+    finally:
+        status = claws.quit()
+    output = open(lab.logs[-1]).read()
+    ours = [line for line in output.splitlines()
+            if "apppass-CRITICAL" in line or "apppass-WARNING" in line or "CRITICAL" in line]
+    tap.ok("Plugin already loaded" in output, "twice: Claws says the plugin is already loaded")
+    tap.ok(status == 0 and not ours,
+           "twice: quitting with the dialog open unloads the plugin cleanly",
+           f"exit {status}: {ours}")
 
 
 def quiet_flow(scenario, name, address, expect_claws_prompt):
@@ -266,6 +308,8 @@ try:
     if not only or only == "smtp":
         smtp_flow()
     yahoo_flow()
+    if not only or only == "twice":
+        twice_flow()
     quiet_flow("gmail-busy", "Busy", "ann@gmail.com", False)
     quiet_flow("unknown", "Other", "dan@example.org", True)
     scan()
