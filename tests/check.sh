@@ -31,6 +31,16 @@ else
 fi
 meson compile -C "$build"
 
+echo "check.sh: checking where meson install puts the plugin and its helper"
+dest=$(mktemp -d)
+DESTDIR="$dest" meson install -C "$build" --no-rebuild --quiet
+prefix=$(meson introspect "$build" --buildoptions |
+  python3 -c 'import json,sys; o={x["name"]:x["value"] for x in json.load(sys.stdin)}; print(o["prefix"] + "/" + o["libexecdir"])')
+for f in "$(pkg-config --variable=plugindir claws-mail)/apppass.so" "$prefix/apppass-login-helper"; do
+  [ -f "$dest$f" ] || { echo "check.sh: meson install did not install $f" >&2; exit 1; }
+done
+rm -rf "$dest"
+
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
 # Read now: the benchmark run below rewrites testlog.json.
