@@ -232,10 +232,15 @@ lookup_password_finish (ApppassClient *client, GAsyncResult *result, GError **er
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Pending retries, removed when the plugin unloads. */
+static GSList *retries;
+
 static gboolean
 retry_now (gpointer data)
 {
   PrefsAccount *ac = account_find_from_id (GPOINTER_TO_INT (data) >> 1);
+
+  retries = g_slist_remove (retries, GUINT_TO_POINTER (g_source_get_id (g_main_current_source ())));
 
   if (ac == NULL || mainwindow_get_mainwindow () == NULL)
     return G_SOURCE_REMOVE;
@@ -257,7 +262,17 @@ retry_login (ApppassClient *client, const ApppassAccount *account)
 
   (void)client;
   if (ac)
-    g_timeout_add_seconds (RETRY_DELAY_S, retry_now, GINT_TO_POINTER (ac->account_id << 1 | send));
+    retries = g_slist_prepend (
+        retries, GUINT_TO_POINTER (g_timeout_add_seconds (
+                     RETRY_DELAY_S, retry_now, GINT_TO_POINTER (ac->account_id << 1 | send))));
+}
+
+void
+claws_client_cancel_retries (void)
+{
+  for (GSList *l = retries; l; l = l->next)
+    g_source_remove (GPOINTER_TO_UINT (l->data));
+  g_clear_pointer (&retries, g_slist_free);
 }
 
 static gboolean

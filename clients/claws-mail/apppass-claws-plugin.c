@@ -48,6 +48,7 @@ plugin_done (void)
   claws_page_unregister ();
   claws_log_watch_stop ();
   claws_prompt_stop ();
+  claws_client_cancel_retries ();
   if (flow)
     apppass_flow_close_all (flow);
   g_clear_object (&flow);

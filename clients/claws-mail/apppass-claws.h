@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ClawsClient, claws_client, CLAWS, CLIENT, GObject)
 
 ClawsClient *claws_client_new (void);
+/* Removes the retries still waiting: when the plugin unloads. */
+void claws_client_cancel_retries (void);
 /* The account's id as the flow knows it: Claws' account_id in decimal. */
 char *claws_account_key (const PrefsAccount *account);
 PrefsAccount *claws_account_from_key (const char *key);

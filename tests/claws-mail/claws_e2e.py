@@ -88,6 +88,16 @@ class Lab:
             self.accept_certificate(rc, server.ports["smtps"])
         return rc, uris
 
+    def profile_many(self, name, server, count):
+        """count IMAP accounts on the same server, "NAME1" <user1@gmail.com> …"""
+        root = tempfile.mkdtemp(dir=self.work, prefix=name + "-")
+        script, uris = self.recorder()
+        accounts = [dict(id=i, name=f"{name}{i}", address=f"user{i}@gmail.com", protocol="imap",
+                         host="127.0.0.1", port=server.ports["imap"],
+                         smtp_port=server.ports["smtp"], password="wrongpassword123")
+                    for i in range(1, count + 1)]
+        return cp.write_profile(root, accounts, self.plugin, script), uris
+
     def accept_certificate(self, rc, port):
         """As if the user had accepted the server's certificate in Claws, which
         keeps it as DER in certs/HOST.PORT.cert."""

@@ -17,6 +17,7 @@ in every form. Screenshots of the dialog in Claws go to the build folder.
 Runs inside tests/x-session.sh (Xvfb, private D-Bus session).
 SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
+import re
 import subprocess
 import sys
 import time
@@ -210,6 +211,34 @@ def passphrase_flow():
         claws.quit()
 
 
+def many_flow():
+    """Three accounts on one server failing together: their dialogs come one at
+    a time, each naming its own account, none twice."""
+    server = lab.start_server("gmail")
+    rc, _ = lab.profile_many("Work", server, 3)
+    claws, app = lab.start_claws(rc)
+    seen, most = [], 0
+    try:
+        while True:
+            dialog = our_dialog(app, 30 if not seen else 15)
+            if dialog is None:
+                break
+            most = max(most, len([w for w in e2e.windows(app)
+                                  if w.get_accessible_id() == "apppass-dialog"]))
+            label = at.find_id(dialog, "apppass-account", 2)
+            seen.append(label.get_name() if label else "?")
+            at.press(at.find_id(dialog, "apppass-not-now-button"))
+            at.wait_for(lambda: our_dialog(app, 0.1) is None or
+                        at.find_id(our_dialog(app, 0.1), "apppass-account", 1).get_name() !=
+                        seen[-1], 10)
+    finally:
+        claws.quit()
+    names = sorted(re.sub(r".*: (Work\d).*", r"\1", s) for s in seen)
+    tap.ok(names == ["Work1", "Work2", "Work3"],
+           "several accounts: each failing account gets its dialog once", seen)
+    tap.ok(most == 1, "several accounts: never two dialogs at once", most)
+
+
 def yahoo_flow():
     """Yahoo's plain [AUTHENTICATIONFAILED] means "app password" at Yahoo. "Not
     now" is kept with the account: after a restart apppass stays quiet and
@@ -312,6 +341,8 @@ try:
     if not only or only == "smtp":
         smtp_flow()
     yahoo_flow()
+    if not only or only == "many":
+        many_flow()
     if not only or only == "twice":
         twice_flow()
     quiet_flow("gmail-busy", "Busy", "ann@gmail.com", False)
