@@ -56,11 +56,31 @@ sys.exit(1 if counts["failed"] or counts["skipped"] else 0)
 PY
 ) || status=1
 
+# The core under AddressSanitizer and UndefinedBehaviorSanitizer: the unit and
+# command suites, the keyring and the login check.
+echo "check.sh: unit, command, keyring and login suites under ASan and UBSan"
+asan=${build}-asan
+if [ ! -f "$asan/build.ninja" ]; then
+  meson setup "$asan" "$root" -Dwerror=true -Dclaws_mail=disabled -Devolution=disabled \
+    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+fi
+meson compile -C "$asan" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  meson test -C "$asan" --suite unit --suite keyring --suite login --print-errorlogs \
+    --num-processes 2 || status=1
+
+# Fuzzing: at least 10,000 inputs per target here, minutes each with --full.
+echo "check.sh: fuzzing"
+if [ "$full" = 1 ]; then
+  bash "$root/tests/fuzz.sh" 300 || status=1
+else
+  bash "$root/tests/fuzz.sh" || status=1
+fi
+
 # Figures, never pass/fail: printed so every run shows them.
 meson test -C "$build" --benchmark --verbose || status=1
-if [ "$full" = 1 ]; then
-  echo "check.sh: --full has no long runs yet beyond the gating tier"
-fi
 
 # The closing line: every suite (a skipped one counts as a failure here).
 echo "$summary"

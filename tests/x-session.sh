@@ -20,4 +20,6 @@ chmod 700 "$tmp/runtime"
 export HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/runtime" XDG_CONFIG_HOME="$tmp/home/.config"
 export XDG_DATA_HOME="$tmp/home/.local/share" XDG_CACHE_HOME="$tmp/home/.cache"
 export GSETTINGS_BACKEND=memory
-dbus-run-session -- "$@"
+# Services the bus starts (the accessibility registry) write to the bus's
+# standard output: that goes to stderr, the command keeps the real stdout.
+dbus-run-session -- sh -c 'exec "$@" >&3 3>&-' sh "$@" 3>&1 1>&2

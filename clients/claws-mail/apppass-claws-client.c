@@ -251,8 +251,9 @@ retry_now (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Claws refuses to reconnect within two seconds of a failed login; wait a bit more. */
-#define RETRY_DELAY_S 3
+/* Claws refuses to reconnect while time(NULL) is within two seconds of its
+ * last failed login: wait long enough for any rounding. */
+#define RETRY_DELAY_S 4
 
 static void
 retry_login (ApppassClient *client, const ApppassAccount *account)
