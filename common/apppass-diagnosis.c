@@ -185,7 +185,8 @@ classify_by_codes (ApppassProtocol protocol, char **lines)
 
   for (guint i = 0; lines[i]; i++) {
     const char *line = g_strchug (lines[i]);
-    int code = smtp_code (line);
+    /* Reply codes are SMTP's: an IMAP or POP3 line that starts with digits is text. */
+    int code = protocol == APPPASS_PROTOCOL_SMTP ? smtp_code (line) : 0;
 
     if (code >= 400 && code < 500)
       return APPPASS_CAUSE_TEMPORARY;

@@ -202,12 +202,34 @@ verify (const guint8 *text, gsize length, gsize pos, guint buckets)
   return FALSE;
 }
 
-/* An SMTP failure code (4xx or 5xx) opens the line. */
+static gboolean
+is_blank (guint8 c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '\0';
+}
+
+/* An SMTP failure code (4xx or 5xx) opens a line of @t, after blanks: the
+ * lines as the diagnosis reads them (it reads a NUL as a space). */
 static gboolean
 starts_with_failure_code (const guint8 *t, gsize length)
 {
-  return length >= 3 && (t[0] == '4' || t[0] == '5') && g_ascii_isdigit (t[1]) &&
-         g_ascii_isdigit (t[2]) && (length == 3 || t[3] == ' ' || t[3] == '-' || t[3] == '\r');
+  gsize pos = 0;
+
+  while (pos < length) {
+    const guint8 *nl;
+
+    while (pos < length && is_blank (t[pos]))
+      pos++;
+    if (pos + 3 <= length && (t[pos] == '4' || t[pos] == '5') && g_ascii_isdigit (t[pos + 1]) &&
+        g_ascii_isdigit (t[pos + 2]) &&
+        (pos + 3 == length || t[pos + 3] == '-' || is_blank (t[pos + 3])))
+      return TRUE;
+    nl = memchr (t + pos, '\n', length - pos);
+    if (nl == NULL)
+      return FALSE;
+    pos = (gsize)(nl - t) + 1;
+  }
+  return FALSE;
 }
 
 static guint
@@ -387,13 +409,34 @@ scan_avx2 (const guint8 *t, gsize length)
 }
 #endif
 
+/* Outside ASCII the keywords cannot cover every way of capitalizing a word
+ * ("парОль"), so any such line is let through: the diagnosis casefolds. */
+static gboolean
+has_high_byte (const guint8 *t, gsize length)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= length; i += 8) {
+    guint64 word;
+
+    memcpy (&word, t + i, 8);
+    if (word & G_GUINT64_CONSTANT (0x8080808080808080))
+      return TRUE;
+  }
+  for (; i < length; i++)
+    if (t[i] & 0x80)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 apppass_prefilter_line_scalar (const char *text, gsize length)
 {
   const guint8 *t = (const guint8 *)text;
 
   ensure_tables ();
-  return starts_with_failure_code (t, length) || scan_scalar (t, length);
+  return starts_with_failure_code (t, length) || scan_scalar (t, length) ||
+         has_high_byte (t, length);
 }
 
 gboolean
@@ -406,11 +449,11 @@ apppass_prefilter_line (const char *text, gsize length)
     return TRUE;
 #ifdef HAVE_SSSE3_PATH
   if (tables.use_avx2)
-    return scan_avx2 (t, length);
+    return scan_avx2 (t, length) || has_high_byte (t, length);
   if (tables.use_ssse3)
-    return scan_ssse3 (t, length);
+    return scan_ssse3 (t, length) || has_high_byte (t, length);
 #endif
-  return scan_scalar (t, length);
+  return scan_scalar (t, length) || has_high_byte (t, length);
 }
 
 gboolean
@@ -423,7 +466,7 @@ apppass_prefilter_line_ssse3 (const char *text, gsize length)
     return TRUE;
 #ifdef HAVE_SSSE3_PATH
   if (tables.use_ssse3)
-    return scan_ssse3 (t, length);
+    return scan_ssse3 (t, length) || has_high_byte (t, length);
 #endif
-  return scan_scalar (t, length);
+  return scan_scalar (t, length) || has_high_byte (t, length);
 }

@@ -14,8 +14,9 @@ G_BEGIN_DECLS
  * The plugins see every line their client logs. This says, without
  * allocating, whether @text may be a login failure and deserves
  * apppass_classify(): it may answer %TRUE for lines that are not (the
- * diagnosis decides), but never %FALSE for a line that any cause other than
- * not-auth would match. Thread-safe.
+ * diagnosis decides; every line with non-ASCII text passes), but never
+ * %FALSE for a line whose cause the plugins act on (any cause but not-auth
+ * and temporary). Thread-safe.
  */
 gboolean apppass_prefilter_line (const char *text, gsize length);
 
