@@ -74,12 +74,30 @@ iterate (guint ms)
 }
 
 static gboolean
+wake_up (gpointer data)
+{
+  (void)data;
+  return G_SOURCE_CONTINUE;
+}
+
+/* One blocking main loop iteration that returns within 100 ms even when
+ * nothing happens, so that a wait can time out. */
+static void
+iterate_once (void)
+{
+  guint tick = g_timeout_add (100, wake_up, NULL);
+
+  g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+static gboolean
 wait_for_state (ApppassDialog *dialog, ApppassDialogState state)
 {
   gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   while (apppass_dialog_get_state (dialog) != state && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
+    iterate_once ();
   return apppass_dialog_get_state (dialog) == state;
 }
 
@@ -581,7 +599,7 @@ test_verify_saved (void)
   g_assert_null (find (GTK_WIDGET (v.dialog), "status"));
   screenshot (GTK_WIDGET (v.dialog), "saved");
   while (v.outcome < 0)
-    g_main_context_iteration (NULL, TRUE);
+    iterate_once ();
   g_assert_cmpint (v.outcome, ==, APPPASS_DIALOG_SAVED);
   logins = test_server_logins (v.server);
   g_assert_cmpstr (logins[0], ==, "imap:matched");
@@ -674,6 +692,35 @@ test_verify_untrusted (void)
   g_assert_cmpuint (g_strv_length (logins), ==, 0);
   g_assert_null (test_client_get_stored (v.client, "7", APPPASS_PROTOCOL_IMAP));
   screenshot (GTK_WIDGET (v.dialog), "untrusted");
+  verify_teardown (&v);
+}
+
+/* A hostile server's [ALERT] with a link: shown as words, never as a link,
+ * never opened. */
+static void
+test_verify_phishing (void)
+{
+  Verify v;
+  g_autoptr (GPtrArray) all = NULL;
+  const char *status;
+
+  verify_setup (&v, "imaps",
+                "\n[imap]\nreject=* NO [ALERT] Account locked: sign in at "
+                "https://evil.example/unlock now\\r\\n{tag} NO [AUTHENTICATIONFAILED] Invalid "
+                "credentials\n");
+  type_text (v.dialog, "wrong password 123");
+  press_primary (&v);
+  g_assert_true (wait_for_state (v.dialog, APPPASS_DIALOG_STATE_FAILED));
+  status = text_of (GTK_WIDGET (v.dialog), "status");
+  g_assert_nonnull (strstr (status, "https://evil.example/unlock"));
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (find (GTK_WIDGET (v.dialog), "status"))));
+  all = all_widgets (GTK_WIDGET (v.dialog));
+  for (guint i = 0; i < all->len; i++)
+    if (GTK_IS_LINK_BUTTON (all->pdata[i]))
+      g_assert_null (strstr (gtk_link_button_get_uri (all->pdata[i]), "evil.example"));
+  for (guint i = 0; i < v.client->opened->len; i++)
+    g_assert_null (strstr (v.client->opened->pdata[i], "evil.example"));
+  g_assert_null (test_client_get_stored (v.client, "7", APPPASS_PROTOCOL_IMAP));
   verify_teardown (&v);
 }
 
@@ -870,7 +917,7 @@ wait_for_label (GtkWidget *label, const char *prefix)
 
   while (!g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), prefix) &&
          g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
+    iterate_once ();
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, prefix);
 }
 
@@ -927,6 +974,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/cancel", test_verify_cancel);
   g_test_add_func ("/verify/store-fails", test_verify_store_fails);
   g_test_add_func ("/verify/untrusted", test_verify_untrusted);
+  g_test_add_func ("/verify/phishing", test_verify_phishing);
   g_test_add_func ("/flow/queue", test_flow_queue);
   g_test_add_func ("/flow/snooze", test_flow_snooze);
   g_test_add_func ("/flow/quiet", test_flow_quiet);

@@ -338,7 +338,7 @@ offer_page (const Setup *s)
     g_autoptr (GError) error = NULL;
 
     if (g_app_info_launch_default_for_uri (url, NULL, &error))
-      printf (_ ("It was opened in your web browser.\n"));
+      fputs (_ ("It was opened in your web browser.\n"), stdout);
     else
       printf (_ ("Open it in your web browser (%s).\n"), error->message);
   }
@@ -383,7 +383,7 @@ store_all (const Setup *s, const char *password)
       return EXIT_NOT_SENT;
     }
   }
-  printf (_ ("Stored in the keyring.\n\n"));
+  fputs (_ ("Stored in the keyring.\n\n"), stdout);
   return EXIT_DONE;
 }
 
@@ -456,7 +456,7 @@ print_config (const Setup *s)
     else if (in == NULL || server->protocol == APPPASS_PROTOCOL_IMAP)
       in = server;
   }
-  printf (_ ("Lines for your mail programs:\n\n"));
+  fputs (_ ("Lines for your mail programs:\n\n"), stdout);
   if (in && in->protocol == APPPASS_PROTOCOL_IMAP)
     print_mbsync (in, s->address);
   if (out)
