@@ -7,9 +7,11 @@ import base64
 import hashlib
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -71,7 +73,7 @@ class Lab:
         return script, path
 
     def profile(self, name, address, server, password="wrongpassword123", protocol="imap",
-                tls=False, smtp_tls=False, passphrase=None, plugin=None):
+                tls=False, smtp_tls=False, passphrase=None, plugin=None, extra=""):
         root = tempfile.mkdtemp(dir=self.work, prefix=name + "-")
         script, uris = self.recorder()
         service = {("imap", False): "imap", ("imap", True): "imaps",
@@ -79,7 +81,7 @@ class Lab:
         account = dict(id=1, name=name, address=address, protocol=protocol, host="127.0.0.1",
                        port=server.ports[service], ssl=1 if tls else 0,
                        smtp_port=server.ports["smtps" if smtp_tls else "smtp"],
-                       smtp_ssl=1 if smtp_tls else 0, password=password)
+                       smtp_ssl=1 if smtp_tls else 0, password=password, extra=extra)
         rc = cp.write_profile(root, [account], plugin or self.plugin, script,
                               primary_passphrase_prefs(passphrase) if passphrase else "")
         if tls:
@@ -191,3 +193,75 @@ def save_app_password(dialog, pasted=lib.PASTED):
     at.set_text(entry, pasted)
     at.wait_for(lambda: primary.get_state_set().contains(at.Atspi.StateType.SENSITIVE), 10)
     at.press(primary)
+
+
+class Socks5Proxy:
+    """A SOCKS5 proxy on loopback (no authentication) that records where each
+    connection went: proof that a login took the account's proxy."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.targets = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    def _read(self, s, n):
+        data = b""
+        while len(data) < n:
+            chunk = s.recv(n - len(data))
+            if not chunk:
+                raise OSError("closed")
+            data += chunk
+        return data
+
+    def _handle(self, client):
+        try:
+            _, n = self._read(client, 2)
+            self._read(client, n)
+            client.sendall(b"\x05\x00")
+            _, cmd, _, kind = self._read(client, 4)
+            if kind == 1:
+                host = socket.inet_ntoa(self._read(client, 4))
+            elif kind == 3:
+                host = self._read(client, self._read(client, 1)[0]).decode()
+            else:
+                host = socket.inet_ntop(socket.AF_INET6, self._read(client, 16))
+            port = int.from_bytes(self._read(client, 2), "big")
+            upstream = socket.create_connection((host, port), timeout=10)
+            upstream.settimeout(None)
+            self.targets.append(f"{host}:{port}")
+            client.sendall(b"\x05\x00\x00\x01" + socket.inet_aton("127.0.0.1") + b"\x00\x00")
+        except OSError:
+            client.close()
+            return
+        for a, b in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def stop(self):
+        self.sock.close()

@@ -56,7 +56,7 @@ def write_profile(root, accounts, plugin, uri_recorder, extra_common=""):
                     f"set_popport=1\npop_port={a['port']}\nset_smtpport=1\n"
                     f"smtp_port={a.get('smtp_port', 25)}\nuse_smtp_auth=1\nsmtp_auth_method=0\n"
                     "imap_auth_method=0\nrecv_at_getall=1\nuse_tls_sni=1\n"
-                    "ssl_certs_auto_accept=0\nrmmail=0\n"
+                    "ssl_certs_auto_accept=0\nrmmail=0\n" + a.get("extra", "") +
                     f"account_id={a['id']}\n\n")
     with open(os.path.join(rc, "passwordstorerc"), "w") as f:
         for a in accounts:
