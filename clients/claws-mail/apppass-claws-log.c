@@ -26,6 +26,9 @@ typedef struct {
 } Watch;
 
 static ApppassFlow *watch_flow;
+/* Microseconds our code held the main loop per logged line, kept only when
+ * APPPASS_TIMINGS names a file for the figures (the load test). */
+static GArray *timings;
 static Watch watches[APPPASS_N_PROTOCOLS];
 static gulong log_hook, password_hook;
 
@@ -293,6 +296,18 @@ on_log (gpointer source, gpointer data)
   return FALSE;
 }
 
+static gboolean
+on_log_timed (gpointer source, gpointer data)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 spent;
+
+  on_log (source, data);
+  spent = g_get_monotonic_time () - start;
+  g_array_append_val (timings, spent);
+  return FALSE;
+}
+
 /* Before every login, Claws asks this hook for a password: that tells which
  * account is logging in on which server. */
 static gboolean
@@ -324,13 +339,41 @@ claws_log_watch_start (ApppassFlow *flow)
   watch_flow = flow;
   for (int p = 0; p < APPPASS_N_PROTOCOLS; p++)
     g_queue_init (&watches[p].lines);
-  log_hook = hooks_register_hook (LOG_APPEND_TEXT_HOOKLIST, on_log, NULL);
+  if (g_getenv ("APPPASS_TIMINGS"))
+    timings = g_array_new (FALSE, FALSE, sizeof (gint64));
+  log_hook = hooks_register_hook (LOG_APPEND_TEXT_HOOKLIST, timings ? on_log_timed : on_log, NULL);
   password_hook = hooks_register_hook (PASSWORD_GET_HOOKLIST, on_password_get, NULL);
+}
+
+static int
+compare_times (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+write_timings (void)
+{
+  g_autofree char *text = NULL;
+
+  if (timings == NULL || timings->len == 0)
+    return;
+  g_array_sort (timings, compare_times);
+  text = g_strdup_printf ("events=%u\nmax_us=%" G_GINT64_FORMAT "\np99_us=%" G_GINT64_FORMAT
+                          "\nmedian_us=%" G_GINT64_FORMAT "\n",
+                          timings->len, g_array_index (timings, gint64, timings->len - 1),
+                          g_array_index (timings, gint64, timings->len * 99 / 100),
+                          g_array_index (timings, gint64, timings->len / 2));
+  g_file_set_contents (g_getenv ("APPPASS_TIMINGS"), text, -1, NULL);
 }
 
 void
 claws_log_watch_stop (void)
 {
+  write_timings ();
+  g_clear_pointer (&timings, g_array_unref);
   if (log_hook)
     hooks_unregister_hook (LOG_APPEND_TEXT_HOOKLIST, log_hook);
   if (password_hook)
