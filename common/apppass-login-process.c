@@ -51,12 +51,27 @@ proxy_for (const ApppassLoginOptions *o, GCancellable *cancellable)
   return g_strdup (proxies[0]);
 }
 
+typedef struct {
+  char *data;
+  gsize size;
+} Request;
+
+/* The request holds the password: wiped, all of it, before it is freed. */
+static void
+request_free (Request *request)
+{
+  explicit_bzero (request->data, request->size);
+  g_free (request->data);
+  g_free (request);
+}
+
 static GBytes *
 request_bytes (const ApppassLoginOptions *o, const char *password, GCancellable *cancellable)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autofree char *proxy = proxy_for (o, cancellable);
-  char *data;
+  g_autofree char *text = NULL;
+  Request *request;
   gsize length;
 
   g_key_file_set_string (kf, "request", "protocol", apppass_protocol_to_string (o->protocol));
@@ -69,11 +84,17 @@ request_bytes (const ApppassLoginOptions *o, const char *password, GCancellable 
     g_key_file_set_string (kf, "request", "trusted-pem", o->trusted_pem);
   if (proxy)
     g_key_file_set_string (kf, "request", "proxy", proxy);
-  g_key_file_set_string (kf, "request", "password", password);
-  data = g_key_file_to_data (kf, &length, NULL);
-  g_key_file_remove_key (kf, "request", "password", NULL);
-  /* The wiping free: the text holds the password. */
-  return g_bytes_new_with_free_func (data, length, (GDestroyNotify)apppass_password_free, data);
+  text = g_key_file_to_data (kf, &length, NULL);
+  /* The password follows the key file after a NUL, as it is: never copied
+   * into GKeyFile's or GString's buffers, which free without wiping. */
+  request = g_new0 (Request, 1);
+  request->size = length + 1 + strlen (password);
+  request->data = g_malloc (request->size + 1);
+  memcpy (request->data, text, length);
+  request->data[length] = '\0';
+  memcpy (request->data + length + 1, password, strlen (password) + 1);
+  return g_bytes_new_with_free_func (request->data, request->size, (GDestroyNotify)request_free,
+                                     request);
 }
 
 static ApppassLoginResult *
@@ -124,14 +145,15 @@ on_communicated (GObject *source, GAsyncResult *res, gpointer data)
   gsize length;
   const char *text;
 
-  if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, NULL, &error) ||
-      g_cancellable_is_cancelled (run->cancellable)) {
-    g_task_return_pointer (
-        task,
-        failed_result (APPPASS_ERROR_CANCELLED, g_cancellable_is_cancelled (run->cancellable)
-                                                    ? _ ("The check was cancelled.")
-                                                    : error->message),
-        (GDestroyNotify)apppass_login_result_free);
+  if (g_cancellable_is_cancelled (run->cancellable)) {
+    g_task_return_pointer (task,
+                           failed_result (APPPASS_ERROR_CANCELLED, _ ("The check was cancelled.")),
+                           (GDestroyNotify)apppass_login_result_free);
+    return;
+  }
+  if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, NULL, &error)) {
+    g_task_return_pointer (task, failed_result (APPPASS_ERROR_NOT_SENT, error->message),
+                           (GDestroyNotify)apppass_login_result_free);
     return;
   }
   text = out ? g_bytes_get_data (out, &length) : (length = 0, "");
@@ -215,49 +237,67 @@ write_result (GOutputStream *out, const ApppassLoginResult *r)
   g_output_stream_write_all (out, data, length, NULL, NULL, NULL);
 }
 
+/* All of standard input, in one buffer of a size fixed up front, so that no
+ * copy of the password is left behind by a growing buffer. */
+static char *
+read_request (GInputStream *in, gsize *length)
+{
+  char *buffer = g_malloc (MAX_MESSAGE);
+  gsize filled = 0;
+  gssize n;
+
+  while (filled < MAX_MESSAGE &&
+         (n = g_input_stream_read (in, buffer + filled, MAX_MESSAGE - filled, NULL, NULL)) > 0)
+    filled += (gsize)n;
+  *length = filled;
+  return buffer;
+}
+
+static gboolean
+read_options (GKeyFile *kf, ApppassLoginOptions *o)
+{
+  g_autofree char *protocol = g_key_file_get_string (kf, "request", "protocol", NULL);
+  g_autofree char *security = g_key_file_get_string (kf, "request", "security", NULL);
+
+  if (!apppass_protocol_from_string (protocol, &o->protocol, NULL) ||
+      !apppass_security_from_string (security, &o->security, NULL))
+    return FALSE;
+  o->host = g_key_file_get_string (kf, "request", "host", NULL);
+  o->user = g_key_file_get_string (kf, "request", "user", NULL);
+  o->port = (guint16)g_key_file_get_integer (kf, "request", "port", NULL);
+  o->timeout_ms = (guint)g_key_file_get_integer (kf, "request", "timeout", NULL);
+  o->trusted_pem = g_key_file_get_string (kf, "request", "trusted-pem", NULL);
+  return o->host != NULL;
+}
+
 int
 apppass_login_helper_main (GInputStream *in, GOutputStream *out)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_autoptr (GByteArray) buffer = g_byte_array_new ();
   g_autoptr (ApppassLoginResult) result = NULL;
-  g_autofree char *protocol = NULL, *security = NULL, *host = NULL, *user = NULL;
-  g_autofree char *pem = NULL, *proxy = NULL;
   g_autoptr (GProxyResolver) resolver = NULL;
+  g_autofree char *proxy = NULL;
   ApppassLoginOptions o = {0};
-  char *password;
-  guint8 chunk[4096];
-  gssize n;
+  char *buffer, *password = NULL;
+  gsize length, keys;
 
-  while ((n = g_input_stream_read (in, chunk, sizeof chunk, NULL, NULL)) > 0 &&
-         buffer->len < MAX_MESSAGE)
-    g_byte_array_append (buffer, chunk, (guint)n);
-  if (!g_key_file_load_from_data (kf, (char *)buffer->data, buffer->len, G_KEY_FILE_NONE, NULL))
+  buffer = read_request (in, &length);
+  keys = strnlen (buffer, length);
+  if (length < MAX_MESSAGE && keys < length &&
+      g_key_file_load_from_data (kf, buffer, keys, G_KEY_FILE_NONE, NULL) && read_options (kf, &o))
+    password = g_strndup (buffer + keys + 1, length - keys - 1);
+  explicit_bzero (buffer, length);
+  g_free (buffer);
+  if (password == NULL)
     return 2;
-  memset (buffer->data, 0, buffer->len);
-  protocol = g_key_file_get_string (kf, "request", "protocol", NULL);
-  security = g_key_file_get_string (kf, "request", "security", NULL);
-  host = g_key_file_get_string (kf, "request", "host", NULL);
-  user = g_key_file_get_string (kf, "request", "user", NULL);
-  pem = g_key_file_get_string (kf, "request", "trusted-pem", NULL);
   proxy = g_key_file_get_string (kf, "request", "proxy", NULL);
-  password = g_key_file_get_string (kf, "request", "password", NULL);
-  g_key_file_remove_key (kf, "request", "password", NULL);
-  if (host == NULL || password == NULL ||
-      !apppass_protocol_from_string (protocol, &o.protocol, NULL) ||
-      !apppass_security_from_string (security, &o.security, NULL)) {
-    apppass_password_free (password);
-    return 2;
-  }
-  o.host = host;
-  o.user = user;
-  o.port = (guint16)g_key_file_get_integer (kf, "request", "port", NULL);
-  o.timeout_ms = (guint)g_key_file_get_integer (kf, "request", "timeout", NULL);
-  o.trusted_pem = pem;
   if (proxy)
     o.proxy_resolver = resolver = g_simple_proxy_resolver_new (proxy, NULL);
   result = apppass_login_check_sync (&o, password, NULL);
   apppass_password_free (password);
+  g_free ((char *)o.host);
+  g_free ((char *)o.user);
+  g_free ((char *)o.trusted_pem);
   write_result (out, result);
   return 0;
 }

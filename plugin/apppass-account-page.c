@@ -143,7 +143,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
   g_autofree char *text = NULL;
 
   (void)source;
-  if (g_error_matches (login->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED))
+  if (self->flow == NULL)
     return;
   set_checking (self, FALSE);
   if (login->outcome == APPPASS_LOGIN_ACCEPTED) {
@@ -168,8 +168,10 @@ on_looked_up (GObject *source, GAsyncResult *result, gpointer data)
   char *password = apppass_client_lookup_password_finish (APPPASS_CLIENT (source), result, &error);
   ApppassLoginOptions options = {0};
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->flow == NULL) {
+    apppass_password_free (password);
     return;
+  }
   account = apppass_client_describe_account (client_of (self), self->account_id, self->protocol);
   if (password == NULL || account == NULL) {
     set_checking (self, FALSE);

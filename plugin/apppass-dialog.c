@@ -28,6 +28,7 @@ struct _ApppassDialog {
   ApppassAction mode;
   ApppassDialogState state;
   gboolean finished;
+  gboolean saving;
   gboolean password_valid;
   guint close_delay;
   guint close_source;
@@ -99,7 +100,9 @@ plain_server_text (const char *text)
   GString *out = g_string_new (NULL);
   glong count = 0;
 
-  for (const char *p = valid; *p && count < SERVER_TEXT_MAX; p = g_utf8_next_char (p), count++) {
+  const char *p = valid;
+
+  for (; *p && count < SERVER_TEXT_MAX; p = g_utf8_next_char (p), count++) {
     gunichar c = g_utf8_get_char (p);
 
     if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
@@ -108,7 +111,7 @@ plain_server_text (const char *text)
       continue;
     g_string_append_unichar (out, c);
   }
-  if (*valid && count >= SERVER_TEXT_MAX)
+  if (*p)
     g_string_append (out, "…");
   while (out->len && out->str[out->len - 1] == ' ')
     g_string_truncate (out, out->len - 1);
@@ -562,6 +565,7 @@ on_stored (GObject *source, GAsyncResult *result, gpointer data)
   gboolean stored = apppass_client_store_password_finish (APPPASS_CLIENT (source), result, &error);
 
   forget_password (self);
+  self->saving = FALSE;
   if (self->finished)
     return;
   if (!stored) {
@@ -613,8 +617,11 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
   }
   if (login->outcome == APPPASS_LOGIN_ACCEPTED) {
     show_status (self, _ ("The server accepted the password. Saving it…"), FALSE);
-    apppass_client_store_password (self->client, self->account, self->password, self->cancellable,
-                                   on_stored, g_object_ref (self));
+    /* Saving is short and may already have happened when a Cancel came:
+     * it is not cancelled, so the dialog never says "not saved" wrongly. */
+    self->saving = TRUE;
+    apppass_client_store_password (self->client, self->account, self->password, NULL, on_stored,
+                                   g_object_ref (self));
     return;
   }
   forget_password (self);
@@ -702,7 +709,7 @@ apppass_dialog_response (GtkDialog *dialog, int response)
 
   if (self->state == APPPASS_DIALOG_STATE_CHECKING) {
     /* Escape, closing and Cancel stop the check; the dialog stays. */
-    if (response != RESPONSE_PRIMARY)
+    if (response != RESPONSE_PRIMARY && !self->saving)
       g_cancellable_cancel (self->cancellable);
     return;
   }
@@ -890,6 +897,9 @@ apppass_dialog_dispose (GObject *object)
 {
   ApppassDialog *self = APPPASS_DIALOG (object);
 
+  /* Callbacks still on their way hold a reference: they must not touch
+   * the widgets, which are gone after this. */
+  self->finished = TRUE;
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->close_source, g_source_remove);

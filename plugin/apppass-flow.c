@@ -98,11 +98,20 @@ on_finished (ApppassDialog *dialog, int outcome, ApppassFlow *self)
   show_next (self);
 }
 
+/* Destroyed with its parent window (the mail client closing): forget it. */
+static void
+on_destroyed (GtkWidget *dialog, ApppassFlow *self)
+{
+  if (self->dialog == (ApppassDialog *)dialog)
+    self->dialog = NULL;
+}
+
 static void
 show (ApppassFlow *self, const ApppassAccount *account, const ApppassDiagnosis *diagnosis)
 {
   self->dialog = apppass_dialog_new (self->client, account, diagnosis);
   g_signal_connect (self->dialog, "finished", G_CALLBACK (on_finished), self);
+  g_signal_connect (self->dialog, "destroy", G_CALLBACK (on_destroyed), self);
   gtk_window_present (GTK_WINDOW (self->dialog));
   g_signal_emit (self, signals[DIALOG_SHOWN], 0, self->dialog);
 }

@@ -850,6 +850,34 @@ test_flow_quiet (void)
                    APPPASS_ACTION_APP_PASSWORD);
 }
 
+/* The mail client's window closes while a check runs: the dialog goes with
+ * it, the check's late answer touches nothing, the flow forgets the dialog. */
+static void
+test_verify_window_closed (void)
+{
+  g_autofree char *base = test_scenario ("gmail");
+  g_autofree char *scenario = g_strconcat (base, "\n[imap]\nmode=silent\n", NULL);
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+  g_autoptr (TestClient) client = test_client_new ();
+  g_autoptr (ApppassFlow) flow = apppass_flow_new (APPPASS_CLIENT (client));
+  g_autoptr (ApppassAccount) a = account_new ("7", APPPASS_PROTOCOL_IMAP, "127.0.0.1",
+                                              test_server_port (server, "imaps"), "ann@gmail.com");
+  ApppassDialog *dialog;
+
+  a->trusted_pem = test_cert_pem ("ca");
+  test_client_add_account (client, a);
+  g_assert_true (apppass_flow_login_failed (flow, "7", APPPASS_PROTOCOL_IMAP, gmail_alert));
+  dialog = apppass_flow_get_dialog (flow);
+  type_text (dialog, "abcd efgh ijkl mnop");
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
+  iterate (200);
+  g_assert_cmpint (apppass_dialog_get_state (dialog), ==, APPPASS_DIALOG_STATE_CHECKING);
+  gtk_widget_destroy (g_steal_pointer (&client->window));
+  g_assert_null (apppass_flow_get_dialog (flow));
+  iterate (500);
+  g_assert_null (test_client_get_stored (client, "7", APPPASS_PROTOCOL_IMAP));
+}
+
 /* ---- the account page ------------------------------------------------------ */
 
 static void
@@ -976,6 +1004,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/untrusted", test_verify_untrusted);
   g_test_add_func ("/verify/phishing", test_verify_phishing);
   g_test_add_func ("/flow/queue", test_flow_queue);
+  g_test_add_func ("/flow/window-closed", test_verify_window_closed);
   g_test_add_func ("/flow/snooze", test_flow_snooze);
   g_test_add_func ("/flow/quiet", test_flow_quiet);
   g_test_add_func ("/page/settings", test_account_page);

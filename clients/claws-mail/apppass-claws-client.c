@@ -183,7 +183,7 @@ store_now (const ApppassAccount *a, const char *password, GError **error)
                             "entered?)."));
     return FALSE;
   }
-  g_clear_pointer (&ac->session_passwd, g_free);
+  g_clear_pointer (&ac->session_passwd, apppass_password_free);
   passwd_store_write_config ();
   return TRUE;
 }
