@@ -263,6 +263,32 @@ def load_flow():
               f"max {int(figures['max_us']) / 1000:.3f} ms per line", flush=True)
 
 
+def proxy_flow():
+    """An account that connects through its own SOCKS5 proxy: apppass's check
+    takes the same proxy (the proxy saw every login the server saw)."""
+    server = lab.start_server("gmail")
+    proxy = e2e.Socks5Proxy()
+    extra = ("use_proxy=1\nuse_default_proxy=0\nproxy_type=1\nproxy_host=127.0.0.1\n"
+             f"proxy_port={proxy.port}\n")
+    rc, _ = lab.profile("GmailProxy", "ann@gmail.com", server, extra=extra)
+    claws, app = lab.start_claws(rc)
+    try:
+        dialog = our_dialog(app)
+        if not tap.ok(dialog is not None, "proxy: apppass's dialog opens"):
+            return
+        through = len(proxy.targets)
+        e2e.save_app_password(dialog)
+        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
+        tap.ok(matched, "proxy: checked, saved, and Claws logs in", server.logins())
+        tap.ok(len(proxy.targets) >= through + 2 and
+               len(proxy.targets) >= len(server.events("connect")),
+               "proxy: apppass's check went through the account's proxy",
+               f"{proxy.targets} / {len(server.events('connect'))} connections")
+    finally:
+        claws.quit()
+        proxy.stop()
+
+
 def yahoo_flow():
     """Yahoo's plain [AUTHENTICATIONFAILED] means "app password" at Yahoo. "Not
     now" is kept with the account: after a restart apppass stays quiet and
