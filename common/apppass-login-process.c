@@ -13,13 +13,14 @@
 /* Request and result are key files: [request] and [result]. */
 #define MAX_MESSAGE (8 * 1024 * 1024)
 
+/* One check: the options kept (strings owned), and the password until it
+ * has been handed to the helper. */
 typedef struct {
   GSubprocess *process;
   GCancellable *cancellable;
   gulong cancel_id;
-  ApppassProtocol protocol;
-  char *host;
-  char *user;
+  ApppassLoginOptions options;
+  char *password;
 } Run;
 
 static void
@@ -29,26 +30,21 @@ run_free (Run *run)
     g_cancellable_disconnect (run->cancellable, run->cancel_id);
   g_clear_object (&run->cancellable);
   g_clear_object (&run->process);
-  g_free (run->host);
-  g_free (run->user);
+  g_free ((char *)run->options.host);
+  g_free ((char *)run->options.user);
+  g_free ((char *)run->options.trusted_pem);
+  g_clear_object (&run->options.proxy_resolver);
+  apppass_password_free (run->password);
   g_free (run);
 }
 
+/* The address the account's proxy resolver is asked about. */
 static char *
-proxy_for (const ApppassLoginOptions *o, GCancellable *cancellable)
+server_uri (const ApppassLoginOptions *o)
 {
-  g_autofree char *uri = NULL;
-  g_auto (GStrv) proxies = NULL;
-
-  if (o->proxy_resolver == NULL)
-    return NULL;
-  uri = g_strdup_printf ("%s://%s:%u", apppass_protocol_to_string (o->protocol), o->host,
-                         o->port ? o->port
-                                 : apppass_protocol_default_port (o->protocol, o->security));
-  proxies = g_proxy_resolver_lookup (o->proxy_resolver, uri, cancellable, NULL);
-  if (proxies == NULL || proxies[0] == NULL || g_str_equal (proxies[0], "direct://"))
-    return NULL;
-  return g_strdup (proxies[0]);
+  return g_strdup_printf ("%s://%s:%u", apppass_protocol_to_string (o->protocol), o->host,
+                          o->port ? o->port
+                                  : apppass_protocol_default_port (o->protocol, o->security));
 }
 
 typedef struct {
@@ -66,10 +62,9 @@ request_free (Request *request)
 }
 
 static GBytes *
-request_bytes (const ApppassLoginOptions *o, const char *password, GCancellable *cancellable)
+request_bytes (const ApppassLoginOptions *o, const char *proxy, const char *password)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_autofree char *proxy = proxy_for (o, cancellable);
   g_autofree char *text = NULL;
   Request *request;
   gsize length;
@@ -130,8 +125,9 @@ parse_result (Run *run, const char *text, gsize length)
   if (r->outcome != APPPASS_LOGIN_ACCEPTED)
     r->error = g_error_new_literal (APPPASS_ERROR, code, message ? message : "");
   if (r->outcome == APPPASS_LOGIN_REJECTED)
-    r->diagnosis = apppass_diagnose (apppass_provider_db_get_default (), run->protocol, run->host,
-                                     run->user, r->server_text ? r->server_text : "", -1);
+    r->diagnosis = apppass_diagnose (apppass_provider_db_get_default (), run->options.protocol,
+                                     run->options.host, run->options.user,
+                                     r->server_text ? r->server_text : "", -1);
   return r;
 }
 
@@ -176,34 +172,78 @@ helper_path (void)
   return env && *env ? env : APPPASS_LOGIN_HELPER;
 }
 
+static void
+send_request (GTask *task, const char *proxy)
+{
+  Run *run = g_task_get_task_data (task);
+  g_autoptr (GBytes) request = request_bytes (&run->options, proxy, run->password);
+
+  g_clear_pointer (&run->password, apppass_password_free);
+  g_subprocess_communicate_async (run->process, request, NULL, on_communicated, task);
+}
+
+/* The account's resolver may be slow (PAC, libproxy): asked without blocking. */
+static void
+on_proxy (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GTask *task = data;
+  Run *run = g_task_get_task_data (task);
+  g_auto (GStrv) proxies = g_proxy_resolver_lookup_finish (G_PROXY_RESOLVER (source), result, NULL);
+  const char *proxy =
+      proxies && proxies[0] && !g_str_equal (proxies[0], "direct://") ? proxies[0] : NULL;
+
+  if (g_cancellable_is_cancelled (run->cancellable)) {
+    g_task_return_pointer (task,
+                           failed_result (APPPASS_ERROR_CANCELLED, _ ("The check was cancelled.")),
+                           (GDestroyNotify)apppass_login_result_free);
+    g_object_unref (task);
+    return;
+  }
+  send_request (task, proxy);
+}
+
+static void
+keep_options (Run *run, const ApppassLoginOptions *options, const char *password)
+{
+  run->options = *options;
+  run->options.host = g_strdup (options->host);
+  run->options.user = g_strdup (options->user);
+  run->options.trusted_pem = g_strdup (options->trusted_pem);
+  if (options->proxy_resolver)
+    g_object_ref (options->proxy_resolver);
+  run->password = g_strdup (password);
+}
+
 void
 apppass_login_check_isolated (const ApppassLoginOptions *options, const char *password,
                               GCancellable *cancellable, GAsyncReadyCallback callback,
                               gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, user_data);
-  g_autoptr (GBytes) request = NULL;
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
   g_autoptr (GError) error = NULL;
+  g_autofree char *uri = NULL;
   Run *run = g_new0 (Run, 1);
 
   apppass_intl_init ();
   g_task_set_source_tag (task, apppass_login_check_isolated);
   g_task_set_task_data (task, run, (GDestroyNotify)run_free);
-  run->protocol = options->protocol;
-  run->host = g_strdup (options->host);
-  run->user = g_strdup (options->user);
+  keep_options (run, options, password);
   run->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   run->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
                                    &error, helper_path (), NULL);
   if (run->process == NULL) {
     g_task_return_pointer (task, failed_result (APPPASS_ERROR_NOT_SENT, error->message),
                            (GDestroyNotify)apppass_login_result_free);
+    g_object_unref (task);
     return;
   }
   run->cancel_id = g_cancellable_connect (run->cancellable, G_CALLBACK (on_cancelled), run, NULL);
-  request = request_bytes (options, password, NULL);
-  g_subprocess_communicate_async (run->process, request, NULL, on_communicated,
-                                  g_steal_pointer (&task));
+  if (options->proxy_resolver == NULL) {
+    send_request (task, NULL);
+    return;
+  }
+  uri = server_uri (options);
+  g_proxy_resolver_lookup_async (options->proxy_resolver, uri, run->cancellable, on_proxy, task);
 }
 
 ApppassLoginResult *
