@@ -10,7 +10,8 @@
 #include "apppass-password.h"
 #include "apppass-provider.h"
 
-/* Request and result are key files: [request] and [result]. */
+/* The request is a key file ([request]), a NUL and the password; the result a
+ * key file ([result]). */
 #define MAX_MESSAGE (8 * 1024 * 1024)
 
 /* One check: the options kept (strings owned), and the password until it
