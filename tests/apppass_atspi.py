@@ -59,14 +59,40 @@ def find_app(name, timeout=20.0):
 
 
 def showing(acc):
-    states = acc.get_state_set()
+    """Whether acc is on screen; a window that went away meanwhile is not."""
+    try:
+        states = acc.get_state_set()
+    except gi.repository.GLib.Error:
+        return False
     return states.contains(Atspi.StateType.SHOWING) and states.contains(Atspi.StateType.VISIBLE)
 
 
-def find_id(root, ident, timeout=10.0):
+def ident(acc):
+    """The accessible id, or None for an object that went away meanwhile."""
+    try:
+        return acc.get_accessible_id()
+    except gi.repository.GLib.Error:
+        return None
+
+
+def role(acc):
+    try:
+        return acc.get_role()
+    except gi.repository.GLib.Error:
+        return None
+
+
+def name(acc):
+    try:
+        return acc.get_name()
+    except gi.repository.GLib.Error:
+        return None
+
+
+def find_id(root, wanted, timeout=10.0):
     def look():
         for acc in walk(root):
-            if acc.get_accessible_id() == ident and showing(acc):
+            if ident(acc) == wanted and showing(acc):
                 return acc
         return None
     return wait_for(look, timeout)
@@ -77,10 +103,10 @@ def controls(root):
     found = []
 
     def visit(acc):
-        role = acc.get_role()
-        if role in CONTROL_ROLES and showing(acc):
+        kind = role(acc)
+        if kind in CONTROL_ROLES and showing(acc):
             found.append(acc)
-        if role == Atspi.Role.COMBO_BOX:
+        if kind == Atspi.Role.COMBO_BOX:
             return
         for child in children(acc):
             visit(child)

@@ -142,16 +142,16 @@ def answer_claws_prompt(app, text, timeout=30):
     prompt = at.wait_for(lambda: claws_prompt(app), timeout)
     if prompt is None:
         return False
-    entry = next(a for a in at.walk(prompt) if a.get_role() == at.Atspi.Role.PASSWORD_TEXT)
+    entry = next(a for a in at.walk(prompt) if at.role(a) == at.Atspi.Role.PASSWORD_TEXT)
     at.set_text(entry, text)
-    ok = next((a for a in at.walk(prompt) if a.get_role() == at.Atspi.Role.PUSH_BUTTON
+    ok = next((a for a in at.walk(prompt) if at.role(a) == at.Atspi.Role.PUSH_BUTTON
                and a.get_name().replace("_", "") == "OK"), None)
     return ok is not None and at.press(ok)
 
 
 def press_claws_button(window, label):
     """Presses the button of one of Claws' own windows by its label."""
-    button = next((a for a in at.walk(window) if a.get_role() == at.Atspi.Role.PUSH_BUTTON
+    button = next((a for a in at.walk(window) if at.role(a) == at.Atspi.Role.PUSH_BUTTON
                    and a.get_name().replace("_", "") == label), None)
     return button is not None and at.press(button)
 
@@ -163,16 +163,16 @@ def windows(app):
 def claws_prompt(app):
     """Claws' own password prompt, if it is on screen."""
     for w in windows(app):
-        if w.get_role() == at.Atspi.Role.DIALOG and w.get_accessible_id() != "apppass-dialog":
+        if at.role(w) == at.Atspi.Role.DIALOG and at.ident(w) != "apppass-dialog":
             for acc in at.walk(w):
-                if acc.get_role() == at.Atspi.Role.PASSWORD_TEXT:
+                if at.role(acc) == at.Atspi.Role.PASSWORD_TEXT:
                     return w
     return None
 
 
 def our_dialog(app, timeout=60):
     return at.wait_for(lambda: next((w for w in windows(app)
-                                     if w.get_accessible_id() == "apppass-dialog"), None),
+                                     if at.ident(w) == "apppass-dialog"), None),
                        timeout)
 
 

@@ -229,9 +229,9 @@ def many_flow(count, label, timings=None):
             if dialog is None:
                 break
             most = max(most, len([w for w in e2e.windows(app)
-                                  if w.get_accessible_id() == "apppass-dialog"]))
-            name = at.find_id(dialog, "apppass-account", 2)
-            seen.append(name.get_name() if name else "?")
+                                  if at.ident(w) == "apppass-dialog"]))
+            label = at.find_id(dialog, "apppass-account", 2)
+            seen.append((at.name(label) if label else None) or "?")
             at.press(at.find_id(dialog, "apppass-not-now-button"))
             at.wait_for(lambda: account_shown(app) != seen[-1], 10)
     finally:
@@ -244,8 +244,8 @@ def many_flow(count, label, timings=None):
 
 def account_shown(app):
     dialog = our_dialog(app, 0.1)
-    name = at.find_id(dialog, "apppass-account", 1) if dialog else None
-    return name.get_name() if name else None
+    label = at.find_id(dialog, "apppass-account", 1) if dialog else None
+    return at.name(label) if label else None
 
 
 def load_flow():
@@ -333,7 +333,7 @@ def twice_flow():
     try:
         dialog = our_dialog(app)
         time.sleep(2)
-        dialogs = [w for w in e2e.windows(app) if w.get_accessible_id() == "apppass-dialog"]
+        dialogs = [w for w in e2e.windows(app) if at.ident(w) == "apppass-dialog"]
         tap.ok(dialog is not None and len(dialogs) == 1,
                "twice: loaded twice, Claws keeps one plugin and shows one dialog")
     finally:
