@@ -166,7 +166,7 @@ on_looked_up (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (ApppassAccount) account = NULL;
   char *password = apppass_client_lookup_password_finish (APPPASS_CLIENT (source), result, &error);
-  ApppassLoginOptions options = {0};
+  ApppassLoginOptions options;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->flow == NULL) {
     apppass_password_free (password);
@@ -180,13 +180,7 @@ on_looked_up (GObject *source, GAsyncResult *result, gpointer data)
     apppass_password_free (password);
     return;
   }
-  options.protocol = account->protocol;
-  options.host = account->host;
-  options.port = account->port;
-  options.security = account->security;
-  options.user = account->user;
-  options.trusted_pem = account->trusted_pem;
-  options.proxy_resolver = account->proxy_resolver;
+  options = apppass_account_login_options (account);
   apppass_login_check_isolated (&options, password, self->cancellable, on_checked,
                                 g_object_ref (self));
   apppass_password_free (password);

@@ -28,6 +28,22 @@ apppass_account_copy (const ApppassAccount *account)
   return copy;
 }
 
+ApppassLoginOptions
+apppass_account_login_options (const ApppassAccount *account)
+{
+  ApppassLoginOptions options = {
+      .protocol = account->protocol,
+      .host = account->host,
+      .port = account->port,
+      .security = account->security,
+      .user = account->user,
+      .trusted_pem = account->trusted_pem,
+      .proxy_resolver = account->proxy_resolver,
+  };
+
+  return options;
+}
+
 void
 apppass_account_free (ApppassAccount *account)
 {

@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "apppass-login.h"
 #include "apppass-protocol.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,8 @@ typedef struct {
 } ApppassAccount;
 
 ApppassAccount *apppass_account_copy (const ApppassAccount *account);
+/* The login check's options for @account's server; they point into @account. */
+ApppassLoginOptions apppass_account_login_options (const ApppassAccount *account);
 void apppass_account_free (ApppassAccount *account);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassAccount, apppass_account_free)
 

@@ -646,15 +646,7 @@ start_check (ApppassDialog *self)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
-  ApppassLoginOptions options = {
-      .protocol = self->account->protocol,
-      .host = self->account->host,
-      .port = self->account->port,
-      .security = self->account->security,
-      .user = self->account->user,
-      .trusted_pem = self->account->trusted_pem,
-      .proxy_resolver = self->account->proxy_resolver,
-  };
+  ApppassLoginOptions options = apppass_account_login_options (self->account);
 
   forget_password (self);
   self->password =
