@@ -539,8 +539,9 @@ load_anchor (Check *c, const char *pem)
   return c->anchor != NULL;
 }
 
+/* @given: a connection the caller opened (see apppass_login_check_over_stream_sync), or NULL. */
 static void
-run_check (Check *c, const char *trusted_pem, GCancellable *cancellable)
+run_check (Check *c, const char *trusted_pem, GIOStream *given, GCancellable *cancellable)
 {
   g_autoptr (GIOStream) io = NULL;
 
@@ -548,7 +549,12 @@ run_check (Check *c, const char *trusted_pem, GCancellable *cancellable)
     return;
   c->deadline = apppass_deadline_new (cancellable, c->timeout_ms);
   c->cancel = apppass_deadline_get_cancellable (c->deadline);
-  io = open_connection (c);
+  if (given == NULL)
+    io = open_connection (c);
+  else if (c->security == APPPASS_SECURITY_TLS)
+    io = start_tls (c, given);
+  else
+    io = g_object_ref (given);
   if (io != NULL) {
     if (c->protocol == APPPASS_PROTOCOL_IMAP)
       imap_check (c, io);
@@ -561,8 +567,8 @@ run_check (Check *c, const char *trusted_pem, GCancellable *cancellable)
 }
 
 ApppassLoginResult *
-apppass_login_check_sync (const ApppassLoginOptions *options, const char *password,
-                          GCancellable *cancellable)
+apppass_login_check_over_stream_sync (const ApppassLoginOptions *options, const char *password,
+                                      GIOStream *io, GCancellable *cancellable)
 {
   Check *c;
   ApppassLoginResult *result;
@@ -570,10 +576,17 @@ apppass_login_check_sync (const ApppassLoginOptions *options, const char *passwo
   g_return_val_if_fail (options != NULL && options->host != NULL && password != NULL, NULL);
   apppass_intl_init ();
   c = check_new (options, password);
-  run_check (c, options->trusted_pem, cancellable);
+  run_check (c, options->trusted_pem, io, cancellable);
   result = g_steal_pointer (&c->result);
   check_free (c);
   return result;
+}
+
+ApppassLoginResult *
+apppass_login_check_sync (const ApppassLoginOptions *options, const char *password,
+                          GCancellable *cancellable)
+{
+  return apppass_login_check_over_stream_sync (options, password, NULL, cancellable);
 }
 
 typedef struct {
@@ -598,7 +611,7 @@ check_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   Job *job = data;
 
   (void)source;
-  run_check (job->check, job->trusted_pem, cancellable);
+  run_check (job->check, job->trusted_pem, NULL, cancellable);
   g_task_return_pointer (task, g_steal_pointer (&job->check->result),
                          (GDestroyNotify)apppass_login_result_free);
 }

@@ -61,6 +61,19 @@ typedef struct {
 
 ApppassLoginResult *apppass_login_check_sync (const ApppassLoginOptions *options,
                                               const char *password, GCancellable *cancellable);
+/**
+ * apppass_login_check_over_stream_sync:
+ * @io: a connection to @options->host that the caller opened; TLS is started
+ *   on it as @options->security says, exactly as on a connection of our own
+ *
+ * As apppass_login_check_sync(), over @io instead of a connection made from
+ * @options->host and @options->port (@options->proxy_resolver is not used).
+ * For tests that play the server's side without a network, such as
+ * tests/fuzz/fuzz-login-reply.c; the mail clients never need it.
+ */
+ApppassLoginResult *apppass_login_check_over_stream_sync (const ApppassLoginOptions *options,
+                                                          const char *password, GIOStream *io,
+                                                          GCancellable *cancellable);
 void apppass_login_check (const ApppassLoginOptions *options, const char *password,
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data);

@@ -3,6 +3,7 @@
 #include "apppass-stream.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
   GIOStream *io;
@@ -28,6 +29,17 @@ remember_error (StreamData *d, GError *error)
     g_error_free (error);
 }
 
+/* libetpan 1.9.4's EHLO parser loops for ever, beyond any deadline, on a TAB
+ * in the AUTH line (found by tests/fuzz/fuzz-login-reply.c). No login
+ * exchange needs a TAB: libetpan reads every one as a space. */
+static void
+tabs_to_spaces (char *buffer, size_t length)
+{
+  for (char *p = memchr (buffer, '\t', length); p;
+       p = memchr (p, '\t', length - (size_t)(p - buffer)))
+    *p = ' ';
+}
+
 static ssize_t
 stream_read (mailstream_low *low, void *buffer, size_t count)
 {
@@ -48,6 +60,7 @@ stream_read (mailstream_low *low, void *buffer, size_t count)
     remember_error (d, error);
     return -1;
   }
+  tabs_to_spaces (buffer, (size_t)n);
   d->bytes_read += (gsize)n;
   d->eof |= n == 0;
   return n;

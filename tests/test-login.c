@@ -1,5 +1,6 @@
 /* apppass tests — the login check, against the project's test server
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdlib.h>
 #include <string.h>
 
 #include "apppass-error.h"
@@ -538,6 +539,45 @@ test_mechanisms_and_plain_text (void)
   g_assert_nonnull (strstr (record, "\"tls\":false,\"matched\":true"));
 }
 
+/* A TAB in the EHLO reply's AUTH line once sent libetpan's parser into an
+ * endless loop that no deadline could stop (found by fuzz-login-reply). The
+ * check runs in a child that is killed if it does not end; the server lives
+ * here, so that the child leaves nothing behind. */
+static void
+test_ehlo_tab_child (void)
+{
+  ApppassLoginOptions options = {APPPASS_PROTOCOL_SMTP,
+                                 "127.0.0.1",
+                                 (guint16)atoi (g_getenv ("APPPASS_TEST_PORT")),
+                                 APPPASS_SECURITY_TLS,
+                                 "ann@gmail.com",
+                                 g_getenv ("APPPASS_TEST_PEM"),
+                                 NULL,
+                                 5000};
+  g_autoptr (ApppassLoginResult) result =
+      apppass_login_check_sync (&options, TEST_GOOD_PASSWORD, NULL);
+
+  g_assert_no_error (result->error);
+  g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+}
+
+static void
+test_ehlo_tab (void)
+{
+  g_autofree char *base = test_scenario ("gmail");
+  g_autofree char *scenario = g_strconcat (base, "\n[smtp]\nmechanisms=PLAIN\\tLOGIN\n", NULL);
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+  g_autofree char *port = g_strdup_printf ("%u", test_server_port (server, "smtps"));
+  g_autofree char *pem = test_cert_pem ("ca");
+
+  g_setenv ("APPPASS_TEST_PORT", port, TRUE);
+  g_setenv ("APPPASS_TEST_PEM", pem, TRUE);
+  g_test_trap_subprocess ("/login/ehlo-tab/subprocess", 30 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  assert_logins (server, "smtp:matched");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -554,5 +594,7 @@ main (int argc, char **argv)
   g_test_add_func ("/login/dns-deadline-and-cancel", test_dns_deadline_and_cancel);
   g_test_add_func ("/login/proxy", test_proxy);
   g_test_add_func ("/login/mechanisms-and-plain-text", test_mechanisms_and_plain_text);
+  g_test_add_func ("/login/ehlo-tab", test_ehlo_tab);
+  g_test_add_func ("/login/ehlo-tab/subprocess", test_ehlo_tab_child);
   return g_test_run ();
 }
