@@ -7,6 +7,7 @@
 #include <gmodule.h>
 
 #include "apppass-intl.h"
+#include "apppass-providers-resource.h"
 #include "plugin.h"
 #include "version.h"
 
@@ -34,6 +35,12 @@ plugin_init (gchar **error)
   apppass_intl_init ();
   if (!check_plugin_version (MAKE_NUMERIC_VERSION (4, 0, 0, 0), VERSION_NUMERIC, "apppass", error))
     return -1;
+  /* The provider database registers itself from a constructor; naming it
+   * here also keeps it in the module, which takes only what is called. */
+  if (apppass_providers_get_resource () == NULL) {
+    *error = g_strdup ("apppass: the provider database is missing");
+    return -1;
+  }
   stay_resident ();
   client = claws_client_new ();
   flow = apppass_flow_new (APPPASS_CLIENT (client));
