@@ -261,6 +261,13 @@ imap_refresh_capabilities (mailimap *imap)
 {
   struct mailimap_capability_data *caps = NULL;
 
+  /* On OK, libetpan 1.9.4 copies the capabilities it knows, and crashes when
+   * the server never listed any (found by tests/fuzz/fuzz-login-reply.c):
+   * an empty list to copy, which a listing replaces. */
+  if (imap->imap_connection_info == NULL)
+    imap->imap_connection_info = mailimap_connection_info_new ();
+  if (imap->imap_connection_info->imap_capability == NULL)
+    imap->imap_connection_info->imap_capability = mailimap_capability_data_new (clist_new ());
   if (mailimap_capability (imap, &caps) != MAILIMAP_NO_ERROR)
     return FALSE;
   mailimap_capability_data_free (caps);

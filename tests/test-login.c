@@ -578,6 +578,59 @@ test_ehlo_tab (void)
   assert_logins (server, "smtp:matched");
 }
 
+/* ---- scripted servers in memory: what tests/fuzz/fuzz-login-reply.c found -- */
+
+/* The check against a server that says @script whatever it is asked, then hangs up. */
+static ApppassLoginResult *
+check_script (ApppassProtocol protocol, const char *script)
+{
+  g_autoptr (GInputStream) in = g_memory_input_stream_new_from_data (script, -1, NULL);
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GIOStream) io = g_simple_io_stream_new (in, out);
+  ApppassLoginOptions options = {protocol,        "127.0.0.1", 0,    APPPASS_SECURITY_NONE,
+                                 "ann@gmail.com", NULL,        NULL, 5000};
+
+  return apppass_login_check_over_stream_sync (&options, TEST_GOOD_PASSWORD, io, NULL);
+}
+
+static void
+test_scripted_child (void)
+{
+  struct {
+    ApppassProtocol protocol;
+    const char *script;
+    ApppassLoginOutcome outcome;
+  } cases[] = {
+      /* OK to CAPABILITY without a capability list: libetpan crashed */
+      {APPPASS_PROTOCOL_IMAP, "* OK hi\r\n1 OK CAPABILITY done\r\n2 OK LOGIN done\r\n",
+       APPPASS_LOGIN_ACCEPTED},
+      {APPPASS_PROTOCOL_IMAP, "* OK hi\r\n1 OK CAPABILITY done\r\n2 NO [ALERT] go away\r\n",
+       APPPASS_LOGIN_REJECTED},
+      /* a TAB in the AUTH line: libetpan looped for ever */
+      {APPPASS_PROTOCOL_SMTP,
+       "220 hi\r\n250-x\r\n250-AUTH PLAIN\tLOGIN\r\n250 OK\r\n535 5.7.8 no\r\n",
+       APPPASS_LOGIN_REJECTED},
+      {APPPASS_PROTOCOL_SMTP, "220 hi\r\n250-x\r\n250-AUTH\tFOO\r\n250 OK\r\n",
+       APPPASS_LOGIN_FAILED},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (ApppassLoginResult) r = check_script (cases[i].protocol, cases[i].script);
+
+    g_test_message ("case %u: %s", i, r->error ? r->error->message : "accepted");
+    g_assert_cmpint (r->outcome, ==, cases[i].outcome);
+  }
+}
+
+/* In a child: a hang is a failure there, not a stuck test. */
+static void
+test_scripted (void)
+{
+  g_test_trap_subprocess ("/login/scripted/subprocess", 30 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -596,5 +649,7 @@ main (int argc, char **argv)
   g_test_add_func ("/login/mechanisms-and-plain-text", test_mechanisms_and_plain_text);
   g_test_add_func ("/login/ehlo-tab", test_ehlo_tab);
   g_test_add_func ("/login/ehlo-tab/subprocess", test_ehlo_tab_child);
+  g_test_add_func ("/login/scripted", test_scripted);
+  g_test_add_func ("/login/scripted/subprocess", test_scripted_child);
   return g_test_run ();
 }
