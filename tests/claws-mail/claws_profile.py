@@ -28,7 +28,8 @@ IMAP_FOLDER = """  <folder type="imap" name="{name}" account_id="{id}" collapsed
 
 
 def write_profile(root, accounts, plugin, uri_recorder, extra_common=""):
-    """plugin: the plugin's path (several, separated by ':', load it as often);
+    """plugin: the plugin's path (several, separated by ':', load it as often;
+    empty: no plugin);
     accounts: dicts with id, name, address, protocol ('imap' or 'pop3'),
     host, port, ssl (0 none, 1 TLS, 2 STARTTLS), smtp_port, smtp_ssl, password."""
     rc = os.path.join(root, "claws")
@@ -43,7 +44,7 @@ def write_profile(root, accounts, plugin, uri_recorder, extra_common=""):
                 "no_receive_error_panel=1\nautochk_newmail=0\nconfirm_on_exit=0\n"
                 "show_tips=0\nwork_offline=0\nenable_log_standard=1\n"
                 "warn_queued_on_exit=0\nclean_trash_at_exit=0\n" + extra_common +
-                "\n[Plugins_GTK3]\n" + "".join(p + "\n" for p in plugin.split(":")))
+                "\n[Plugins_GTK3]\n" + "".join(p + "\n" for p in plugin.split(":") if p))
     with open(os.path.join(rc, "accountrc"), "w") as f:
         for i, a in enumerate(accounts):
             protocol = {"pop3": 0, "imap": 1}[a["protocol"]]
@@ -69,16 +70,19 @@ def write_profile(root, accounts, plugin, uri_recorder, extra_common=""):
 
 
 class Claws:
-    """Claws Mail on the current display, with its output in a file."""
+    """Claws Mail on the current display, with its output in a file; prefix:
+    a command that runs it (valgrind and its options)."""
 
-    def __init__(self, rc, log_path, *args):
+    def __init__(self, rc, log_path, *args, prefix=(), quit_timeout=30):
         self.rc = rc
+        self.quit_timeout = quit_timeout
         self.log = open(log_path, "a")
         self.process = subprocess.Popen(
-            ["claws-mail", "--alternate-config-dir", rc, *args],
+            [*prefix, "claws-mail", "--alternate-config-dir", rc, *args],
             stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
-    def quit(self, timeout=30):
+    def quit(self, timeout=None):
+        timeout = timeout or self.quit_timeout
         if self.process.poll() is None:
             subprocess.run(["claws-mail", "--alternate-config-dir", self.rc, "--exit"],
                            stdout=self.log, stderr=subprocess.STDOUT, timeout=timeout)
