@@ -40,6 +40,24 @@ void apppass_stream_low_shut (mailstream_low *low);
 mailstream *apppass_stream_new (mailstream_low *low);
 
 /**
+ * apppass_tls_client_new:
+ * @base: the connection to wrap
+ * @identity: the server's name, checked against its certificate
+ * @anchor: (nullable): a certificate the account accepted
+ *
+ * A TLS client connection over @base, not yet handshaken. Without @anchor it
+ * trusts what GIO's default database (the system's store) verifies. With
+ * @anchor it trusts the server's certificate when it is @anchor, or when
+ * @anchor signed it for @identity, and otherwise what the system's store
+ * verifies: the same trust, but the store (parsed twice by glib-networking,
+ * most of a check's time) is read only when @anchor does not fit.
+ *
+ * Returns: (transfer full): the connection, or %NULL with @error set
+ */
+GIOStream *apppass_tls_client_new (GIOStream *base, GSocketConnectable *identity,
+                                   GTlsCertificate *anchor, GError **error);
+
+/**
  * ApppassDeadline:
  *
  * A cancellable that is cancelled when @parent is, or when @timeout_ms has
