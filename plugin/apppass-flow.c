@@ -180,6 +180,19 @@ remember_problem (ApppassFlow *self, ApppassSettings *settings, const ApppassAcc
   apppass_settings_save (settings, self->client, account->id);
 }
 
+/* Whether the failure is ours: help on, an action to offer, and not
+ * snoozed (an open or queued dialog for the account takes it anyway). */
+static gboolean
+wanted (ApppassFlow *self, const char *id, const ApppassSettings *settings,
+        const ApppassDiagnosis *diagnosis)
+{
+  if (!settings->enabled || diagnosis->action == APPPASS_ACTION_NONE)
+    return FALSE;
+  if (self->dialog && g_strcmp0 (apppass_dialog_get_account_id (self->dialog), id) == 0)
+    return TRUE;
+  return find_waiting (self, id) != NULL || now_seconds (self) >= settings->snoozed_until;
+}
+
 gboolean
 apppass_flow_login_failed (ApppassFlow *self, const char *id, ApppassProtocol protocol,
                            const char *server_text)
@@ -195,13 +208,26 @@ apppass_flow_login_failed (ApppassFlow *self, const char *id, ApppassProtocol pr
   settings = apppass_settings_load (self->client, id);
   diagnosis = apppass_flow_diagnose (self, account, server_text);
   remember_problem (self, settings, account, diagnosis->cause);
-  if (!settings->enabled || diagnosis->action == APPPASS_ACTION_NONE)
-    return FALSE;
-  if (self->dialog && g_strcmp0 (apppass_dialog_get_account_id (self->dialog), id) == 0)
-    return offer (self, account, diagnosis);
-  if (find_waiting (self, id) == NULL && now_seconds (self) < settings->snoozed_until)
+  if (!wanted (self, id, settings, diagnosis))
     return FALSE;
   return offer (self, account, diagnosis);
+}
+
+gboolean
+apppass_flow_would_take (ApppassFlow *self, const char *id, ApppassProtocol protocol,
+                         const char *server_text)
+{
+  g_autoptr (ApppassAccount) account = NULL;
+  g_autoptr (ApppassDiagnosis) diagnosis = NULL;
+  g_autoptr (ApppassSettings) settings = NULL;
+
+  g_return_val_if_fail (APPPASS_IS_FLOW (self), FALSE);
+  account = apppass_client_describe_account (self->client, id, protocol);
+  if (account == NULL)
+    return FALSE;
+  settings = apppass_settings_load (self->client, id);
+  diagnosis = apppass_flow_diagnose (self, account, server_text);
+  return wanted (self, id, settings, diagnosis);
 }
 
 void

@@ -42,6 +42,12 @@ ApppassDiagnosis *apppass_flow_diagnose (ApppassFlow *flow, const ApppassAccount
 gboolean apppass_flow_login_failed (ApppassFlow *flow, const char *account_id,
                                     ApppassProtocol protocol, const char *server_text);
 
+/* Whether apppass_flow_login_failed() would take this failure now, for a
+ * client that hears the server's words before it reports the failed login
+ * (Evolution shows an IMAP [ALERT] first). Changes nothing. */
+gboolean apppass_flow_would_take (ApppassFlow *flow, const char *account_id,
+                                  ApppassProtocol protocol, const char *server_text);
+
 /* The app-password dialog by hand (the account page's button): ignores the
  * snooze and the on/off setting. */
 void apppass_flow_open (ApppassFlow *flow, const char *account_id, ApppassProtocol protocol);

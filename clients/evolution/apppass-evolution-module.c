@@ -1,0 +1,63 @@
+/* apppass for Evolution — the module's entry: it only registers and wires
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "apppass-evolution.h"
+
+#include <gmodule.h>
+
+/* The GTypeModule that registered our types: Evolution may find the module
+ * twice (its own folder and EDS_EXTRA_PREFIXES) and load it again. */
+static GTypeModule *owner;
+static EvoClient *client;
+static ApppassFlow *flow;
+
+EvoClient *
+evo_client_get (void)
+{
+  if (client == NULL)
+    client = evo_client_new (e_shell_get_default ());
+  return client;
+}
+
+ApppassFlow *
+evo_flow_get (void)
+{
+  if (flow == NULL) {
+    flow = apppass_flow_new (APPPASS_CLIENT (evo_client_get ()));
+    evo_wait_watch (flow);
+  }
+  return flow;
+}
+
+G_MODULE_EXPORT void e_module_load (GTypeModule *module);
+G_MODULE_EXPORT void e_module_unload (GTypeModule *module);
+
+G_MODULE_EXPORT void
+e_module_load (GTypeModule *module)
+{
+  if (owner != NULL && owner != module)
+    return;
+  evo_settings_type_register (module);
+  evo_prompter_type_register (module);
+  evo_page_types_register (module);
+  if (owner == NULL) {
+    owner = module;
+    apppass_intl_init ();
+    evo_session_hook_install ();
+    /* The session's vtable points here now: the module is never unloaded. */
+    g_type_module_use (module);
+  }
+}
+
+G_MODULE_EXPORT void
+e_module_unload (GTypeModule *module)
+{
+  if (module != owner)
+    return;
+  evo_session_hook_remove ();
+  evo_wait_end_all ();
+  if (flow)
+    apppass_flow_close_all (flow);
+  g_clear_object (&flow);
+  g_clear_object (&client);
+}

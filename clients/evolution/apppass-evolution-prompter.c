@@ -1,0 +1,172 @@
+/* apppass for Evolution — the prompt for a rejected password
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * When a server rejects a stored password, Evolution asks its credentials
+ * prompter for another one, without the server's words. Registered for the
+ * methods of password logins, this prompter shows apppass's dialog where the
+ * provider's policy says an app password is the likely cause, and hands every
+ * other prompt to Evolution's own password prompter, unchanged. */
+
+#include "apppass-evolution.h"
+
+#include <libedataserverui/libedataserverui.h>
+
+typedef struct {
+  ECredentialsPrompterImpl parent;
+  GHashTable *delegated; /* prompt ids handed to Evolution's prompter */
+  GHashTable *ours;      /* prompt id -> Pending, waiting for our dialog */
+} EvoPrompter;
+
+typedef struct {
+  ECredentialsPrompterImplClass parent_class;
+} EvoPrompterClass;
+
+G_DEFINE_DYNAMIC_TYPE (EvoPrompter, evo_prompter, E_TYPE_CREDENTIALS_PROMPTER_IMPL)
+
+/* Password logins: IMAP LOGIN and POP3 USER/PASS are "none"; SMTP and SASL
+ * logins name the mechanism. Evolution's prompter keeps "" for the rest. */
+static const char *const methods[] = {"none", "PLAIN", "LOGIN", NULL};
+
+typedef struct {
+  EvoPrompter *self;
+  gpointer prompt_id;
+} Pending;
+
+static ECredentialsPrompterImpl *
+evolution_prompter (EvoPrompter *self)
+{
+  ECredentialsPrompter *prompter =
+      e_credentials_prompter_impl_get_credentials_prompter (E_CREDENTIALS_PROMPTER_IMPL (self));
+  GList *impls = e_extensible_list_extensions (E_EXTENSIBLE (prompter),
+                                               E_TYPE_CREDENTIALS_PROMPTER_IMPL_PASSWORD);
+  ECredentialsPrompterImpl *impl = impls ? impls->data : NULL;
+
+  g_list_free (impls);
+  return impl;
+}
+
+static void
+on_answer (gpointer data, const char *password)
+{
+  Pending *p = data;
+  ENamedParameters *credentials = NULL;
+
+  if (password) {
+    credentials = e_named_parameters_new ();
+    e_named_parameters_set (credentials, E_SOURCE_CREDENTIAL_PASSWORD, password);
+  }
+  g_hash_table_remove (p->self->ours, p->prompt_id);
+  /* Without credentials, Evolution's login ends as if its own prompt was cancelled. */
+  e_credentials_prompter_impl_prompt_finish (E_CREDENTIALS_PROMPTER_IMPL (p->self), p->prompt_id,
+                                             credentials);
+  e_named_parameters_free (credentials);
+  g_object_unref (p->self);
+  g_free (p);
+}
+
+/* A prompt for a password that was stored and then rejected is a failed
+ * login; a prompt with none stored is a first sign-in, not ours. */
+static gboolean
+take (EvoPrompter *self, gpointer prompt_id, ESource *auth_source,
+      const ENamedParameters *credentials)
+{
+  const char *stored =
+      credentials ? e_named_parameters_get (credentials, E_SOURCE_CREDENTIAL_PASSWORD) : NULL;
+  const char *uid = e_source_get_uid (auth_source);
+  g_autofree char *alert = evo_session_peek_alert (uid);
+  g_autofree char *account_id = NULL;
+  ApppassProtocol protocol;
+  Pending *p;
+
+  if (stored == NULL || *stored == '\0' ||
+      !evo_client_find_account (evo_client_get (), uid, &account_id, &protocol) ||
+      !apppass_flow_login_failed (evo_flow_get (), account_id, protocol, alert)) {
+    evo_session_show_alert (uid);
+    return FALSE;
+  }
+  evo_session_forget_alert (uid);
+  p = g_new0 (Pending, 1);
+  p->self = g_object_ref (self);
+  p->prompt_id = prompt_id;
+  g_hash_table_insert (self->ours, prompt_id, p);
+  evo_wait_add (account_id, protocol, on_answer, p);
+  return TRUE;
+}
+
+static void
+evo_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id,
+                             ESource *auth_source, ESource *cred_source, const char *error_text,
+                             const ENamedParameters *credentials)
+{
+  EvoPrompter *self = (EvoPrompter *)impl;
+  ECredentialsPrompterImpl *theirs;
+
+  if (take (self, prompt_id, auth_source, credentials))
+    return;
+  theirs = evolution_prompter (self);
+  if (theirs == NULL) {
+    e_credentials_prompter_impl_prompt_finish (impl, prompt_id, NULL);
+    return;
+  }
+  g_hash_table_add (self->delegated, prompt_id);
+  e_credentials_prompter_impl_prompt (theirs, prompt_id, auth_source, cred_source, error_text,
+                                      credentials);
+}
+
+static void
+evo_prompter_cancel_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id)
+{
+  EvoPrompter *self = (EvoPrompter *)impl;
+  ECredentialsPrompterImpl *theirs = evolution_prompter (self);
+
+  if (g_hash_table_remove (self->delegated, prompt_id)) {
+    if (theirs)
+      e_credentials_prompter_impl_cancel_prompt (theirs, prompt_id);
+    return;
+  }
+  /* Our dialog stays for the user to finish; Evolution's login stops waiting. */
+  Pending *p = g_hash_table_lookup (self->ours, prompt_id);
+
+  if (p && evo_wait_drop (p))
+    on_answer (p, NULL);
+}
+
+static void
+evo_prompter_finalize (GObject *object)
+{
+  EvoPrompter *self = (EvoPrompter *)object;
+
+  g_hash_table_unref (self->delegated);
+  g_hash_table_unref (self->ours);
+  G_OBJECT_CLASS (evo_prompter_parent_class)->finalize (object);
+}
+
+static void
+evo_prompter_class_init (EvoPrompterClass *klass)
+{
+  ECredentialsPrompterImplClass *impl_class = E_CREDENTIALS_PROMPTER_IMPL_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = evo_prompter_finalize;
+  impl_class->authentication_methods = (const char *const *)methods;
+  impl_class->process_prompt = evo_prompter_process_prompt;
+  impl_class->cancel_prompt = evo_prompter_cancel_prompt;
+}
+
+static void
+evo_prompter_class_finalize (EvoPrompterClass *klass)
+{
+  (void)klass;
+}
+
+static void
+evo_prompter_init (EvoPrompter *self)
+{
+  self->delegated = g_hash_table_new (NULL, NULL);
+  self->ours = g_hash_table_new (NULL, NULL);
+}
+
+void
+evo_prompter_type_register (GTypeModule *module)
+{
+  evo_prompter_register_type (module);
+}

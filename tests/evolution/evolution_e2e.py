@@ -1,0 +1,305 @@
+"""apppass tests: the pieces of an end-to-end run with the real Evolution —
+accounts as .source files, a real gnome-keyring, Evolution with the module
+loaded from the build tree (EDS_EXTRA_PREFIXES), a recorder as the https
+handler, and Evolution's windows seen over AT-SPI. Used by test-evolution.py
+and demo.py. Runs inside tests/x-session.sh (Xvfb, private D-Bus session).
+
+SPDX-License-Identifier: GPL-3.0-or-later"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "claws-mail"))
+import claws_e2e  # noqa: E402
+from claws_e2e import at, lib  # noqa: E402,F401
+
+SCHEMA_ATTRIBUTE = "e-source-uid"
+
+ACCOUNT = """[Data Source]
+DisplayName={name}
+Enabled=true
+Parent=
+
+[Mail Account]
+BackendName={backend}
+IdentityUid={uid}-identity
+NeedsInitialSetup=false
+
+[Authentication]
+Host=127.0.0.1
+Port={port}
+User={user}
+Method=none
+RememberPassword=true
+ProxyUid={proxy}
+
+[Security]
+Method={security}
+
+[Offline]
+StaySynchronized=false
+
+[Refresh]
+Enabled=true
+IntervalMinutes=60
+"""
+
+IDENTITY = """[Data Source]
+DisplayName={name}
+Enabled=true
+Parent={uid}
+
+[Mail Identity]
+Address={address}
+Name=Ann Tester
+
+[Mail Submission]
+TransportUid={uid}-transport
+"""
+
+TRANSPORT = """[Data Source]
+DisplayName={name}
+Enabled=true
+Parent={uid}
+
+[Mail Transport]
+BackendName=smtp
+
+[Authentication]
+Host=127.0.0.1
+Port={smtp_port}
+User={user}
+Method=PLAIN
+RememberPassword=true
+
+[Security]
+Method={smtp_security}
+"""
+
+SECURITY = {False: "none", True: "ssl-on-alternate-port"}
+
+
+class EvoLab(claws_e2e.Lab):
+    """Dovecot, test servers, the keyring and Evolution's profile in $HOME."""
+
+    def __init__(self, module, shots):
+        super().__init__(None, shots)
+        self.module = module
+        self.prefix = os.path.join(self.work, "prefix")
+        modules = os.path.join(self.prefix, "lib", "evolution", "modules")
+        os.makedirs(modules)
+        if module:
+            os.symlink(module, os.path.join(modules, "module-apppass.so"))
+        self.sources = os.path.join(os.environ["XDG_CONFIG_HOME"], "evolution", "sources")
+        os.makedirs(self.sources, exist_ok=True)
+        self.uris = os.path.join(self.work, "opened-uris")
+        self.register_browser()
+        self.start_keyring()
+        self.evolutions = []
+
+    def register_browser(self):
+        """A stand-in browser for https links, and Evolution as the mail client
+        (so it does not ask to become one)."""
+        apps = os.path.join(os.environ["XDG_DATA_HOME"], "applications")
+        os.makedirs(apps, exist_ok=True)
+        script, self.uris = self.recorder()
+        with open(os.path.join(apps, "apppass-recorder.desktop"), "w") as f:
+            f.write("[Desktop Entry]\nType=Application\nName=URI recorder\n"
+                    f"Exec={script} %u\nMimeType=x-scheme-handler/https;x-scheme-handler/http;\n"
+                    "NoDisplay=true\n")
+        with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "mimeapps.list"), "w") as f:
+            f.write("[Default Applications]\n"
+                    "x-scheme-handler/https=apppass-recorder.desktop\n"
+                    "x-scheme-handler/http=apppass-recorder.desktop\n"
+                    "x-scheme-handler/mailto=org.gnome.Evolution.desktop\n")
+
+    def start_keyring(self):
+        # A non-empty unlock password: an empty one makes the daemon ask a GUI prompt.
+        subprocess.run(["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+                       input=b"apppass-test-unlock", stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True, timeout=30)
+        at.wait_for(lambda: subprocess.run(
+            ["secret-tool", "search", "apppass", "probe"], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL).returncode in (0, 1), 10)
+
+    def account(self, uid, address, server, tls=False, smtp_tls=False, protocol="imap",
+                password="wrongpassword123", proxy="system-proxy"):
+        """Writes the account's three .source files and stores its password
+        (as Evolution would after "Remember this password")."""
+        service = {("imap", False): "imap", ("imap", True): "imaps",
+                   ("pop3", False): "pop3", ("pop3", True): "pop3s"}[(protocol, tls)]
+        values = dict(uid=uid, name=address, address=address, user=address,
+                      backend="imapx" if protocol == "imap" else "pop",
+                      port=server.ports[service], security=SECURITY[tls], proxy=proxy,
+                      smtp_port=server.ports["smtps" if smtp_tls else "smtp"],
+                      smtp_security=SECURITY[smtp_tls])
+        for suffix, template in (("", ACCOUNT), ("-identity", IDENTITY),
+                                 ("-transport", TRANSPORT)):
+            with open(os.path.join(self.sources, f"{uid}{suffix}.source"), "w") as f:
+                f.write(template.format(**values))
+        if password is not None:
+            for source in (uid, uid + "-transport"):
+                store_password(source, password)
+        return uid
+
+    def remove_accounts(self):
+        for name in os.listdir(self.sources):
+            os.unlink(os.path.join(self.sources, name))
+
+    def source_text(self, uid):
+        path = os.path.join(self.sources, uid + ".source")
+        return open(path).read() if os.path.exists(path) else ""
+
+    def start_evolution(self):
+        log = os.path.join(self.work, f"evolution-{len(self.logs)}.out")
+        self.logs.append(log)
+        evo = Evolution(self.prefix, log)
+        self.evolutions.append(evo)
+        app = at.find_app("evolution", 90)
+        return evo, app
+
+    def screenshot(self, acc, name):
+        """Without a window manager a later window may cover the one we want:
+        raise it first."""
+        title = at.name(acc) or ""
+        subprocess.run(["xdotool", "search", "--name", "^" + re.escape(title) + "$",
+                        "windowraise"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=10)
+        time.sleep(0.5)
+        return super().screenshot(acc, name)
+
+    def stop(self):
+        for evo in self.evolutions:
+            evo.stop()
+        shutdown()
+        super().stop()
+
+
+def store_password(uid, password):
+    """As E-D-S stores it: libsecret, attribute e-source-uid (stdin, not argv)."""
+    subprocess.run(["secret-tool", "store", "--label", f"Evolution Data Source {uid}",
+                    SCHEMA_ATTRIBUTE, uid], input=password.encode(), check=True, timeout=30,
+                   stdout=subprocess.DEVNULL)
+
+
+def stored_password(uid):
+    """The password E-D-S keeps for source uid, or None (never printed)."""
+    r = subprocess.run(["secret-tool", "lookup", SCHEMA_ATTRIBUTE, uid],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=30)
+    return r.stdout.decode() if r.returncode == 0 else None
+
+
+def shutdown():
+    """Ends Evolution and every E-D-S process of this session."""
+    subprocess.run(["evolution", "--force-shutdown"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=60)
+
+
+class Evolution:
+    """Evolution on the test's display, logging to a file."""
+
+    def __init__(self, prefix, log):
+        env = dict(os.environ)
+        env.update(EDS_EXTRA_PREFIXES=prefix, WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS="1",
+                   WEBKIT_DISABLE_COMPOSITING_MODE="1")
+        env.pop("NO_AT_BRIDGE", None)  # AT-SPI drives the test
+        self.log = open(log, "w")
+        self.path = log
+        self.process = subprocess.Popen(["evolution", "--force-online", "-c", "mail"], env=env,
+                                        stdout=self.log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL)
+
+    def output(self):
+        self.log.flush()
+        return open(self.path, errors="replace").read()
+
+    def quit(self, timeout=60):
+        """Evolution's own Quit, as File → Quit does it."""
+        if self.process.poll() is None:
+            subprocess.run(["evolution", "--quit"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=60)
+        try:
+            self.process.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def windows(app):
+    return [w for w in at.children(app) if at.showing(w)]
+
+
+def our_dialog(app, timeout=60):
+    return at.wait_for(lambda: next((w for w in windows(app)
+                                     if at.ident(w) == "apppass-dialog"), None), timeout)
+
+
+def evolution_prompt(app):
+    """Evolution's own password prompt, if it is on screen."""
+    for w in windows(app):
+        if at.ident(w) == "apppass-dialog":
+            continue
+        for acc in at.walk(w):
+            if at.role(acc) == at.Atspi.Role.PASSWORD_TEXT:
+                return w
+    return None
+
+
+def all_text(window):
+    """Every label's words in window, in order."""
+    return " ".join(at.name(a) or "" for a in at.walk(window)
+                    if at.role(a) == at.Atspi.Role.LABEL)
+
+
+def alert_bar_says(app, words):
+    """Whether one of Evolution's message bars (EAlertBar) shows words."""
+    return any(words in all_text(w) for w in windows(app) if at.ident(w) != "apppass-dialog")
+
+
+def button(window, label):
+    return next((a for a in at.walk(window) if at.role(a) == at.Atspi.Role.PUSH_BUTTON
+                 and (at.name(a) or "").replace("_", "") == label and at.showing(a)), None)
+
+
+def save_app_password(dialog, pasted=lib.PASTED):
+    claws_e2e.save_app_password(dialog, pasted)
+
+
+def accept_certificate(app, timeout=90):
+    """Presses "Accept Permanently" in Evolution's certificate trust prompt."""
+    found = at.wait_for(lambda: next((b for w in windows(app)
+                                      for b in [button(w, "Accept Permanently")] if b), None),
+                        timeout)
+    return found is not None and at.press(found)
+
+
+def send_message(app, lab, to, subject):
+    """A message through Evolution's composer (opened by a mailto: link, as a
+    browser would), sent with its Send button."""
+    subprocess.run(["evolution", f"mailto:{to}?subject={subject.replace(' ', '%20')}"
+                    "&body=Hello%20from%20the%20apppass%20tests."],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    composer = at.wait_for(lambda: next((w for w in windows(app)
+                                         if subject in (at.name(w) or "")), None), 60)
+    if composer is None:
+        return False
+    send = at.wait_for(lambda: button(composer, "Send"), 20)
+    return send is not None and at.press(send)
+
+
+def rmtree(path):
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""apppass in the real Evolution: accounts as .source files, a real unlocked
+gnome-keyring, Evolution on a private Xvfb display with the module loaded
+from the build tree, the project's test server in front of a real Dovecot.
+
+Gmail with two-step on (IMAP): Evolution's stored password is rejected;
+apppass's dialog (and not Evolution's password prompt, nor its message bar
+with the [ALERT]) appears; the page button opens Google's page through the
+desktop's https handler; a wrong paste keeps the dialog and the keyring
+unchanged; "abcd efgh ijkl mnop" is checked, stored under the account's
+source, and Evolution's next login uses it, without a restart; after a
+restart Evolution logs in with no dialog. SMTP 534 (an error to Evolution,
+no prompt): the dialog appears for the transport, the password is stored
+under the transport source and the message is sent. Yahoo's plain rejection
+gets the app-password dialog. TLS with a test-CA certificate the user
+accepted in Evolution: the check trusts it. An unknown provider's plain
+rejection gets Evolution's own prompt. Then every file Evolution wrote is
+searched for the password in every form.
+
+Runs inside tests/x-session.sh. SPDX-License-Identifier: GPL-3.0-or-later"""
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import evolution_e2e as e2e  # noqa: E402
+from evolution_e2e import at, lib, our_dialog, evolution_prompt  # noqa: E402
+
+tap = lib.Tap()
+lab = e2e.EvoLab(os.environ["APPPASS_EVOLUTION_MODULE"],
+                 os.path.join(os.environ.get("G_TEST_BUILDDIR", "/tmp"), "screenshots",
+                              "evolution"))
+
+
+def opened_uris():
+    return open(lab.uris).read().split() if os.path.exists(lab.uris) else []
+
+
+def status_text(dialog):
+    status = at.find_id(dialog, "apppass-status", 1)
+    return (status.get_name() or "") if status else ""
+
+
+def gmail_flow():
+    server = lab.start_server("gmail")
+    uid = lab.account("gmail", "ann@gmail.com", server)
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "Gmail: apppass's dialog opens in Evolution",
+                      evo.output()[-3000:]):
+            return
+        tap.ok("Google" in dialog.get_name() and "Evolution" in dialog.get_name(),
+               "Gmail: its title names Google and Evolution", dialog.get_name())
+        tap.ok(at.wait_for(lambda: "needs an app password" in (at.name(dialog) or ""), 10),
+               "Gmail: the server's [ALERT], which Evolution passes on after the rejection, "
+               "makes it the app-password explanation", at.name(dialog))
+        tap.ok(at.wait_for(lambda: evolution_prompt(app) is None, 3),
+               "Gmail: Evolution's own password prompt is not shown")
+        tap.ok(not e2e.alert_bar_says(app, "Application-specific"),
+               "Gmail: Evolution's message bar does not repeat the [ALERT]")
+        lab.screenshot(dialog, "dialog")
+        at.press(at.find_id(dialog, "apppass-page-button"))
+        opened = at.wait_for(opened_uris, 10)
+        tap.ok(opened == ["https://myaccount.google.com/apppasswords"],
+               "Gmail: the page button opens Google's app password page (https handler)", opened)
+        entry = at.find_id(dialog, "apppass-password-entry")
+        primary = at.find_id(dialog, "apppass-primary-button")
+        at.set_text(entry, "aaaa bbbb cccc dddd")
+        at.press(primary)
+        refused = at.wait_for(lambda: "nothing was saved" in status_text(dialog), 30)
+        tap.ok(refused, "Gmail: a wrong paste keeps the dialog open and says nothing was saved",
+               status_text(dialog))
+        tap.ok(e2e.stored_password(uid) == "wrongpassword123",
+               "Gmail: a wrong paste leaves the keyring as it was")
+        e2e.save_app_password(dialog)
+        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
+        tap.ok(matched, "Gmail: apppass's check and then Evolution's own login used the app "
+               "password, without a restart", server.logins())
+        tap.ok(at.wait_for(lambda: e2e.stored_password(uid) == lib.GOOD_PASSWORD, 10),
+               "Gmail: the keyring holds abcdefghijklmnop under the account's source")
+        tap.ok(e2e.stored_password(uid + "-transport") == "wrongpassword123",
+               "Gmail: the transport's password is untouched (only the checked side is stored)")
+        gone = at.wait_for(lambda: our_dialog(app, 0.1) is None, 30)
+        tap.ok(gone, "Gmail: the dialog closes itself after saving")
+        time.sleep(2)
+        tap.ok(evolution_prompt(app) is None, "Gmail: no Evolution prompt follows ours")
+    finally:
+        tap.ok(evo.quit(), "Gmail: Evolution quits cleanly")
+    logins = len(server.logins())
+    evo, app = lab.start_evolution()
+    try:
+        again = at.wait_for(lambda: server.logins()[logins:].count("imap:matched") >= 1, 90)
+        tap.ok(again, "Gmail: after a restart Evolution logs in with the stored password",
+               server.logins())
+        time.sleep(3)
+        tap.ok(our_dialog(app, 0.5) is None and evolution_prompt(app) is None,
+               "Gmail: and no dialog appears")
+    finally:
+        evo.quit()
+        lab.remove_accounts()
+
+
+def smtp_flow():
+    """Gmail's 534 is an error to Evolution (no prompt, the same error at every
+    send); apppass takes it for the transport source."""
+    server = lab.start_server("gmail")
+    uid = lab.account("smtp", "ann@gmail.com", server, password=None)
+    e2e.store_password(uid, lib.GOOD_PASSWORD)
+    e2e.store_password(uid + "-transport", "wrongpassword123")
+    evo, app = lab.start_evolution()
+    try:
+        at.wait_for(lambda: server.logins().count("imap:matched") >= 1, 90)
+        e2e.send_message(app, lab, "bob@example.org", "apppass SMTP test")
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "SMTP: apppass's dialog opens for Gmail's 534",
+                      evo.output()[-3000:]):
+            return
+        tap.ok("Google" in dialog.get_name(), "SMTP: its title names Google", dialog.get_name())
+        lab.screenshot(dialog, "dialog-smtp")
+        e2e.save_app_password(dialog)
+        sent = at.wait_for(lambda: server.events("message"), 90)
+        tap.ok(sent and server.logins().count("smtp:matched") >= 2,
+               "SMTP: checked, saved, and Evolution sent the message with it",
+               server.logins())
+        tap.ok(e2e.stored_password(uid + "-transport") == lib.GOOD_PASSWORD,
+               "SMTP: the keyring holds it under the transport source")
+        time.sleep(2)
+        tap.ok(evolution_prompt(app) is None and our_dialog(app, 0.5) is None,
+               "SMTP: no other prompt or dialog follows")
+    finally:
+        evo.quit()
+        lab.remove_accounts()
+
+
+def yahoo_flow():
+    """Yahoo answers a plain [AUTHENTICATIONFAILED]; its policy (an app
+    password for every mail program) makes it ours."""
+    server = lab.start_server("yahoo")
+    uid = lab.account("yahoo", "bob@yahoo.com", server)
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "Yahoo: apppass's dialog opens for a plain rejection",
+                      evo.output()[-3000:]):
+            return
+        tap.ok("Yahoo" in dialog.get_name(), "Yahoo: its title names Yahoo", dialog.get_name())
+        tap.ok(evolution_prompt(app) is None, "Yahoo: Evolution's own prompt is not shown")
+        e2e.save_app_password(dialog)
+        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
+        tap.ok(matched, "Yahoo: checked, saved, and Evolution logs in", server.logins())
+        tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, "Yahoo: stored in the keyring")
+    finally:
+        evo.quit()
+        lab.remove_accounts()
+
+
+def tls_flow():
+    """Implicit TLS with the test CA's certificate: the user accepts it in
+    Evolution's own trust prompt; apppass's check then trusts it too."""
+    server = lab.start_server("gmail")
+    lab.account("tls", "ann@gmail.com", server, tls=True)
+    evo, app = lab.start_evolution()
+    try:
+        accepted = e2e.accept_certificate(app)
+        tap.ok(accepted, "TLS: Evolution asks about the test certificate and the user accepts it")
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "TLS: apppass's dialog opens", evo.output()[-3000:]):
+            return
+        e2e.save_app_password(dialog)
+        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
+        tap.ok(matched, "TLS: the accepted certificate counts: checked, saved, Evolution logs in",
+               server.logins())
+    finally:
+        evo.quit()
+        lab.remove_accounts()
+
+
+def unknown_flow():
+    """A self-hosted server's plain rejection is not ours: Evolution's own
+    password prompt appears, as without apppass."""
+    server = lab.start_server("unknown")
+    lab.account("unknown", "dan@example.org", server)
+    evo, app = lab.start_evolution()
+    try:
+        prompt = at.wait_for(lambda: evolution_prompt(app), 90)
+        tap.ok(prompt is not None, "unknown provider: Evolution's own password prompt appears",
+               evo.output()[-3000:])
+        tap.ok(our_dialog(app, 1) is None, "unknown provider: apppass's dialog does not")
+        if prompt is not None:
+            lab.screenshot(prompt, "evolution-own-prompt")
+    finally:
+        evo.quit()
+        lab.remove_accounts()
+
+
+def scan():
+    forms = lib.secret_forms(lib.GOOD_PASSWORD, "ann@gmail.com")
+    home = os.environ["HOME"]
+    # The keyring's own file is where the password belongs (it is encrypted).
+    keyrings = os.path.join(os.environ["XDG_DATA_HOME"], "keyrings")
+    hits = lib.scan_tree(home, forms, skip=(keyrings,))
+    hits += lib.scan_tree(lab.work, forms, skip=(lab.dovecot, os.path.join(lab.work, "spool")))
+    tap.ok(not hits, "the password, plain or base64, is in no .source file, cache or log", hits)
+
+
+FLOWS = {"gmail": gmail_flow, "smtp": smtp_flow, "yahoo": yahoo_flow, "tls": tls_flow,
+         "unknown": unknown_flow}
+
+try:
+    only = os.environ.get("APPPASS_TEST_ONLY")
+    for name, flow in FLOWS.items():
+        if not only or only == name:
+            flow()
+    scan()
+finally:
+    lab.stop()
+sys.exit(tap.done())
