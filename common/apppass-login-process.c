@@ -22,11 +22,16 @@ typedef struct {
   gulong cancel_id;
   ApppassLoginOptions options;
   char *password;
+  GSource *watchdog;
+  gboolean overdue;
 } Run;
 
 static void
 run_free (Run *run)
 {
+  if (run->watchdog)
+    g_source_destroy (run->watchdog);
+  g_clear_pointer (&run->watchdog, g_source_unref);
   if (run->cancel_id)
     g_cancellable_disconnect (run->cancellable, run->cancel_id);
   g_clear_object (&run->cancellable);
@@ -142,6 +147,15 @@ on_communicated (GObject *source, GAsyncResult *res, gpointer data)
   gsize length;
   const char *text;
 
+  if (run->overdue) {
+    g_subprocess_communicate_finish (G_SUBPROCESS (source), res, NULL, NULL, NULL);
+    g_task_return_pointer (task,
+                           failed_result (APPPASS_ERROR_NOT_SENT,
+                                          _ ("The login check stopped unexpectedly; nothing was "
+                                             "saved.")),
+                           (GDestroyNotify)apppass_login_result_free);
+    return;
+  }
   if (g_cancellable_is_cancelled (run->cancellable)) {
     g_task_return_pointer (task,
                            failed_result (APPPASS_ERROR_CANCELLED, _ ("The check was cancelled.")),
@@ -163,6 +177,29 @@ on_cancelled (GCancellable *cancellable, Run *run)
 {
   (void)cancellable;
   g_subprocess_force_exit (run->process);
+}
+
+/* The helper ends its check at the deadline; one that is still there well
+ * after it (frozen, stopped, starved) is ended, so the check never hangs. */
+static gboolean
+on_overdue (gpointer data)
+{
+  Run *run = data;
+
+  run->overdue = TRUE;
+  g_subprocess_force_exit (run->process);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_watchdog (Run *run)
+{
+  guint timeout_ms =
+      run->options.timeout_ms ? run->options.timeout_ms : APPPASS_LOGIN_DEFAULT_TIMEOUT_MS;
+
+  run->watchdog = g_timeout_source_new (timeout_ms + 10000);
+  g_source_set_callback (run->watchdog, on_overdue, run, NULL);
+  g_source_attach (run->watchdog, g_main_context_get_thread_default ());
 }
 
 static const char *
@@ -239,6 +276,7 @@ apppass_login_check_isolated (const ApppassLoginOptions *options, const char *pa
     return;
   }
   run->cancel_id = g_cancellable_connect (run->cancellable, G_CALLBACK (on_cancelled), run, NULL);
+  start_watchdog (run);
   if (options->proxy_resolver == NULL) {
     send_request (task, NULL);
     return;

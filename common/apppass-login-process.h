@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  * server's proxy and the helper uses that one. The helper is
  * APPPASS_LOGIN_HELPER (the installed one), or the program named by the
  * environment variable APPPASS_LOGIN_HELPER (for tests in the build tree).
- * Cancelling ends the helper.
+ * Cancelling ends the helper; so does the check outliving its timeout by
+ * 10 seconds (a frozen helper), with a failure.
  */
 void apppass_login_check_isolated (const ApppassLoginOptions *options, const char *password,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
