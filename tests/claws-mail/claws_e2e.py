@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import xml.etree.ElementTree as ElementTree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -24,6 +25,21 @@ import gi  # noqa: E402
 
 gi.require_version("Gdk", "3.0")
 from gi.repository import Gdk  # noqa: E402
+
+# APPPASS_VALGRIND=1 (check.sh --full): Claws runs under Valgrind's memcheck,
+# many times slower, so every wait of the tests is lengthened as much; see
+# valgrind_prefix() and valgrind_verdict().
+VALGRIND = os.environ.get("APPPASS_VALGRIND") == "1"
+SLOW = 10 if VALGRIND else 1
+
+if VALGRIND:
+    _wait_for = at.wait_for
+
+    def _slow_wait_for(predicate, timeout=20.0, step=0.1):
+        return _wait_for(predicate, timeout * SLOW, step)
+
+    # apppass_atspi's own helpers (find_app, find_id) look it up here too.
+    at.wait_for = _slow_wait_for
 
 
 class Lab:
@@ -111,7 +127,13 @@ class Lab:
     def start_claws(self, rc, *args):
         log = os.path.join(self.work, f"claws-{len(self.logs)}.out")
         self.logs.append(log)
-        claws = cp.Claws(rc, log, *(args or ("--receive-all",)))
+        prefix = valgrind_prefix(self.work, len(self.logs)) if VALGRIND else ()
+        # GLib's slice allocator keeps per-thread caches that memcheck would
+        # report as lost when Claws' threads end: plain malloc under valgrind.
+        env = dict(os.environ, G_SLICE="always-malloc", G_DEBUG="gc-friendly") \
+            if VALGRIND else None
+        claws = cp.Claws(rc, log, *(args or ("--receive-all",)), prefix=prefix,
+                         quit_timeout=30 * SLOW, env=env)
         app = at.find_app("claws-mail", 60)
         return claws, app
 
@@ -265,3 +287,54 @@ class Socks5Proxy:
 
     def stop(self):
         self.sock.close()
+
+
+# ---- Valgrind ---------------------------------------------------------------
+
+SUPPRESSIONS = os.path.join(HERE, "valgrind.supp")
+
+
+def valgrind_prefix(work, n):
+    """memcheck, reporting definite leaks as errors, with Claws' and GTK's own
+    known ones suppressed; one XML report per run of Claws."""
+    return ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite",
+            "--errors-for-leak-kinds=definite", f"--suppressions={SUPPRESSIONS}",
+            "--num-callers=40", "--gen-suppressions=all", "--child-silent-after-fork=yes",
+            "--xml=yes",
+            f"--xml-file={os.path.join(work, f'valgrind-{n}.xml')}",
+            f"--log-file={os.path.join(work, f'valgrind-{n}.log')}"]
+
+
+ROOT = os.path.dirname(lib.SRC)
+
+
+def _ours(frame):
+    """A frame in apppass.so, or in a source file of this repository."""
+    folder = frame.findtext("dir")
+    return (frame.findtext("obj") or "").endswith("/apppass.so") or (
+        folder is not None and os.path.realpath(folder).startswith(ROOT + os.sep))
+
+
+def _describe(error):
+    what = error.findtext("what") or error.findtext("xwhat/text") or error.findtext("kind")
+    frames = [f"{f.findtext('fn') or '???'} ({os.path.basename(f.findtext('obj') or '')}"
+              f"{':' + f.findtext('file') + ':' + f.findtext('line') if f.findtext('file') else ''})"
+              for f in error.iter("frame")][:12]
+    return what + "\n  " + "\n  ".join(frames)
+
+
+def valgrind_verdict(work):
+    """Reads every report: (complete, errors in our code, errors elsewhere).
+    An error is ours when a frame of its stack (for a leak: where the block
+    was allocated) is in apppass.so or our sources."""
+    ours, theirs, complete = [], [], True
+    for name in sorted(n for n in os.listdir(work) if re.match(r"valgrind-\d+\.xml$", n)):
+        try:
+            root = ElementTree.parse(os.path.join(work, name)).getroot()
+        except ElementTree.ParseError:
+            complete = False  # Claws was killed before valgrind finished
+            continue
+        for error in root.iter("error"):
+            (ours if any(_ours(f) for f in error.iter("frame")) else theirs).append(
+                f"{name}: {_describe(error)}")
+    return complete, ours, theirs
