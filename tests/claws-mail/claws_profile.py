@@ -71,15 +71,15 @@ def write_profile(root, accounts, plugin, uri_recorder, extra_common=""):
 
 class Claws:
     """Claws Mail on the current display, with its output in a file; prefix:
-    a command that runs it (valgrind and its options)."""
+    a command that runs it (valgrind and its options); env: its environment."""
 
-    def __init__(self, rc, log_path, *args, prefix=(), quit_timeout=30):
+    def __init__(self, rc, log_path, *args, prefix=(), quit_timeout=30, env=None):
         self.rc = rc
         self.quit_timeout = quit_timeout
         self.log = open(log_path, "a")
         self.process = subprocess.Popen(
             [*prefix, "claws-mail", "--alternate-config-dir", rc, *args],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
 
     def quit(self, timeout=None):
         timeout = timeout or self.quit_timeout
