@@ -3,10 +3,12 @@
 #include "apppass-stream.h"
 
 #include <stdlib.h>
-#include <string.h>
+
+#include "apppass-guard.h"
 
 typedef struct {
   GIOStream *io;
+  GInputStream *in; /* io's, through the guard */
   GCancellable *cancellable;
   GError *error;
   gsize bytes_read;
@@ -29,17 +31,6 @@ remember_error (StreamData *d, GError *error)
     g_error_free (error);
 }
 
-/* libetpan 1.9.4's EHLO parser loops for ever, beyond any deadline, on a TAB
- * in the AUTH line (found by tests/fuzz/fuzz-login-reply.c). No login
- * exchange needs a TAB: libetpan reads every one as a space. */
-static void
-tabs_to_spaces (char *buffer, size_t length)
-{
-  for (char *p = memchr (buffer, '\t', length); p;
-       p = memchr (p, '\t', length - (size_t)(p - buffer)))
-    *p = ' ';
-}
-
 static ssize_t
 stream_read (mailstream_low *low, void *buffer, size_t count)
 {
@@ -54,13 +45,11 @@ stream_read (mailstream_low *low, void *buffer, size_t count)
                                             "the server sent far more than a login needs"));
     return -1;
   }
-  n = g_input_stream_read (g_io_stream_get_input_stream (d->io), buffer, count, d->cancellable,
-                           &error);
+  n = g_input_stream_read (d->in, buffer, count, d->cancellable, &error);
   if (n < 0) {
     remember_error (d, error);
     return -1;
   }
-  tabs_to_spaces (buffer, (size_t)n);
   d->bytes_read += (gsize)n;
   d->eof |= n == 0;
   return n;
@@ -112,6 +101,7 @@ stream_free (mailstream_low *low)
 {
   StreamData *d = data_of (low);
 
+  g_object_unref (d->in);
   g_object_unref (d->io);
   g_clear_object (&d->cancellable);
   g_clear_error (&d->error);
@@ -153,6 +143,7 @@ apppass_stream_low_new (GIOStream *io, GCancellable *cancellable)
   mailstream_low *low;
 
   d->io = g_object_ref (io);
+  d->in = apppass_guard_stream_new (g_io_stream_get_input_stream (io));
   d->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   low = mailstream_low_new (d, &gio_driver);
   if (low == NULL)

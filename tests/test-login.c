@@ -606,6 +606,13 @@ test_scripted_child (void)
        APPPASS_LOGIN_ACCEPTED},
       {APPPASS_PROTOCOL_IMAP, "* OK hi\r\n1 OK CAPABILITY done\r\n2 NO [ALERT] go away\r\n",
        APPPASS_LOGIN_REJECTED},
+      /* [ALERT] or [PARSE] with only blanks after it: libetpan copied no text, and crashed */
+      {APPPASS_PROTOCOL_IMAP, "* OK hi\r\n1 OK [PARSE] \r\n2 NO [ALERT]\r\n",
+       APPPASS_LOGIN_REJECTED},
+      {APPPASS_PROTOCOL_IMAP, "* OK hi\r\n1 OK x\r\n2 NO [alert]  \t \n", APPPASS_LOGIN_REJECTED},
+      {APPPASS_PROTOCOL_IMAP, "* OK hi\r\n1 OK x\r\n2 NO [ALERT]", APPPASS_LOGIN_REJECTED},
+      {APPPASS_PROTOCOL_IMAP, "* OK hi\r\n1 OK x\r\n* NO [ALERT]\r\n2 NO [ALERT] x\r\n",
+       APPPASS_LOGIN_REJECTED},
       /* a TAB in the AUTH line: libetpan looped for ever */
       {APPPASS_PROTOCOL_SMTP,
        "220 hi\r\n250-x\r\n250-AUTH PLAIN\tLOGIN\r\n250 OK\r\n535 5.7.8 no\r\n",
