@@ -3,6 +3,7 @@
 
 #include "apppass-login-process.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "apppass-error.h"
@@ -162,8 +163,12 @@ on_communicated (GObject *source, GAsyncResult *res, gpointer data)
                            (GDestroyNotify)apppass_login_result_free);
     return;
   }
+  /* The helper went before it read its request (a broken pipe): it stopped. */
   if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, NULL, &error)) {
-    g_task_return_pointer (task, failed_result (APPPASS_ERROR_NOT_SENT, error->message),
+    g_task_return_pointer (task,
+                           failed_result (APPPASS_ERROR_NOT_SENT,
+                                          _ ("The login check stopped unexpectedly; nothing was "
+                                             "saved.")),
                            (GDestroyNotify)apppass_login_result_free);
     return;
   }
@@ -200,6 +205,18 @@ start_watchdog (Run *run)
   run->watchdog = g_timeout_source_new (timeout_ms + 10000);
   g_source_set_callback (run->watchdog, on_overdue, run, NULL);
   g_source_attach (run->watchdog, g_main_context_get_thread_default ());
+}
+
+/* Writing the request to a helper that has already died raises SIGPIPE,
+ * whose default action would end the mail client. Ignored, unless the client
+ * handles it itself. */
+static void
+survive_sigpipe (void)
+{
+  struct sigaction action;
+
+  if (sigaction (SIGPIPE, NULL, &action) == 0 && action.sa_handler == SIG_DFL)
+    signal (SIGPIPE, SIG_IGN);
 }
 
 static const char *
@@ -277,6 +294,7 @@ apppass_login_check_isolated (const ApppassLoginOptions *options, const char *pa
   }
   run->cancel_id = g_cancellable_connect (run->cancellable, G_CALLBACK (on_cancelled), run, NULL);
   start_watchdog (run);
+  survive_sigpipe ();
   if (options->proxy_resolver == NULL) {
     send_request (task, NULL);
     return;

@@ -231,6 +231,8 @@ test_helper_broken (void)
 
     g_setenv ("APPPASS_LOGIN_HELPER", cases[i].helper, TRUE);
     start_silent_check (server, 60000, NULL, &wait);
+    /* The request is written from the main loop: by then the helper is gone. */
+    g_usleep (300 * 1000);
     r = wait_for_result (&wait, SLACK_MS);
     assert_not_accepted (r, APPPASS_ERROR_NOT_SENT, cases[i].needle);
     g_main_loop_unref (wait.loop);
