@@ -70,7 +70,8 @@ text_follows (ApppassGuardStream *g, const char *buffer, gsize length, gsize i,
   for (gsize k = 1; k < MAX_BLANKS; k++) {
     int c = after (g, buffer, length, i, k, cancellable);
 
-    if (c == '\r' || c == '\n' || c == END_OF_LINE)
+    /* libetpan's parser reads a NUL as the end of the line */
+    if (c == '\r' || c == '\n' || c == '\0' || c == END_OF_LINE)
       return FALSE;
     if (c != ' ' && c != '\t')
       return TRUE;

@@ -17,6 +17,8 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #define IDLE_TIMEOUT_S 60
 #define HUGE_LINE      (1024 * 1024)
@@ -947,6 +949,10 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 
+  /* A test that crashes or is killed must not leave its server behind. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid () == 1)
+    return 1;
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || !scenario || !record_path ||
       !cert || !key || !ports) {
