@@ -10,6 +10,13 @@
 static GTypeModule *owner;
 static EvoClient *client;
 static ApppassFlow *flow;
+static gboolean quitting;
+
+gboolean
+evo_quitting (void)
+{
+  return quitting;
+}
 
 EvoClient *
 evo_client_get (void)
@@ -19,12 +26,28 @@ evo_client_get (void)
   return client;
 }
 
+/* Evolution waits for its logins before it quits, and a login may be
+ * waiting for our dialog: quitting answers it ("not now") and closes it. */
+static void
+on_prepare_for_quit (EShell *shell, EActivity *activity, gpointer data)
+{
+  (void)shell;
+  (void)activity;
+  (void)data;
+  quitting = TRUE;
+  evo_wait_end_all ();
+  if (flow)
+    apppass_flow_close_all (flow);
+}
+
 ApppassFlow *
 evo_flow_get (void)
 {
   if (flow == NULL) {
     flow = apppass_flow_new (APPPASS_CLIENT (evo_client_get ()));
     evo_wait_watch (flow);
+    g_signal_connect (e_shell_get_default (), "prepare-for-quit", G_CALLBACK (on_prepare_for_quit),
+                      NULL);
   }
   return flow;
 }

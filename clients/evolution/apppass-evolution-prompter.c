@@ -101,6 +101,10 @@ evo_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id,
   EvoPrompter *self = (EvoPrompter *)impl;
   ECredentialsPrompterImpl *theirs;
 
+  if (evo_quitting ()) {
+    e_credentials_prompter_impl_prompt_finish (impl, prompt_id, NULL);
+    return;
+  }
   if (take (self, prompt_id, auth_source, credentials))
     return;
   theirs = evolution_prompter (self);

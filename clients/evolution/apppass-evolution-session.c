@@ -46,6 +46,7 @@ typedef struct {
   GCond cond;
   char *uid;
   char *server_text;
+  gboolean cant_authenticate;
   gboolean answered;
   gboolean saved;
 } Ask;
@@ -76,6 +77,18 @@ on_answer (gpointer data, const char *password)
   answer (data, password != NULL);
 }
 
+/* Camel's SMTP AUTH keeps no reply it does not expect: Gmail's 534 becomes
+ * "Bad authentication response from server". Such a failure counts as a
+ * rejection without the server's words, judged by the provider's policy. */
+static const char *
+words_of (const Ask *ask, ApppassProtocol protocol)
+{
+  if (protocol == APPPASS_PROTOCOL_SMTP && ask->cant_authenticate &&
+      apppass_classify (protocol, ask->server_text, -1) == APPPASS_CAUSE_NOT_AUTH)
+    return NULL;
+  return ask->server_text;
+}
+
 static gboolean
 ask_in_main (gpointer data)
 {
@@ -83,8 +96,9 @@ ask_in_main (gpointer data)
   g_autofree char *account_id = NULL;
   ApppassProtocol protocol;
 
-  if (evo_client_find_account (evo_client_get (), ask->uid, &account_id, &protocol) &&
-      apppass_flow_login_failed (evo_flow_get (), account_id, protocol, ask->server_text)) {
+  if (!evo_quitting () &&
+      evo_client_find_account (evo_client_get (), ask->uid, &account_id, &protocol) &&
+      apppass_flow_login_failed (evo_flow_get (), account_id, protocol, words_of (ask, protocol))) {
     evo_session_forget_alert (ask->uid);
     evo_wait_add (account_id, protocol, on_answer, ask);
   } else {
@@ -97,7 +111,7 @@ ask_in_main (gpointer data)
 /* Blocks this worker thread until the user answered apppass's dialog (or the
  * login was cancelled). TRUE when a verified password is now stored. */
 static gboolean
-ask_user (CamelService *service, const char *server_text, GCancellable *cancellable)
+ask_user (CamelService *service, const GError *error, GCancellable *cancellable)
 {
   Ask *ask = g_atomic_rc_box_new0 (Ask);
   gboolean saved;
@@ -105,7 +119,9 @@ ask_user (CamelService *service, const char *server_text, GCancellable *cancella
   g_mutex_init (&ask->lock);
   g_cond_init (&ask->cond);
   ask->uid = g_strdup (camel_service_get_uid (service));
-  ask->server_text = g_strdup (server_text);
+  ask->server_text = g_strdup (error->message);
+  ask->cant_authenticate =
+      g_error_matches (error, CAMEL_SERVICE_ERROR, CAMEL_SERVICE_ERROR_CANT_AUTHENTICATE);
   g_atomic_rc_box_acquire (ask); /* the main thread's */
   g_main_context_invoke (NULL, ask_in_main, ask);
   g_mutex_lock (&ask->lock);
@@ -124,6 +140,19 @@ worth_asking (const GError *error, GCancellable *cancellable)
          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Camel's SMTP AUTH leaves the rest of a multi-line reply (Gmail's 534 has
+ * two lines) unread, so a second AUTH on that connection reads the old
+ * answer. Camel 3.46's SMTP transport opens a new connection and
+ * authenticates again when told the connection was lost
+ * (CAMEL_SMTP_TRANSPORT_ERROR_CONNECTION_LOST, code 0 of its private quark). */
+static gboolean
+ask_smtp_to_reconnect (GError **error)
+{
+  g_set_error_literal (error, g_quark_from_static_string ("camel-smtp-transport-error-quark"), 0,
+                       "apppass: the password changed, log in again");
+  return FALSE;
+}
+
 static gboolean
 authenticate_sync (CamelSession *session, CamelService *service, const char *mechanism,
                    GCancellable *cancellable, GError **error)
@@ -132,12 +161,13 @@ authenticate_sync (CamelSession *session, CamelService *service, const char *mec
 
   if (original (session, service, mechanism, cancellable, &local_error))
     return TRUE;
-  if (!worth_asking (local_error, cancellable) ||
-      !ask_user (service, local_error->message, cancellable)) {
+  if (!worth_asking (local_error, cancellable) || !ask_user (service, local_error, cancellable)) {
     g_propagate_error (error, local_error);
     return FALSE;
   }
   g_clear_error (&local_error);
+  if (CAMEL_IS_TRANSPORT (service))
+    return ask_smtp_to_reconnect (error);
   return original (session, service, mechanism, cancellable, error);
 }
 

@@ -40,6 +40,8 @@ char *evo_trust_dup_accepted (const char *host, guint16 port);
 /* The module's one flow and adapter, made on first use (apppass-evolution-module.c). */
 ApppassFlow *evo_flow_get (void);
 EvoClient *evo_client_get (void);
+/* TRUE once Evolution prepares to quit: logins then end at once, unanswered. */
+gboolean evo_quitting (void);
 
 /* Logins of Evolution's that wait for the dialog's answer
  * (apppass-evolution-wait.c), all on the main thread. */

@@ -147,6 +147,9 @@ class EvoLab(claws_e2e.Lab):
         return uid
 
     def remove_accounts(self):
+        """Ends Evolution's services too: the next flow starts from a registry
+        that reads the folder afresh."""
+        shutdown()
         for name in os.listdir(self.sources):
             os.unlink(os.path.join(self.sources, name))
 
@@ -214,18 +217,21 @@ class Evolution:
                                         stdin=subprocess.DEVNULL)
 
     def output(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return open(self.path, errors="replace").read()
 
     def quit(self, timeout=60):
-        """Evolution's own Quit, as File → Quit does it."""
+        """Evolution's own Quit, as File → Quit does it; False (and the
+        process ended by force) when it did not quit in time."""
         if self.process.poll() is None:
             subprocess.run(["evolution", "--quit"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=60)
+                           stderr=subprocess.DEVNULL, timeout=timeout)
         try:
             self.process.wait(timeout=timeout)
             return True
         except subprocess.TimeoutExpired:
+            self.stop()
             return False
 
     def stop(self):
@@ -299,6 +305,18 @@ def send_message(app, lab, to, subject):
         return False
     send = at.wait_for(lambda: button(composer, "Send"), 20)
     return send is not None and at.press(send)
+
+
+def cancel_prompts(app):
+    """Cancels Evolution's own password prompts: while one is open, Evolution
+    does not quit on request."""
+    for _ in range(5):
+        prompt = evolution_prompt(app)
+        cancel = button(prompt, "Cancel") if prompt else None
+        if cancel is None:
+            return
+        at.press(cancel)
+        time.sleep(1)
 
 
 def rmtree(path):

@@ -107,24 +107,33 @@ def smtp_flow():
     """Gmail's 534 is an error to Evolution (no prompt, the same error at every
     send); apppass takes it for the transport source."""
     server = lab.start_server("gmail")
-    uid = lab.account("smtp", "ann@gmail.com", server, password=None)
+    # Like Gmail, the test server offers AUTH only over TLS.
+    uid = lab.account("smtp", "ann@gmail.com", server, smtp_tls=True, password=None)
     e2e.store_password(uid, lib.GOOD_PASSWORD)
     e2e.store_password(uid + "-transport", "wrongpassword123")
     evo, app = lab.start_evolution()
     try:
         at.wait_for(lambda: server.logins().count("imap:matched") >= 1, 90)
-        e2e.send_message(app, lab, "bob@example.org", "apppass SMTP test")
+        sent = e2e.send_message(app, lab, "bob@example.org", "apppass SMTP test")
+        tap.ok(sent, "SMTP: a message is written and sent in Evolution's composer")
+        tap.ok(e2e.accept_certificate(app), "SMTP: the user accepts the test certificate")
         dialog = our_dialog(app, 90)
         if not tap.ok(dialog is not None, "SMTP: apppass's dialog opens for Gmail's 534",
-                      evo.output()[-3000:]):
+                      [(at.name(w), e2e.all_text(w)[:300]) for w in e2e.windows(app)]
+                      + server.events() + [evo.output()[-3000:]]
+                      + [evo.output()[-3000:]]):
             return
         tap.ok("Google" in dialog.get_name(), "SMTP: its title names Google", dialog.get_name())
         lab.screenshot(dialog, "dialog-smtp")
         e2e.save_app_password(dialog)
-        sent = at.wait_for(lambda: server.events("message"), 90)
+        spool = os.path.join(lab.work, "spool", "sent")
+        sent = at.wait_for(lambda: os.path.isdir(spool) and any(
+            "apppass SMTP test" in open(os.path.join(spool, n), errors="replace").read()
+            for n in os.listdir(spool)), 90)
         tap.ok(sent and server.logins().count("smtp:matched") >= 2,
-               "SMTP: checked, saved, and Evolution sent the message with it",
-               server.logins())
+               "SMTP: checked, saved, and Evolution sent the message with it, no restart",
+               [(at.name(w), e2e.all_text(w)[:300]) for w in e2e.windows(app)]
+               + server.events())
         tap.ok(e2e.stored_password(uid + "-transport") == lib.GOOD_PASSWORD,
                "SMTP: the keyring holds it under the transport source")
         time.sleep(2)
@@ -154,6 +163,51 @@ def yahoo_flow():
         tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, "Yahoo: stored in the keyring")
     finally:
         evo.quit()
+        lab.remove_accounts()
+
+
+def not_now_flow():
+    """ "Not now" is kept in the account's .source file ([App Password]), so
+    after a restart Evolution's own prompt handles the failure until the
+    snooze ends; Evolution quits cleanly with apppass's dialog open."""
+    server = lab.start_server("yahoo")
+    uid = lab.account("notnow", "bob@yahoo.com", server)
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "Not now: apppass's dialog opens"):
+            return
+        at.press(at.find_id(dialog, "apppass-not-now-button"))
+        tap.ok(at.wait_for(lambda: our_dialog(app, 0.1) is None, 10), "Not now: the dialog closes")
+        kept = at.wait_for(lambda: "[App Password]" in lab.source_text(uid)
+                           and "SnoozedUntil=" in lab.source_text(uid), 30)
+        tap.ok(kept, "Not now: the snooze is saved in the account's .source file",
+               lab.source_text(uid))
+        tap.ok(e2e.stored_password(uid) == "wrongpassword123",
+               "Not now: the stored password is untouched")
+    finally:
+        e2e.cancel_prompts(app)
+        tap.ok(evo.quit(), "Not now: Evolution quits cleanly")
+    evo, app = lab.start_evolution()
+    try:
+        prompt = at.wait_for(lambda: evolution_prompt(app), 90)
+        tap.ok(prompt is not None and our_dialog(app, 1) is None,
+               "Not now: after a restart, Evolution's own prompt handles it (snoozed)")
+    finally:
+        e2e.cancel_prompts(app)
+        tap.ok(evo.quit(), "Not now: Evolution quits cleanly after its own prompt",
+               [(at.name(w), e2e.all_text(w)[:200]) for w in e2e.windows(app)])
+    lab.remove_accounts()
+    server = lab.start_server("yahoo")
+    lab.account("quit", "bob@yahoo.com", server)
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        tap.ok(dialog is not None, "quit: apppass's dialog opens",
+               [(at.name(w), e2e.all_text(w)[:200]) for w in e2e.windows(app)] + server.events())
+    finally:
+        tap.ok(evo.quit(), "quit: Evolution quits cleanly with apppass's dialog open",
+               evo.output()[-2000:])
         lab.remove_accounts()
 
 
@@ -192,6 +246,7 @@ def unknown_flow():
         if prompt is not None:
             lab.screenshot(prompt, "evolution-own-prompt")
     finally:
+        e2e.cancel_prompts(app)
         evo.quit()
         lab.remove_accounts()
 
@@ -206,8 +261,8 @@ def scan():
     tap.ok(not hits, "the password, plain or base64, is in no .source file, cache or log", hits)
 
 
-FLOWS = {"gmail": gmail_flow, "smtp": smtp_flow, "yahoo": yahoo_flow, "tls": tls_flow,
-         "unknown": unknown_flow}
+FLOWS = {"gmail": gmail_flow, "smtp": smtp_flow, "yahoo": yahoo_flow, "notnow": not_now_flow,
+         "tls": tls_flow, "unknown": unknown_flow}
 
 try:
     only = os.environ.get("APPPASS_TEST_ONLY")
