@@ -37,7 +37,9 @@ dest=$(mktemp -d)
 DESTDIR="$dest" meson install -C "$build" --no-rebuild --quiet
 prefix=$(meson introspect "$build" --buildoptions |
   python3 -c 'import json,sys; o={x["name"]:x["value"] for x in json.load(sys.stdin)}; print(o["prefix"] + "/" + o["libexecdir"])')
-for f in "$(pkg-config --variable=plugindir claws-mail)/apppass.so" "$prefix/apppass-login-helper"; do
+for f in "$(pkg-config --variable=plugindir claws-mail)/apppass.so" \
+    "$(pkg-config --variable=moduledir evolution-shell-3.0)/module-apppass.so" \
+    "$prefix/apppass-login-helper"; do
   [ -f "$dest$f" ] || { echo "check.sh: meson install did not install $f" >&2; exit 1; }
 done
 rm -rf "$dest"
