@@ -5,16 +5,21 @@ set -euo pipefail
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/apppass-x-XXXXXX")
 chmod 755 "$tmp"
-Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$tmp/display" >/dev/null 2>&1 </dev/null &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true; wait $xvfb 2>/dev/null || true; rm -rf "$tmp"' EXIT
-for _ in $(seq 200); do
-  [ -s "$tmp/display" ] && break
-  kill -0 $xvfb 2>/dev/null || { echo "x-session: Xvfb did not start" >&2; exit 1; }
-  sleep 0.05
-done
-DISPLAY=":$(head -n1 "$tmp/display")"
-export DISPLAY
+xvfb=""
+trap '[ -z "$xvfb" ] || { kill $xvfb 2>/dev/null || true; wait $xvfb 2>/dev/null || true; }; rm -rf "$tmp"' EXIT
+# APPPASS_X_DISPLAY=keep: the caller's display (the interactive demo), the
+# rest as private as ever.
+if [ "${APPPASS_X_DISPLAY:-}" != keep ]; then
+  Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$tmp/display" >/dev/null 2>&1 </dev/null &
+  xvfb=$!
+  for _ in $(seq 200); do
+    [ -s "$tmp/display" ] && break
+    kill -0 $xvfb 2>/dev/null || { echo "x-session: Xvfb did not start" >&2; exit 1; }
+    sleep 0.05
+  done
+  DISPLAY=":$(head -n1 "$tmp/display")"
+  export DISPLAY
+fi
 mkdir -p "$tmp/home" "$tmp/runtime"
 chmod 700 "$tmp/runtime"
 export HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/runtime" XDG_CONFIG_HOME="$tmp/home/.config"
