@@ -321,8 +321,13 @@ imap_forget_last_answer (mailimap *imap)
 static int
 imap_send_password (Check *c, mailimap *imap)
 {
-  /* Whether LOGIN is allowed is in the capabilities, which also change after STARTTLS. */
-  imap_refresh_capabilities (imap);
+  mailstream_low *low = mailstream_get_low (imap->imap_stream);
+
+  /* Whether LOGIN is allowed is in the capabilities, which also change after
+   * STARTTLS. A server gone meanwhile gets no password. */
+  if (!imap_refresh_capabilities (imap) &&
+      (apppass_stream_low_at_eof (low) || apppass_stream_low_get_error (low)))
+    return MAILIMAP_ERROR_STREAM;
   imap_forget_last_answer (imap);
   c->result->password_sent = TRUE;
   if (mailimap_has_extension (imap, "LOGINDISABLED"))
@@ -386,8 +391,12 @@ pop3_check (Check *c, GIOStream *io)
     set_stream_failed (c, mailstream_get_low (stream), pop3->pop3_response != NULL);
   } else if (pop3_secure (c, pop3)) {
     pop3->pop3_response = NULL;
-    c->result->password_sent = TRUE;
-    r = mailpop3_login (pop3, c->user, c->password);
+    /* USER first: a server gone at USER never gets PASS. */
+    r = mailpop3_user (pop3, c->user);
+    if (r == MAILPOP3_NO_ERROR) {
+      c->result->password_sent = TRUE;
+      r = mailpop3_pass (pop3, c->password);
+    }
     if (r == MAILPOP3_NO_ERROR)
       c->result->outcome = APPPASS_LOGIN_ACCEPTED;
     /* libetpan reads a closed connection, or a line that is not "+OK" or

@@ -193,11 +193,19 @@ test_starttls_stripped (void)
 static void
 test_misbehaving_servers (void)
 {
-  const char *modes[] = {"silent", "close-after-greeting", "close-mid-login", "huge-line", "slow"};
+  const char *modes[] = {"silent",  "close-after-greeting", "close-mid-login", "huge-line", "slow",
+                         "endless", "half-reply",           "half-reply-close"};
   /* What the person is told for each (after a 1 MiB line, SMTP's reader
-   * gives up and the server hangs up: either is said). */
-  const char *told[] = {"did not answer", "closed the connection", "closed the connection",
-                        "could not be understood|closed the connection", "did not answer"};
+   * gives up and the server hangs up: either is said). An endless reply ends
+   * at the size limit, or at the deadline where it comes slower than that. */
+  const char *told[] = {"did not answer",
+                        "closed the connection",
+                        "closed the connection",
+                        "could not be understood|closed the connection",
+                        "did not answer",
+                        "far more than a login needs|did not answer|could not be understood",
+                        "did not answer",
+                        "closed the connection|could not be understood|rejected the password"};
 
   for (guint m = 0; m < G_N_ELEMENTS (modes); m++) {
     g_autofree char *scenario = scenario_with_mode (modes[m]);
@@ -217,7 +225,12 @@ test_misbehaving_servers (void)
       g_assert_true (g_regex_match_simple (told[m], result->error->message, 0, 0));
       /* Bounded by the deadline, with room for a loaded machine; never a hang. */
       g_assert_cmpint (elapsed_ms, <, 1500 + 5000);
+      /* Silent, or gone after the greeting: the password never left. */
+      if (m < 2)
+        g_assert_false (result->password_sent);
     }
+    if (m < 2)
+      assert_logins (server, "");
   }
 }
 

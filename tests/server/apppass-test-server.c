@@ -245,6 +245,19 @@ misbehave_at_login (Conn *c)
     send_raw (c, "\r\n", 2);
     return TRUE;
   }
+  if (mode_is (c->protocol, "half-reply") || mode_is (c->protocol, "half-reply-close")) {
+    static const char *const halves[] = {"* NO [ALERT] Application-specific pass",
+                                         "-ERR [AUTH] Application-specific pass",
+                                         "534-5.7.9 Application-specific pass"};
+    char byte;
+
+    /* A reply that stops halfway, then silence until the client gives up, or a hang-up. */
+    send_raw (c, halves[c->protocol], strlen (halves[c->protocol]));
+    while (mode_is (c->protocol, "half-reply") &&
+           g_input_stream_read (G_INPUT_STREAM (c->in), &byte, 1, NULL, NULL) > 0)
+      ;
+    return TRUE;
+  }
   if (mode_is (c->protocol, "endless")) {
     while (send_line (c, c->protocol == SMTP ? "250-And then some more." : "* OK more"))
       ;
@@ -563,7 +576,9 @@ imap_command (Conn *c, const char *line, gpointer data)
       imap_login (c, tag, args);
     else
       imap_authenticate (c, tag, args);
-    if (mode_is (IMAP, "close-mid-login") || mode_is (IMAP, "huge-line"))
+    if (mode_is (IMAP, "close-mid-login") || mode_is (IMAP, "huge-line") ||
+        mode_is (IMAP, "endless") || mode_is (IMAP, "half-reply") ||
+        mode_is (IMAP, "half-reply-close"))
       return FALSE;
     if (c->authenticated && c->backend) {
       relay (c, c->backend);
@@ -777,7 +792,8 @@ smtp_command (Conn *c, const char *line, char **from, GPtrArray *rcpts)
   } else if (strcmp (verb, "AUTH") == 0) {
     smtp_auth (c, arg);
     if (mode_is (SMTP, "close-mid-login") || mode_is (SMTP, "huge-line") ||
-        mode_is (SMTP, "endless"))
+        mode_is (SMTP, "endless") || mode_is (SMTP, "half-reply") ||
+        mode_is (SMTP, "half-reply-close"))
       return FALSE;
   } else if (strcmp (verb, "MAIL") == 0) {
     if (!c->authenticated)
