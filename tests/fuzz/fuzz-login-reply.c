@@ -178,7 +178,7 @@ read_before (ServerStream *server, gsize at)
 }
 
 /* A welcome, the whole of its first line read: "+OK"; "*", blanks, "OK"; or
- * (SMTP) a line whose number, as strtol() reads it, is 220. */
+ * (SMTP) a line whose number, as strtol() reads it, is 220; after blanks. */
 static gboolean
 greeted (ApppassProtocol protocol, const guint8 *server, gsize read)
 {
@@ -188,13 +188,16 @@ greeted (ApppassProtocol protocol, const guint8 *server, gsize read)
 
   if (line == NULL)
     return FALSE;
+  /* libetpan skips leading blanks (a TAB reaches it as a space) */
+  while (*p == ' ' || *p == '\t')
+    p++;
   if (protocol == APPPASS_PROTOCOL_SMTP)
-    return strtol (line, NULL, 10) == 220;
+    return strtol (p, NULL, 10) == 220;
   if (protocol == APPPASS_PROTOCOL_POP3)
-    return g_ascii_strncasecmp (line, "+OK", 3) == 0;
+    return g_ascii_strncasecmp (p, "+OK", 3) == 0;
   if (*p++ != '*')
     return FALSE;
-  while (*p == ' ')
+  while (*p == ' ' || *p == '\t')
     p++;
   return g_ascii_strncasecmp (p, "OK", 2) == 0;
 }
