@@ -850,8 +850,33 @@ test_flow_quiet (void)
                    APPPASS_ACTION_APP_PASSWORD);
 }
 
+/* apppass-login-helper processes of this test still running. */
+static guint
+helpers_running (void)
+{
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autofree char *parent = g_strdup_printf (" %d ", (int)getpid ());
+  const char *name;
+  guint n = 0;
+
+  while (proc && (name = g_dir_read_name (proc)) != NULL) {
+    g_autofree char *path = g_build_filename ("/proc", name, "stat", NULL);
+    g_autofree char *stat = NULL;
+    const char *end;
+
+    /* "pid (comm) state ppid …" */
+    if (!g_file_get_contents (path, &stat, NULL, NULL) || !strstr (stat, "(apppass-login-h") ||
+        (end = strrchr (stat, ')')) == NULL)
+      continue;
+    if (end[2] != 'Z' && g_str_has_prefix (end + 3, parent))
+      n++;
+  }
+  return n;
+}
+
 /* The mail client's window closes while a check runs: the dialog goes with
- * it, the check's late answer touches nothing, the flow forgets the dialog. */
+ * it, the check's late answer touches nothing, the flow forgets the dialog,
+ * and the helper process doing the check is ended, not left to time out. */
 static void
 test_verify_window_closed (void)
 {
@@ -872,9 +897,11 @@ test_verify_window_closed (void)
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
   iterate (200);
   g_assert_cmpint (apppass_dialog_get_state (dialog), ==, APPPASS_DIALOG_STATE_CHECKING);
+  g_assert_cmpuint (helpers_running (), ==, 1);
   gtk_widget_destroy (g_steal_pointer (&client->window));
   g_assert_null (apppass_flow_get_dialog (flow));
   iterate (500);
+  g_assert_cmpuint (helpers_running (), ==, 0);
   g_assert_null (test_client_get_stored (client, "7", APPPASS_PROTOCOL_IMAP));
 }
 
