@@ -6,8 +6,9 @@
  * (apppass_login_check_over_stream_sync) over a connection in memory that
  * writes down what the client sent, and after how much of the server's side.
  * It must always end with a result, and:
- *   - accepted has no error; rejected and failed have a clear one (UTF-8,
- *     not empty), rejected with the server's text and its diagnosis;
+ *   - accepted has no error and sent the password; rejected and failed have
+ *     a clear error (UTF-8, not empty), rejected with the server's text and
+ *     its diagnosis;
  *   - the password (plain, or in any base64 form of AUTH PLAIN or LOGIN)
  *     leaves only after the server's whole greeting was read, and only when
  *     that greeting was a welcome;
@@ -223,10 +224,11 @@ check_result (const ApppassLoginResult *r)
   if (r->error == NULL || r->error->domain != APPPASS_ERROR || r->error->message[0] == '\0' ||
       !g_utf8_validate (r->error->message, -1, NULL))
     fail ("no clear error", r);
+  /* (A POP3 server may refuse at USER, before the password.) */
   if (r->outcome == APPPASS_LOGIN_REJECTED &&
-      (r->error->code != APPPASS_ERROR_REJECTED || !r->password_sent || r->server_text == NULL ||
+      (r->error->code != APPPASS_ERROR_REJECTED || r->server_text == NULL ||
        !g_utf8_validate (r->server_text, -1, NULL) || r->diagnosis == NULL))
-    fail ("a rejection without the server's text, or before the password", r);
+    fail ("a rejection without the server's text", r);
   if (r->outcome == APPPASS_LOGIN_FAILED && r->error->code != APPPASS_ERROR_NOT_SENT)
     fail ("a failure that is neither \"not sent\" nor a rejection", r);
 }
