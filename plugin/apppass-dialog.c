@@ -32,6 +32,7 @@ struct _ApppassDialog {
   gboolean password_valid;
   guint close_delay;
   guint close_source;
+  guint publish_source;
   GCancellable *cancellable;
   char *password;
 
@@ -70,6 +71,59 @@ provider_page (ApppassDialog *self, ApppassPage page)
                                   : NULL;
 }
 
+/* Accessible ids and names are given once the dialog is complete, in a
+ * main-loop dispatch of their own, not as each widget is made: an accessible object, once
+ * it exists, reports every later change (texts, packing, showing), and while
+ * a screen reader or an AT-SPI test listens that made building and showing
+ * the dialog in one main-loop event twice as dear. */
+static void
+name_widget (GtkWidget *widget, const char *name)
+{
+  gtk_widget_set_name (widget, name);
+  g_object_set_data (G_OBJECT (widget), "apppass-id-pending", GINT_TO_POINTER (TRUE));
+}
+
+static void
+name_for_screen_readers (GtkWidget *widget, const char *name)
+{
+  g_object_set_data_full (G_OBJECT (widget), "apppass-a11y-name-pending", g_strdup (name), g_free);
+}
+
+static void
+publish_names (GtkWidget *widget, gpointer data)
+{
+  g_autofree char *a11y_name = g_object_steal_data (G_OBJECT (widget), "apppass-a11y-name-pending");
+
+  if (g_object_steal_data (G_OBJECT (widget), "apppass-id-pending")) {
+    g_autofree char *name = g_strdup (gtk_widget_get_name (widget));
+
+    apppass_widget_set_id (widget, name);
+  }
+  if (a11y_name)
+    apppass_widget_set_a11y_name (widget, a11y_name);
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), publish_names, data);
+}
+
+static gboolean
+publish_pending_names (gpointer data)
+{
+  ApppassDialog *self = data;
+
+  self->publish_source = 0;
+  publish_names (GTK_WIDGET (self), NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the next main-loop iteration, ahead of the first frame and of any X or
+ * D-Bus event that could let a screen reader ask for a name not yet given. */
+static void
+schedule_publish (ApppassDialog *self)
+{
+  if (self->publish_source == 0)
+    self->publish_source = g_idle_add_full (G_PRIORITY_HIGH, publish_pending_names, self, NULL);
+}
+
 static GtkWidget *
 wrapped_label (const char *text, const char *name)
 {
@@ -79,7 +133,7 @@ wrapped_label (const char *text, const char *name)
   gtk_label_set_max_width_chars (GTK_LABEL (label), 64);
   gtk_label_set_width_chars (GTK_LABEL (label), 48);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  apppass_widget_set_id (label, name);
+  name_widget (label, name);
   return label;
 }
 
@@ -88,7 +142,7 @@ mnemonic_button (const char *label, const char *name)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
-  apppass_widget_set_id (button, name);
+  name_widget (button, name);
   return button;
 }
 
@@ -175,7 +229,7 @@ link_button (ApppassDialog *self, const char *label, const char *uri, const char
   GtkWidget *button = gtk_link_button_new_with_label (uri, label);
 
   gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
-  apppass_widget_set_id (button, name);
+  name_widget (button, name);
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   g_signal_connect (button, "activate-link", G_CALLBACK (on_activate_link), self);
   return button;
@@ -302,7 +356,7 @@ add_steps (ApppassDialog *self, GtkBox *box)
   if (steps == NULL || steps[0] == NULL)
     return;
   list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  apppass_widget_set_id (list, "steps");
+  name_widget (list, "steps");
   for (guint i = 0; steps[i]; i++) {
     g_autofree char *text = g_strdup_printf ("%u. %s", i + 1, steps[i]);
 
@@ -342,15 +396,15 @@ add_password_field (ApppassDialog *self, GtkBox *box)
   gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
   self->entry = gtk_entry_new ();
-  apppass_widget_set_id (self->entry, "password-entry");
+  name_widget (self->entry, "password-entry");
   gtk_entry_set_visibility (GTK_ENTRY (self->entry), FALSE);
   gtk_entry_set_input_purpose (GTK_ENTRY (self->entry), GTK_INPUT_PURPOSE_PASSWORD);
   gtk_entry_set_activates_default (GTK_ENTRY (self->entry), TRUE);
   gtk_entry_set_width_chars (GTK_ENTRY (self->entry), 24);
   gtk_widget_set_hexpand (self->entry, TRUE);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->entry);
-  apppass_widget_set_a11y_name (self->entry, gtk_label_get_text (GTK_LABEL (label)));
-  apppass_widget_set_id (show, "show-toggle");
+  name_for_screen_readers (self->entry, gtk_label_get_text (GTK_LABEL (label)));
+  name_widget (show, "show-toggle");
   g_signal_connect (self->entry, "changed", G_CALLBACK (on_entry_changed), self);
   g_signal_connect (show, "toggled", G_CALLBACK (on_show_toggled), self);
   gtk_grid_attach (GTK_GRID (grid), label, 0, 0, 1, 1);
@@ -440,26 +494,38 @@ explanation_for (ApppassDialog *self)
   return g_strdup (self->diagnosis.explanation);
 }
 
+/* NULL where the mode has no main button. */
+static const char *
+primary_label (ApppassDialog *self)
+{
+  switch (self->mode) {
+  case APPPASS_ACTION_APP_PASSWORD:
+    return _ ("Check and _save");
+  case APPPASS_ACTION_OAUTH:
+    if (apppass_client_can_switch_to_oauth (self->client, self->account))
+      return _ ("_Switch to OAuth 2.0");
+    return NULL;
+  default:
+    return _ ("_Try again");
+  }
+}
+
+/* GtkButton rebuilds its label widget on every change, even to the same text. */
+static void
+set_button_label (GtkWidget *button, const char *label)
+{
+  if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) != 0)
+    gtk_button_set_label (GTK_BUTTON (button), label);
+}
+
 static void
 build_primary (ApppassDialog *self)
 {
-  const char *label = NULL;
+  const char *label = primary_label (self);
 
-  switch (self->mode) {
-  case APPPASS_ACTION_APP_PASSWORD:
-    label = _ ("Check and _save");
-    break;
-  case APPPASS_ACTION_OAUTH:
-    if (apppass_client_can_switch_to_oauth (self->client, self->account))
-      label = _ ("_Switch to OAuth 2.0");
-    break;
-  default:
-    label = _ ("_Try again");
-    break;
-  }
   gtk_widget_set_visible (self->primary, label != NULL);
   if (label)
-    gtk_button_set_label (GTK_BUTTON (self->primary), label);
+    set_button_label (self->primary, label);
 }
 
 static void
@@ -493,6 +559,7 @@ build_body (ApppassDialog *self)
   show_status (self, NULL, FALSE);
   if (self->entry)
     gtk_widget_grab_focus (self->entry);
+  schedule_publish (self);
 }
 
 static void
@@ -500,6 +567,30 @@ switch_mode (ApppassDialog *self, ApppassAction mode)
 {
   self->mode = mode;
   build_body (self);
+}
+
+/* Built only when a password was saved: most dialogs never get there, and
+ * its symbolic icon and widgets (each with an accessible object, busy work
+ * when a screen reader or test listens) cost every dialog's first frame. */
+static void
+add_saved_page (ApppassDialog *self, const char *text)
+{
+  GtkWidget *box;
+
+  if (self->saved) {
+    gtk_label_set_text (GTK_LABEL (self->saved), text);
+    return;
+  }
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  self->saved = wrapped_label (text, "saved");
+  gtk_box_pack_start (GTK_BOX (box),
+                      gtk_image_new_from_icon_name ("emblem-ok-symbolic", GTK_ICON_SIZE_DND), FALSE,
+                      FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), self->saved, TRUE, TRUE, 0);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_widget_show_all (box);
+  gtk_stack_add_named (GTK_STACK (self->stack), box, "saved");
+  schedule_publish (self);
 }
 
 /* ---- state ---------------------------------------------------------------- */
@@ -515,7 +606,7 @@ set_state (ApppassDialog *self, ApppassDialogState state)
   else
     gtk_spinner_stop (GTK_SPINNER (self->spinner));
   gtk_widget_set_visible (self->spinner, checking);
-  gtk_button_set_label (GTK_BUTTON (self->not_now), checking ? _ ("_Cancel") : _ ("_Not now"));
+  set_button_label (self->not_now, checking ? _ ("_Cancel") : _ ("_Not now"));
   gtk_widget_set_sensitive (self->never, !checking);
   if (self->entry)
     gtk_widget_set_sensitive (self->entry, !checking);
@@ -524,7 +615,7 @@ set_state (ApppassDialog *self, ApppassDialogState state)
     gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "saved");
     gtk_widget_hide (self->primary);
     gtk_widget_hide (self->never);
-    gtk_button_set_label (GTK_BUTTON (self->not_now), _ ("_Close"));
+    set_button_label (self->not_now, _ ("_Close"));
     gtk_widget_grab_focus (self->not_now);
   }
 }
@@ -577,7 +668,7 @@ on_stored (GObject *source, GAsyncResult *result, gpointer data)
   }
   text = g_strdup_printf (_ ("Saved. %s will use it from now on."),
                           apppass_client_get_name (self->client));
-  gtk_label_set_text (GTK_LABEL (self->saved), text);
+  add_saved_page (self, text);
   show_status (self, NULL, FALSE);
   set_state (self, APPPASS_DIALOG_STATE_SAVED);
   apppass_client_retry_login (self->client, self->account);
@@ -753,8 +844,8 @@ build_status_row (ApppassDialog *self)
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
 
   self->spinner = gtk_spinner_new ();
-  apppass_widget_set_id (self->spinner, "spinner");
-  apppass_widget_set_a11y_name (self->spinner, _ ("Checking"));
+  name_widget (self->spinner, "spinner");
+  name_for_screen_readers (self->spinner, _ ("Checking"));
   gtk_widget_set_no_show_all (self->spinner, TRUE);
   gtk_widget_set_valign (self->spinner, GTK_ALIGN_START);
   self->status = wrapped_label ("", "status");
@@ -764,20 +855,6 @@ build_status_row (ApppassDialog *self)
   gtk_box_pack_start (GTK_BOX (row), self->spinner, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (row), self->status, TRUE, TRUE, 0);
   return row;
-}
-
-static GtkWidget *
-build_saved_page (ApppassDialog *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
-  self->saved = wrapped_label ("", "saved");
-  gtk_box_pack_start (GTK_BOX (box),
-                      gtk_image_new_from_icon_name ("emblem-ok-symbolic", GTK_ICON_SIZE_DND), FALSE,
-                      FALSE, 0);
-  gtk_box_pack_start (GTK_BOX (box), self->saved, TRUE, TRUE, 0);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  return box;
 }
 
 static void
@@ -794,7 +871,8 @@ build_buttons (ApppassDialog *self)
   G_GNUC_END_IGNORE_DEPRECATIONS
   self->not_now = mnemonic_button (_ ("_Not now"), "not-now-button");
   gtk_dialog_add_action_widget (dialog, self->not_now, RESPONSE_NOT_NOW);
-  self->primary = mnemonic_button ("", "primary-button");
+  self->primary =
+      mnemonic_button (primary_label (self) ? primary_label (self) : "", "primary-button");
   gtk_widget_set_can_default (self->primary, TRUE);
   gtk_dialog_add_action_widget (dialog, self->primary, RESPONSE_PRIMARY);
   gtk_dialog_set_default_response (dialog, RESPONSE_PRIMARY);
@@ -811,7 +889,7 @@ apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
   GtkWindow *parent = apppass_client_get_parent_window (client);
 
   apppass_intl_init ();
-  apppass_widget_set_id (GTK_WIDGET (self), "dialog");
+  name_widget (GTK_WIDGET (self), "dialog");
   self->client = g_object_ref (client);
   self->account = apppass_account_copy (account);
   self->diagnosis = *diagnosis;
@@ -823,13 +901,13 @@ apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
   gtk_box_pack_start (GTK_BOX (content), build_header (self), FALSE, FALSE, 0);
   self->stack = gtk_stack_new ();
   gtk_stack_set_vhomogeneous (GTK_STACK (self->stack), FALSE);
-  gtk_stack_add_named (GTK_STACK (self->stack), build_saved_page (self), "saved");
   gtk_box_pack_start (GTK_BOX (content), self->stack, TRUE, TRUE, 0);
   gtk_box_pack_start (GTK_BOX (content), build_status_row (self), FALSE, FALSE, 0);
   build_buttons (self);
   gtk_widget_show_all (content);
   build_body (self);
   set_state (self, APPPASS_DIALOG_STATE_ASKING);
+  schedule_publish (self);
   if (parent) {
     gtk_window_set_transient_for (GTK_WINDOW (self), parent);
     gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
@@ -895,6 +973,7 @@ apppass_dialog_dispose (GObject *object)
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->close_source, g_source_remove);
+  g_clear_handle_id (&self->publish_source, g_source_remove);
   G_OBJECT_CLASS (apppass_dialog_parent_class)->dispose (object);
 }
 
