@@ -307,6 +307,40 @@ def send_message(app, lab, to, subject):
     return send is not None and at.press(send)
 
 
+def open_account_page(app, account_name):
+    """Edit → Accounts, the account, Edit, then apppass's page in the editor.
+    Returns (editor window, our page) or (None, None)."""
+    main = at.wait_for(lambda: next((w for w in windows(app) if at.name(w) == "Mail"), None), 30)
+    item = next((a for a in at.walk(main) if at.role(a) == at.Atspi.Role.MENU_ITEM
+                 and (at.name(a) or "").replace("_", "") == "Accounts"), None) if main else None
+    if item is None or not at.press(item):
+        return None, None
+    accounts = at.wait_for(lambda: next((w for w in windows(app)
+                                         if at.name(w) == "Evolution Accounts"), None), 20)
+    if accounts is None:
+        return None, None
+    group = next(a for a in at.walk(accounts) if at.role(a) == at.Atspi.Role.TABLE_CELL
+                 and at.name(a) == "Mail Accounts")
+    group.get_action_iface().do_action(0)  # expand or contract
+    cell = at.wait_for(lambda: next((a for a in at.walk(accounts)
+                                     if at.role(a) == at.Atspi.Role.TABLE_CELL
+                                     and at.name(a) == account_name), None), 10)
+    if cell is None:
+        return None, None
+    cell.get_component_iface().grab_focus()  # the row under the cursor is selected
+    at.press(button(accounts, "Edit"))
+    editor = at.wait_for(lambda: next((w for w in windows(app)
+                                       if at.name(w) == "Account Editor"), None), 20)
+    if editor is None:
+        return None, None
+    tab = next((t for t in at.walk(editor) if at.role(t) == at.Atspi.Role.PAGE_TAB
+                and any(at.ident(a) == "apppass-account-page" for a in at.walk(t))), None)
+    if tab is None:
+        return editor, None
+    at.Atspi.Selection.select_child(tab.get_parent(), tab.get_index_in_parent())
+    return editor, at.find_id(editor, "apppass-account-page", 10)
+
+
 def cancel_prompts(app):
     """Cancels Evolution's own password prompts: while one is open, Evolution
     does not quit on request."""

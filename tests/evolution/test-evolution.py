@@ -212,6 +212,40 @@ def not_now_flow():
         lab.remove_accounts()
 
 
+def page_flow():
+    """Our page in Evolution's account editor: it shows the detected provider,
+    its "Check login" logs in with the stored password, and turning the help
+    off is saved in the account's .source file when the editor's OK is pressed."""
+    server = lab.start_server("gmail")
+    uid = lab.account("page", "ann@gmail.com", server, password=None)
+    e2e.store_password(uid, lib.GOOD_PASSWORD)
+    evo, app = lab.start_evolution()
+    try:
+        editor, page = e2e.open_account_page(app, "ann@gmail.com")
+        if not tap.ok(page is not None, "page: apppass's page is in the account editor"):
+            return
+        names = " ".join(at.name(a) or "" for a in at.walk(page))
+        tap.ok("Detected: Google" in names, "page: it shows the detected provider", names)
+        lab.screenshot(editor, "account-page")
+        logins = server.logins().count("imap:matched")
+        at.press(at.find_id(page, "apppass-check-button"))
+        checked = at.wait_for(lambda: server.logins().count("imap:matched") > logins, 30)
+        result = at.find_id(page, "apppass-check-result", 10)
+        tap.ok(checked and result is not None and "accepted" in (at.name(result) or ""),
+               "page: Check login logs in with the stored password and says so",
+               at.name(result) if result else None)
+        toggle = at.find_id(page, "apppass-enabled-toggle")
+        at.press(toggle)
+        at.press(e2e.button(editor, "OK"))
+        saved = at.wait_for(lambda: "Enabled=0" in lab.source_text(uid), 20)
+        tap.ok(saved, "page: turning the help off is saved in the account's .source file",
+               lab.source_text(uid))
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
+
+
 def tls_flow():
     """Implicit TLS with the test CA's certificate: the user accepts it in
     Evolution's own trust prompt; apppass's check then trusts it too."""
@@ -265,7 +299,7 @@ def scan():
 # TLS first: Evolution keeps an accepted certificate by host name, so the
 # flows after it are not asked again.
 FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "smtp": smtp_flow, "yahoo": yahoo_flow,
-         "notnow": not_now_flow, "unknown": unknown_flow}
+         "notnow": not_now_flow, "page": page_flow, "unknown": unknown_flow}
 
 try:
     only = os.environ.get("APPPASS_TEST_ONLY")
