@@ -15,7 +15,7 @@ packages=(
   valgrind
   adwaita-icon-theme librsvg2-common fonts-dejavu-core clang libclang-rt-14-dev
   claws-mail libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
-  evolution evolution-data-server xdotool
+  evolution evolution-data-server xdotool gnome-online-accounts
 )
 
 sudo=""

@@ -236,6 +236,23 @@ is_online_account (ESource *cred)
          e_source_has_extension (cred, E_SOURCE_EXTENSION_UOA);
 }
 
+/* The account's side, or the collection it belongs to, came from there. */
+gboolean
+evo_client_is_online_account (EvoClient *self, const char *account_id, ApppassProtocol protocol)
+{
+  g_autoptr (ESource) source = ref_side (self, account_id, protocol);
+
+  while (source && !is_online_account (source)) {
+    const char *parent = e_source_get_parent (source);
+    ESource *up =
+        parent && *parent ? e_source_registry_ref_source (registry_of (self), parent) : NULL;
+
+    g_object_unref (source);
+    source = up;
+  }
+  return source != NULL;
+}
+
 typedef struct {
   char *account_id;
   ApppassProtocol protocol;
@@ -288,7 +305,7 @@ store_password (ApppassClient *client, const ApppassAccount *account, const char
       evo_client_ref_credentials_source (self, account->id, account->protocol);
   Store *s;
 
-  if (cred == NULL || is_online_account (cred)) {
+  if (cred == NULL || evo_client_is_online_account (self, account->id, account->protocol)) {
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
                              cred ? _ ("this account’s password is kept by Online Accounts")
                                   : _ ("the account no longer exists"));

@@ -79,8 +79,16 @@ take (EvoPrompter *self, gpointer prompt_id, ESource *auth_source,
   Pending *p;
 
   if (stored == NULL || *stored == '\0' ||
-      !evo_client_find_account (evo_client_get (), uid, &account_id, &protocol) ||
-      !apppass_flow_login_failed (evo_flow_get (), account_id, protocol, alert)) {
+      !evo_client_find_account (evo_client_get (), uid, &account_id, &protocol)) {
+    evo_session_show_alert (uid);
+    return FALSE;
+  }
+  if (evo_goa_explain (account_id, protocol, alert)) {
+    evo_session_forget_alert (uid);
+    e_credentials_prompter_impl_prompt_finish (E_CREDENTIALS_PROMPTER_IMPL (self), prompt_id, NULL);
+    return TRUE;
+  }
+  if (!apppass_flow_login_failed (evo_flow_get (), account_id, protocol, alert)) {
     evo_session_show_alert (uid);
     return FALSE;
   }

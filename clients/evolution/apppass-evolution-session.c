@@ -47,6 +47,7 @@ typedef struct {
   char *uid;
   char *server_text;
   gboolean cant_authenticate;
+  gboolean cannot_prompt;
   gboolean answered;
   gboolean saved;
 } Ask;
@@ -78,13 +79,18 @@ on_answer (gpointer data, const char *password)
 }
 
 /* Camel's SMTP AUTH keeps no reply it does not expect: Gmail's 534 becomes
- * "Bad authentication response from server". Such a failure counts as a
+ * "Bad authentication response from server". And an Online Accounts
+ * account's rejected password ends in "doesn't support prompt for
+ * credentials", as Evolution may not ask for one. Such a failure counts as a
  * rejection without the server's words, judged by the provider's policy. */
 static const char *
-words_of (const Ask *ask, ApppassProtocol protocol)
+words_of (const Ask *ask, const char *account_id, ApppassProtocol protocol)
 {
-  if (protocol == APPPASS_PROTOCOL_SMTP && ask->cant_authenticate &&
-      apppass_classify (protocol, ask->server_text, -1) == APPPASS_CAUSE_NOT_AUTH)
+  gboolean lost = (protocol == APPPASS_PROTOCOL_SMTP && ask->cant_authenticate) ||
+                  (ask->cannot_prompt &&
+                   evo_client_is_online_account (evo_client_get (), account_id, protocol));
+
+  if (lost && apppass_classify (protocol, ask->server_text, -1) == APPPASS_CAUSE_NOT_AUTH)
     return NULL;
   return ask->server_text;
 }
@@ -96,9 +102,15 @@ ask_in_main (gpointer data)
   g_autofree char *account_id = NULL;
   ApppassProtocol protocol;
 
-  if (!evo_quitting () &&
-      evo_client_find_account (evo_client_get (), ask->uid, &account_id, &protocol) &&
-      apppass_flow_login_failed (evo_flow_get (), account_id, protocol, words_of (ask, protocol))) {
+  if (evo_quitting () ||
+      !evo_client_find_account (evo_client_get (), ask->uid, &account_id, &protocol)) {
+    evo_session_show_alert (ask->uid);
+    answer (ask, FALSE);
+  } else if (evo_goa_explain (account_id, protocol, words_of (ask, account_id, protocol))) {
+    evo_session_forget_alert (ask->uid);
+    answer (ask, FALSE);
+  } else if (apppass_flow_login_failed (evo_flow_get (), account_id, protocol,
+                                        words_of (ask, account_id, protocol))) {
     evo_session_forget_alert (ask->uid);
     evo_wait_add (account_id, protocol, on_answer, ask);
   } else {
@@ -122,6 +134,7 @@ ask_user (CamelService *service, const GError *error, GCancellable *cancellable)
   ask->server_text = g_strdup (error->message);
   ask->cant_authenticate =
       g_error_matches (error, CAMEL_SERVICE_ERROR, CAMEL_SERVICE_ERROR_CANT_AUTHENTICATE);
+  ask->cannot_prompt = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_atomic_rc_box_acquire (ask); /* the main thread's */
   g_main_context_invoke (NULL, ask_in_main, ask);
   g_mutex_lock (&ask->lock);

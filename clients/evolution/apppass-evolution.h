@@ -37,6 +37,16 @@ ESource *evo_client_ref_credentials_source (EvoClient *client, const char *accou
  * (apppass-evolution-trust.c). */
 char *evo_trust_dup_accepted (const char *host, guint16 port);
 
+/* Whether @account_id's password for @protocol is kept by GNOME Online
+ * Accounts (or Ubuntu's), where Evolution cannot store one. */
+gboolean evo_client_is_online_account (EvoClient *client, const char *account_id,
+                                       ApppassProtocol protocol);
+/* For such an account, a failure apppass would take gets an explanation and
+ * a button to Online Accounts instead of the dialog (apppass-evolution-goa.c).
+ * TRUE when shown (or already on screen). */
+gboolean evo_goa_explain (const char *account_id, ApppassProtocol protocol,
+                          const char *server_text);
+
 /* The module's one flow and adapter, made on first use (apppass-evolution-module.c). */
 ApppassFlow *evo_flow_get (void);
 EvoClient *evo_client_get (void);

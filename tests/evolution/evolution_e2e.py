@@ -92,6 +92,7 @@ class EvoLab(claws_e2e.Lab):
         self.prefix = os.path.join(self.work, "prefix")
         modules = os.path.join(self.prefix, "lib", "evolution", "modules")
         os.makedirs(modules)
+        self.control_center_log = self.fake_control_center()
         if module:
             os.symlink(module, os.path.join(modules, "module-apppass.so"))
         self.sources = os.path.join(os.environ["XDG_CONFIG_HOME"], "evolution", "sources")
@@ -100,6 +101,18 @@ class EvoLab(claws_e2e.Lab):
         self.register_browser()
         self.start_keyring()
         self.evolutions = []
+
+    def fake_control_center(self):
+        """A stand-in gnome-control-center on Evolution's PATH that records
+        the panel it was asked to open."""
+        bindir = os.path.join(self.prefix, "bin")
+        os.makedirs(bindir, exist_ok=True)
+        log = os.path.join(self.work, "control-center")
+        script = os.path.join(bindir, "gnome-control-center")
+        with open(script, "w") as f:
+            f.write(f"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{log}'\n")
+        os.chmod(script, 0o755)
+        return log
 
     def register_browser(self):
         """A stand-in browser for https links, and Evolution as the mail client
@@ -127,7 +140,7 @@ class EvoLab(claws_e2e.Lab):
             stderr=subprocess.DEVNULL).returncode in (0, 1), 10)
 
     def account(self, uid, address, server, tls=False, smtp_tls=False, protocol="imap",
-                password="wrongpassword123", proxy="system-proxy"):
+                password="wrongpassword123", proxy="system-proxy", extra=""):
         """Writes the account's three .source files and stores its password
         (as Evolution would after "Remember this password")."""
         service = {("imap", False): "imap", ("imap", True): "imaps",
@@ -140,11 +153,34 @@ class EvoLab(claws_e2e.Lab):
         for suffix, template in (("", ACCOUNT), ("-identity", IDENTITY),
                                  ("-transport", TRANSPORT)):
             with open(os.path.join(self.sources, f"{uid}{suffix}.source"), "w") as f:
-                f.write(template.format(**values))
+                f.write(template.format(**values) + (extra if suffix == "" else ""))
         if password is not None:
             for source in (uid, uid + "-transport"):
                 store_password(source, password)
         return uid
+
+    def online_account(self, address, server, password="wrongpassword123"):
+        """An IMAP and SMTP account in GNOME Online Accounts (its accounts.conf
+        and its password in the keyring, as goa-daemon keeps them); E-D-S
+        makes Evolution's sources for it."""
+        goa = os.path.join(os.environ["XDG_CONFIG_HOME"], "goa-1.0")
+        os.makedirs(goa, exist_ok=True)
+        account = "account_1764000000_0"
+        with open(os.path.join(goa, "accounts.conf"), "w") as f:
+            f.write(f"[Account {account}]\nProvider=imap_smtp\nIdentity={address}\n"
+                    f"PresentationIdentity={address}\nEnabled=true\nMailEnabled=true\n"
+                    f"EmailAddress={address}\nName=Bob Tester\n"
+                    f"ImapHost=127.0.0.1:{server.ports['imap']}\nImapUserName={address}\n"
+                    "ImapUseSsl=false\nImapUseTls=false\nImapAcceptSslErrors=false\n"
+                    f"SmtpHost=127.0.0.1:{server.ports['smtp']}\nSmtpUseAuth=true\n"
+                    f"SmtpUserName={address}\nSmtpAuthLogin=false\nSmtpAuthPlain=true\n"
+                    "SmtpUseSsl=false\nSmtpUseTls=false\nSmtpAcceptSslErrors=false\n")
+        secret = "{'imap-password': <'%s'>, 'smtp-password': <'%s'>}" % (password, password)
+        subprocess.run(["secret-tool", "store", "--label", f"GOA imap_smtp credentials",
+                        "xdg:schema", "org.gnome.OnlineAccounts",
+                        "goa-identity", f"imap_smtp:gen0:{account}"],
+                       input=secret.encode(), check=True, timeout=30, stdout=subprocess.DEVNULL)
+        self.goa_conf = os.path.join(goa, "accounts.conf")
 
     def remove_accounts(self):
         """Ends Evolution's services too: the next flow starts from a registry
@@ -152,6 +188,10 @@ class EvoLab(claws_e2e.Lab):
         shutdown()
         for name in os.listdir(self.sources):
             os.unlink(os.path.join(self.sources, name))
+        if getattr(self, "goa_conf", None) and os.path.exists(self.goa_conf):
+            os.unlink(self.goa_conf)
+            subprocess.run(["pkill", "-f", "goa-daemon"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
 
     def source_text(self, uid):
         path = os.path.join(self.sources, uid + ".source")
@@ -207,7 +247,7 @@ class Evolution:
 
     def __init__(self, prefix, log):
         env = dict(os.environ)
-        env.update(EDS_EXTRA_PREFIXES=prefix, WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS="1",
+        env.update(EDS_EXTRA_PREFIXES=prefix, PATH=os.path.join(prefix, "bin") + ":" + env["PATH"], WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS="1",
                    WEBKIT_DISABLE_COMPOSITING_MODE="1")
         env.pop("NO_AT_BRIDGE", None)  # AT-SPI drives the test
         self.log = open(log, "w")

@@ -246,6 +246,34 @@ def page_flow():
         lab.remove_accounts()
 
 
+def online_accounts_flow():
+    """An account kept by GNOME Online Accounts: Evolution cannot store a
+    password for it, so instead of the password field the user gets an
+    explanation and a button that opens Online Accounts."""
+    server = lab.start_server("yahoo")
+    lab.online_account("bob@yahoo.com", server)
+    evo, app = lab.start_evolution()
+    try:
+        window = at.wait_for(lambda: next((w for w in e2e.windows(app)
+                                           if at.ident(w) == "apppass-online-accounts"), None), 90)
+        if not tap.ok(window is not None, "Online Accounts: the explanation appears",
+                      [(at.name(w), e2e.all_text(w)[:200]) for w in e2e.windows(app)]
+                      + server.events() + [evo.output()[-1500:]]):
+            return
+        tap.ok(our_dialog(app, 1) is None and evolution_prompt(app) is None,
+               "Online Accounts: no password field is offered (neither ours nor Evolution's)")
+        lab.screenshot(window, "online-accounts")
+        at.press(e2e.button(window, "Open Online Accounts"))
+        opened = at.wait_for(lambda: os.path.exists(lab.control_center_log)
+                             and open(lab.control_center_log).read().split(), 10)
+        tap.ok(opened == ["online-accounts"], "Online Accounts: its button opens Online Accounts",
+               opened)
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
+
+
 def tls_flow():
     """Implicit TLS with the test CA's certificate: the user accepts it in
     Evolution's own trust prompt; apppass's check then trusts it too."""
@@ -299,7 +327,8 @@ def scan():
 # TLS first: Evolution keeps an accepted certificate by host name, so the
 # flows after it are not asked again.
 FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "smtp": smtp_flow, "yahoo": yahoo_flow,
-         "notnow": not_now_flow, "page": page_flow, "unknown": unknown_flow}
+         "notnow": not_now_flow, "page": page_flow, "goa": online_accounts_flow,
+         "unknown": unknown_flow}
 
 try:
     only = os.environ.get("APPPASS_TEST_ONLY")
