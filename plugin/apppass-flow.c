@@ -193,24 +193,32 @@ wanted (ApppassFlow *self, const char *id, const ApppassSettings *settings,
   return find_waiting (self, id) != NULL || now_seconds (self) >= settings->snoozed_until;
 }
 
+/* What @id's failure means; %NULL for an account the client does not know. */
+static ApppassDiagnosis *
+assess (ApppassFlow *self, const char *id, ApppassProtocol protocol, const char *server_text,
+        ApppassAccount **account, ApppassSettings **settings)
+{
+  *account = apppass_client_describe_account (self->client, id, protocol);
+  if (*account == NULL)
+    return NULL;
+  *settings = apppass_settings_load (self->client, id);
+  return apppass_flow_diagnose (self, *account, server_text);
+}
+
 gboolean
 apppass_flow_login_failed (ApppassFlow *self, const char *id, ApppassProtocol protocol,
                            const char *server_text)
 {
   g_autoptr (ApppassAccount) account = NULL;
-  g_autoptr (ApppassDiagnosis) diagnosis = NULL;
   g_autoptr (ApppassSettings) settings = NULL;
+  g_autoptr (ApppassDiagnosis) diagnosis = NULL;
 
   g_return_val_if_fail (APPPASS_IS_FLOW (self), FALSE);
-  account = apppass_client_describe_account (self->client, id, protocol);
-  if (account == NULL)
+  diagnosis = assess (self, id, protocol, server_text, &account, &settings);
+  if (diagnosis == NULL)
     return FALSE;
-  settings = apppass_settings_load (self->client, id);
-  diagnosis = apppass_flow_diagnose (self, account, server_text);
   remember_problem (self, settings, account, diagnosis->cause);
-  if (!wanted (self, id, settings, diagnosis))
-    return FALSE;
-  return offer (self, account, diagnosis);
+  return wanted (self, id, settings, diagnosis) && offer (self, account, diagnosis);
 }
 
 gboolean
@@ -218,16 +226,12 @@ apppass_flow_would_take (ApppassFlow *self, const char *id, ApppassProtocol prot
                          const char *server_text)
 {
   g_autoptr (ApppassAccount) account = NULL;
-  g_autoptr (ApppassDiagnosis) diagnosis = NULL;
   g_autoptr (ApppassSettings) settings = NULL;
+  g_autoptr (ApppassDiagnosis) diagnosis = NULL;
 
   g_return_val_if_fail (APPPASS_IS_FLOW (self), FALSE);
-  account = apppass_client_describe_account (self->client, id, protocol);
-  if (account == NULL)
-    return FALSE;
-  settings = apppass_settings_load (self->client, id);
-  diagnosis = apppass_flow_diagnose (self, account, server_text);
-  return wanted (self, id, settings, diagnosis);
+  diagnosis = assess (self, id, protocol, server_text, &account, &settings);
+  return diagnosis && wanted (self, id, settings, diagnosis);
 }
 
 void
