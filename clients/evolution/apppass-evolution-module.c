@@ -5,8 +5,8 @@
 
 #include <gmodule.h>
 
-/* The GTypeModule that registered our types: Evolution may find the module
- * twice (its own folder and EDS_EXTRA_PREFIXES) and load it again. */
+/* The GTypeModule that registered our types: Evolution may load the module
+ * again, or find a second copy (its own folder and EDS_EXTRA_PREFIXES). */
 static GTypeModule *owner;
 static EvoClient *client;
 static ApppassFlow *flow;
@@ -55,11 +55,18 @@ evo_flow_get (void)
 G_MODULE_EXPORT void e_module_load (GTypeModule *module);
 G_MODULE_EXPORT void e_module_unload (GTypeModule *module);
 
+/* Two copies of the module (a packaged one and a local build) have statics
+ * of their own: a quark, which GLib keeps for the process, tells the second. */
+#define LOADED_MARK "apppass-evolution-module-loaded"
+
 G_MODULE_EXPORT void
 e_module_load (GTypeModule *module)
 {
   if (owner != NULL && owner != module)
     return;
+  if (owner == NULL && g_quark_try_string (LOADED_MARK) != 0)
+    return;
+  g_quark_from_string (LOADED_MARK);
   evo_settings_type_register (module);
   evo_prompter_type_register (module);
   evo_page_types_register (module);

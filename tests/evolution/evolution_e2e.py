@@ -197,10 +197,20 @@ class EvoLab(claws_e2e.Lab):
         path = os.path.join(self.sources, uid + ".source")
         return open(path).read() if os.path.exists(path) else ""
 
-    def start_evolution(self):
+    def second_prefix(self):
+        """Another prefix with its own copy of the module: Evolution then finds
+        (and loads) it twice, as with a packaged copy and a local build."""
+        prefix = os.path.join(self.work, "prefix2")
+        modules = os.path.join(prefix, "lib", "evolution", "modules")
+        os.makedirs(modules, exist_ok=True)
+        shutil.copy(self.module, os.path.join(modules, "module-apppass.so"))
+        return prefix
+
+    def start_evolution(self, extra_prefix=None):
         log = os.path.join(self.work, f"evolution-{len(self.logs)}.out")
         self.logs.append(log)
-        evo = Evolution(self.prefix, log)
+        prefixes = self.prefix + (":" + extra_prefix if extra_prefix else "")
+        evo = Evolution(prefixes, log, os.path.join(self.prefix, "bin"))
         self.evolutions.append(evo)
         app = at.find_app("evolution", 90)
         return evo, app
@@ -245,9 +255,9 @@ def shutdown():
 class Evolution:
     """Evolution on the test's display, logging to a file."""
 
-    def __init__(self, prefix, log):
+    def __init__(self, prefixes, log, bindir):
         env = dict(os.environ)
-        env.update(EDS_EXTRA_PREFIXES=prefix, PATH=os.path.join(prefix, "bin") + ":" + env["PATH"], WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS="1",
+        env.update(EDS_EXTRA_PREFIXES=prefixes, PATH=bindir + ":" + env["PATH"], WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS="1",
                    WEBKIT_DISABLE_COMPOSITING_MODE="1")
         env.pop("NO_AT_BRIDGE", None)  # AT-SPI drives the test
         self.log = open(log, "w")
@@ -255,6 +265,14 @@ class Evolution:
         self.process = subprocess.Popen(["evolution", "--force-online", "-c", "mail"], env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL)
+
+    def mapped(self, name):
+        """The paths of the loaded files called name (from /proc/PID/maps)."""
+        try:
+            lines = open(f"/proc/{self.process.pid}/maps").read().splitlines()
+        except OSError:
+            return set()
+        return {line.split()[-1] for line in lines if line.endswith("/" + name)}
 
     def output(self):
         if not self.log.closed:

@@ -274,6 +274,32 @@ def online_accounts_flow():
         lab.remove_accounts()
 
 
+def twice_flow():
+    """Evolution finds the module twice (two prefixes): both copies load, the
+    second does nothing, one dialog appears and the flow works."""
+    server = lab.start_server("yahoo")
+    lab.account("twice", "bob@yahoo.com", server)
+    evo, app = lab.start_evolution(lab.second_prefix())
+    try:
+        dialog = our_dialog(app, 90)
+        loaded = evo.mapped("module-apppass.so")
+        tap.ok(len(loaded) == 2, "twice: Evolution loaded both copies of the module", loaded)
+        if not tap.ok(dialog is not None, "twice: apppass's dialog opens"):
+            return
+        time.sleep(2)
+        ours = [w for w in e2e.windows(app) if at.ident(w) == "apppass-dialog"]
+        tap.ok(len(ours) == 1, "twice: one dialog, not two", len(ours))
+        e2e.save_app_password(dialog)
+        tap.ok(at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60),
+               "twice: checked, saved, and Evolution logs in", server.logins())
+        tap.ok("register" not in evo.output() and "CRITICAL **: " + "apppass" not in evo.output(),
+               "twice: no type registered twice, no critical from apppass",
+               [l for l in evo.output().splitlines() if "apppass" in l or "register" in l][:10])
+    finally:
+        tap.ok(evo.quit(), "twice: Evolution quits cleanly")
+        lab.remove_accounts()
+
+
 def tls_flow():
     """Implicit TLS with the test CA's certificate: the user accepts it in
     Evolution's own trust prompt; apppass's check then trusts it too."""
@@ -328,6 +354,7 @@ def scan():
 # flows after it are not asked again.
 FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "smtp": smtp_flow, "yahoo": yahoo_flow,
          "notnow": not_now_flow, "page": page_flow, "goa": online_accounts_flow,
+         "twice": twice_flow,
          "unknown": unknown_flow}
 
 try:
