@@ -18,11 +18,12 @@ evo_quitting (void)
   return quitting;
 }
 
+/* Made on first use, which may be in one of Camel's threads (an alert). */
 EvoClient *
 evo_client_get (void)
 {
-  if (client == NULL)
-    client = evo_client_new (e_shell_get_default ());
+  if (g_once_init_enter (&client))
+    g_once_init_leave (&client, evo_client_new (e_shell_get_default ()));
   return client;
 }
 
