@@ -9,13 +9,17 @@ with the [ALERT]) appears; the page button opens Google's page through the
 desktop's https handler; a wrong paste keeps the dialog and the keyring
 unchanged; "abcd efgh ijkl mnop" is checked, stored under the account's
 source, and Evolution's next login uses it, without a restart; after a
-restart Evolution logs in with no dialog. SMTP 534 (an error to Evolution,
+restart Evolution logs in with no dialog. POP3's -ERR reaches Evolution's
+prompt without words: Google's policy decides. SMTP 534 (an error to Evolution,
 no prompt): the dialog appears for the transport, the password is stored
 under the transport source and the message is sent. Yahoo's plain rejection
 gets the app-password dialog. TLS with a test-CA certificate the user
-accepted in Evolution: the check trusts it. An unknown provider's plain
-rejection gets Evolution's own prompt. Then every file Evolution wrote is
-searched for the password in every form.
+accepted in Evolution: the check trusts it. "Not now" is kept in the
+.source file; Evolution quits with the dialog open; the account editor's
+page; an account of GNOME Online Accounts gets an explanation and a button
+instead of a password field; two copies of the module load as one. An
+unknown provider's plain rejection gets Evolution's own prompt. Then every
+file Evolution wrote is searched for the password in every form.
 
 Runs inside tests/x-session.sh. SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
@@ -98,6 +102,27 @@ def gmail_flow():
         time.sleep(3)
         tap.ok(our_dialog(app, 0.5) is None and evolution_prompt(app) is None,
                "Gmail: and no dialog appears")
+    finally:
+        evo.quit()
+        lab.remove_accounts()
+
+
+def pop3_flow():
+    """POP3's -ERR reaches Evolution's prompt without the server's words: the
+    provider's policy (Google: an app password) decides."""
+    server = lab.start_server("gmail")
+    uid = lab.account("pop", "ann@gmail.com", server, protocol="pop3")
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "POP3: apppass's dialog opens for Gmail's -ERR",
+                      evo.output()[-2000:]):
+            return
+        tap.ok(evolution_prompt(app) is None, "POP3: Evolution's own prompt is not shown")
+        e2e.save_app_password(dialog)
+        tap.ok(at.wait_for(lambda: server.logins().count("pop3:matched") >= 2, 60),
+               "POP3: checked, saved, and Evolution logs in with it", server.logins())
+        tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, "POP3: stored in the keyring")
     finally:
         evo.quit()
         lab.remove_accounts()
@@ -352,10 +377,9 @@ def scan():
 
 # TLS first: Evolution keeps an accepted certificate by host name, so the
 # flows after it are not asked again.
-FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "smtp": smtp_flow, "yahoo": yahoo_flow,
-         "notnow": not_now_flow, "page": page_flow, "goa": online_accounts_flow,
-         "twice": twice_flow,
-         "unknown": unknown_flow}
+FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_flow,
+         "yahoo": yahoo_flow, "notnow": not_now_flow, "page": page_flow,
+         "goa": online_accounts_flow, "twice": twice_flow, "unknown": unknown_flow}
 
 try:
     only = os.environ.get("APPPASS_TEST_ONLY")
