@@ -182,6 +182,14 @@ class EvoLab(claws_e2e.Lab):
                        input=secret.encode(), check=True, timeout=30, stdout=subprocess.DEVNULL)
         self.goa_conf = os.path.join(goa, "accounts.conf")
 
+    def proxy_source(self, uid, port):
+        """An Evolution proxy (ESourceProxy) pointing at a SOCKS proxy on loopback."""
+        with open(os.path.join(self.sources, uid + ".source"), "w") as f:
+            f.write("[Data Source]\nDisplayName=apppass test proxy\nEnabled=true\nParent=\n\n"
+                    f"[Proxy]\nMethod=manual\nSocksHost=127.0.0.1\nSocksPort={port}\n"
+                    "IgnoreHosts=\n")
+        return uid
+
     def remove_accounts(self):
         """Ends Evolution's services too: the next flow starts from a registry
         that reads the folder afresh."""

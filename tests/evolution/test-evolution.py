@@ -16,7 +16,7 @@ under the transport source and the message is sent. Yahoo's plain rejection
 gets the app-password dialog. TLS with a test-CA certificate the user
 accepted in Evolution: the check trusts it. "Not now" is kept in the
 .source file; Evolution quits with the dialog open; the account editor's
-page; an account of GNOME Online Accounts gets an explanation and a button
+page; the account's own proxy; an account of GNOME Online Accounts gets an explanation and a button
 instead of a password field; two copies of the module load as one. An
 unknown provider's plain rejection gets Evolution's own prompt. Then every
 file Evolution wrote is searched for the password in every form.
@@ -325,6 +325,34 @@ def twice_flow():
         lab.remove_accounts()
 
 
+def proxy_flow():
+    """The account's own proxy (an ESourceProxy, SOCKS5 here): Evolution and
+    apppass's check both go through it."""
+    proxy = e2e.claws_e2e.Socks5Proxy()
+    server = lab.start_server("yahoo")
+    lab.proxy_source("apppass-proxy", proxy.port)
+    lab.account("proxied", "bob@yahoo.com", server, proxy="apppass-proxy")
+    target = f"127.0.0.1:{server.ports['imap']}"
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "proxy: apppass's dialog opens"):
+            return
+        before = proxy.targets.count(target)
+        tap.ok(before >= 1, "proxy: Evolution's own login went through the account's proxy",
+               proxy.targets)
+        e2e.save_app_password(dialog)
+        tap.ok(at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60),
+               "proxy: checked, saved, and Evolution logs in", server.logins())
+        # Evolution logs in again on its open connection: the new one is ours.
+        tap.ok(proxy.targets.count(target) >= before + 1,
+               "proxy: apppass's check went through it too", proxy.targets)
+    finally:
+        evo.quit()
+        proxy.stop()
+        lab.remove_accounts()
+
+
 def tls_flow():
     """Implicit TLS with the test CA's certificate: the user accepts it in
     Evolution's own trust prompt; apppass's check then trusts it too."""
@@ -379,7 +407,8 @@ def scan():
 # flows after it are not asked again.
 FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_flow,
          "yahoo": yahoo_flow, "notnow": not_now_flow, "page": page_flow,
-         "goa": online_accounts_flow, "twice": twice_flow, "unknown": unknown_flow}
+         "goa": online_accounts_flow, "twice": twice_flow, "proxy": proxy_flow,
+         "unknown": unknown_flow}
 
 try:
     only = os.environ.get("APPPASS_TEST_ONLY")
