@@ -3,10 +3,8 @@
 
 #include "apppass-login-process.h"
 
-#include <errno.h>
+#include <signal.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "apppass-error.h"
 #include "apppass-intl.h"
@@ -21,7 +19,6 @@
  * has been handed to the helper. */
 typedef struct {
   GSubprocess *process;
-  GSocket *request_socket; /* our end of the helper's standard input */
   GCancellable *cancellable;
   gulong cancel_id;
   ApppassLoginOptions options;
@@ -40,7 +37,6 @@ run_free (Run *run)
     g_cancellable_disconnect (run->cancellable, run->cancel_id);
   g_clear_object (&run->cancellable);
   g_clear_object (&run->process);
-  g_clear_object (&run->request_socket);
   g_free ((char *)run->options.host);
   g_free ((char *)run->options.user);
   g_free ((char *)run->options.trusted_pem);
@@ -211,58 +207,24 @@ start_watchdog (Run *run)
   g_source_attach (run->watchdog, g_main_context_get_thread_default ());
 }
 
+/* Writing the request to a helper that has already died raises SIGPIPE,
+ * whose default action would end the mail client. Ignored, unless the client
+ * handles it itself. */
+static void
+survive_sigpipe (void)
+{
+  struct sigaction action;
+
+  if (sigaction (SIGPIPE, NULL, &action) == 0 && action.sa_handler == SIG_DFL)
+    signal (SIGPIPE, SIG_IGN);
+}
+
 static const char *
 helper_path (void)
 {
   const char *env = g_getenv ("APPPASS_LOGIN_HELPER");
 
   return env && *env ? env : APPPASS_LOGIN_HELPER;
-}
-
-/* The helper's standard input is a socket, not a pipe: writing to a helper
- * that has already died then fails with EPIPE (GSocket sends with
- * MSG_NOSIGNAL) instead of raising SIGPIPE, whose default action would end
- * the mail client, and the client's signal settings stay as they were. */
-static gboolean
-spawn_helper (Run *run, GError **error)
-{
-  g_autoptr (GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  int fds[2];
-
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
-    int saved = errno;
-
-    g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
-    return FALSE;
-  }
-  g_subprocess_launcher_take_stdin_fd (launcher, fds[1]);
-  run->request_socket = g_socket_new_from_fd (fds[0], error);
-  if (run->request_socket == NULL) {
-    close (fds[0]);
-    return FALSE;
-  }
-  run->process = g_subprocess_launcher_spawn (launcher, error, helper_path (), NULL);
-  return run->process != NULL;
-}
-
-/* The request is small: it fits the socket's buffer, so this does not wait. */
-static gboolean
-write_request (Run *run, GBytes *request)
-{
-  gsize length;
-  const char *data = g_bytes_get_data (request, &length);
-  gsize done = 0;
-
-  while (done < length) {
-    gssize n = g_socket_send (run->request_socket, data + done, length - done, NULL, NULL);
-
-    if (n <= 0)
-      break;
-    done += (gsize)n;
-  }
-  g_socket_close (run->request_socket, NULL);
-  return done == length;
 }
 
 static void
@@ -272,10 +234,7 @@ send_request (GTask *task, const char *proxy)
   g_autoptr (GBytes) request = request_bytes (&run->options, proxy, run->password);
 
   g_clear_pointer (&run->password, apppass_password_free);
-  /* A helper gone before it read its request stopped: on_communicated says so. */
-  if (!write_request (run, request))
-    g_subprocess_force_exit (run->process);
-  g_subprocess_communicate_async (run->process, NULL, NULL, on_communicated, task);
+  g_subprocess_communicate_async (run->process, request, NULL, on_communicated, task);
 }
 
 /* The account's resolver may be slow (PAC, libproxy): asked without blocking. */
@@ -325,7 +284,9 @@ apppass_login_check_isolated (const ApppassLoginOptions *options, const char *pa
   g_task_set_task_data (task, run, (GDestroyNotify)run_free);
   keep_options (run, options, password);
   run->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
-  if (!spawn_helper (run, &error)) {
+  run->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                   &error, helper_path (), NULL);
+  if (run->process == NULL) {
     g_task_return_pointer (task, failed_result (APPPASS_ERROR_NOT_SENT, error->message),
                            (GDestroyNotify)apppass_login_result_free);
     g_object_unref (task);
@@ -333,6 +294,7 @@ apppass_login_check_isolated (const ApppassLoginOptions *options, const char *pa
   }
   run->cancel_id = g_cancellable_connect (run->cancellable, G_CALLBACK (on_cancelled), run, NULL);
   start_watchdog (run);
+  survive_sigpipe ();
   if (options->proxy_resolver == NULL) {
     send_request (task, NULL);
     return;
