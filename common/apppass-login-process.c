@@ -209,7 +209,9 @@ start_watchdog (Run *run)
 
 /* Writing the request to a helper that has already died raises SIGPIPE,
  * whose default action would end the mail client. Ignored, unless the client
- * handles it itself. */
+ * handles it itself: what GLib's GSocket already does process-wide in every
+ * program that uses it (Evolution does; a socket as the helper's stdin was
+ * tried and changes nothing, since GSocket's class sets it). */
 static void
 survive_sigpipe (void)
 {
