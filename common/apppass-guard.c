@@ -59,7 +59,7 @@ static int
 after (ApppassGuardStream *g, const char *buffer, gsize length, gsize i, gsize k,
        GCancellable *cancellable)
 {
-  return i + k < length ? buffer[i + k] : peek (g, i + k - length, cancellable);
+  return i + k < length ? (guint8)buffer[i + k] : peek (g, i + k - length, cancellable);
 }
 
 /* Whether text follows buffer[i] on its line, after blanks. */

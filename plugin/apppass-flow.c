@@ -126,6 +126,8 @@ show_next (ApppassFlow *self)
 
     if (settings->enabled)
       show (self, w->account, w->diagnosis);
+    else /* turned off while it waited: finished, so that nothing waits on it */
+      g_signal_emit (self, signals[DIALOG_FINISHED], 0, w->account->id, APPPASS_DIALOG_NEVER);
     waiting_free (w);
   }
 }

@@ -794,6 +794,39 @@ test_flow_queue (void)
 }
 
 static void
+on_finished_record (ApppassFlow *flow, const char *id, int outcome, GPtrArray *finished)
+{
+  (void)flow;
+  (void)outcome;
+  g_ptr_array_add (finished, g_strdup (id));
+}
+
+/* An account whose help was turned off while its dialog waited is dropped
+ * from the queue, and says so: a client may have a login waiting on it. */
+static void
+test_flow_queue_turned_off (void)
+{
+  g_autoptr (TestClient) client = test_client_new ();
+  g_autoptr (ApppassFlow) flow = apppass_flow_new (APPPASS_CLIENT (client));
+  g_autoptr (GPtrArray) finished = g_ptr_array_new_with_free_func (g_free);
+
+  add_account (client, "1", "imap.gmail.com", "user1@gmail.com");
+  add_account (client, "2", "imap.gmail.com", "user2@gmail.com");
+  g_signal_connect (flow, "dialog-finished", G_CALLBACK (on_finished_record), finished);
+  g_assert_true (apppass_flow_login_failed (flow, "1", APPPASS_PROTOCOL_IMAP, gmail_alert));
+  g_assert_true (apppass_flow_login_failed (flow, "2", APPPASS_PROTOCOL_IMAP, gmail_alert));
+  g_assert_cmpuint (apppass_flow_get_n_waiting (flow), ==, 1);
+  apppass_client_set_setting (APPPASS_CLIENT (client), "2", "enabled", "0");
+  gtk_button_clicked (
+      GTK_BUTTON (find (GTK_WIDGET (apppass_flow_get_dialog (flow)), "not-now-button")));
+  iterate (20);
+  g_assert_null (apppass_flow_get_dialog (flow));
+  g_assert_cmpuint (finished->len, ==, 2);
+  g_assert_cmpstr (finished->pdata[0], ==, "1");
+  g_assert_cmpstr (finished->pdata[1], ==, "2");
+}
+
+static void
 test_flow_snooze (void)
 {
   g_autoptr (TestClient) client = test_client_new ();
@@ -1031,6 +1064,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/untrusted", test_verify_untrusted);
   g_test_add_func ("/verify/phishing", test_verify_phishing);
   g_test_add_func ("/flow/queue", test_flow_queue);
+  g_test_add_func ("/flow/queue-turned-off", test_flow_queue_turned_off);
   g_test_add_func ("/flow/window-closed", test_verify_window_closed);
   g_test_add_func ("/flow/snooze", test_flow_snooze);
   g_test_add_func ("/flow/quiet", test_flow_quiet);

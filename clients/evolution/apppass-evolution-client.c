@@ -3,6 +3,8 @@
 
 #include "apppass-evolution.h"
 
+#include <string.h>
+
 #include <mail/e-mail-backend.h>
 #include <mail/mail-send-recv.h>
 
@@ -128,6 +130,19 @@ evo_client_ref_credentials_source (EvoClient *self, const char *account_id,
     return NULL;
   cred = e_source_credentials_provider_ref_credentials_source (provider_of (self), side);
   return cred ? cred : g_steal_pointer (&side);
+}
+
+/* ENamedParameters keeps "name:value" strings and frees them unwiped; the
+ * value returned points into its string, so the password is wiped there. */
+void
+evo_credentials_free (ENamedParameters *credentials)
+{
+  const char *password =
+      credentials ? e_named_parameters_get (credentials, E_SOURCE_CREDENTIAL_PASSWORD) : NULL;
+
+  if (password)
+    explicit_bzero ((char *)password, strlen (password));
+  e_named_parameters_free (credentials);
 }
 
 static const char *
@@ -256,7 +271,6 @@ evo_client_is_online_account (EvoClient *self, const char *account_id, ApppassPr
 typedef struct {
   char *account_id;
   ApppassProtocol protocol;
-  char *password;
   ENamedParameters *credentials;
 } Store;
 
@@ -264,8 +278,7 @@ static void
 store_free (Store *s)
 {
   g_free (s->account_id);
-  apppass_password_free (s->password);
-  e_named_parameters_free (s->credentials);
+  evo_credentials_free (s->credentials);
   g_free (s);
 }
 
@@ -290,7 +303,8 @@ on_stored (GObject *provider, GAsyncResult *result, gpointer data)
   }
   /* A login of Evolution's waiting for this answer goes on with it now;
    * retry_login then has nothing left to do for that side. */
-  if (evo_wait_saved (s->account_id, s->protocol, s->password) > 0)
+  if (evo_wait_saved (s->account_id, s->protocol,
+                      e_named_parameters_get (s->credentials, E_SOURCE_CREDENTIAL_PASSWORD)) > 0)
     g_hash_table_add (self->retrying, side_key (s->account_id, s->protocol));
   g_task_return_boolean (task, TRUE);
 }
@@ -315,7 +329,6 @@ store_password (ApppassClient *client, const ApppassAccount *account, const char
   s = g_new0 (Store, 1);
   s->account_id = g_strdup (account->id);
   s->protocol = account->protocol;
-  s->password = g_strdup (password);
   s->credentials = e_named_parameters_new ();
   e_named_parameters_set (s->credentials, E_SOURCE_CREDENTIAL_PASSWORD, password);
   g_task_set_task_data (task, s, (GDestroyNotify)store_free);
@@ -345,7 +358,7 @@ on_looked_up (GObject *provider, GAsyncResult *result, gpointer data)
   g_task_return_pointer (
       task, g_strdup (e_named_parameters_get (credentials, E_SOURCE_CREDENTIAL_PASSWORD)),
       (GDestroyNotify)apppass_password_free);
-  e_named_parameters_free (credentials);
+  evo_credentials_free (credentials);
 }
 
 static void

@@ -18,16 +18,24 @@ enum {
 static GHashTable *shown;
 
 static void
-on_response (GtkDialog *dialog, int response, gpointer id)
+on_response (GtkDialog *dialog, int response, gpointer data)
 {
   g_autoptr (GError) error = NULL;
   const char *argv[] = {"gnome-control-center", "online-accounts", NULL};
 
+  (void)data;
   if (response == RESPONSE_OPEN &&
       !g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &error))
     g_warning ("apppass: Online Accounts could not be opened: %s", error->message);
-  g_hash_table_remove (shown, id);
   gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+/* Answered, or gone with its parent window: the account may be explained again. */
+static void
+on_destroyed (GtkWidget *dialog, gpointer id)
+{
+  (void)dialog;
+  g_hash_table_remove (shown, id);
 }
 
 static GtkWidget *
@@ -71,7 +79,8 @@ evo_goa_explain (const char *account_id, ApppassProtocol protocol, const char *s
     return FALSE;
   dialog = explanation (account);
   g_hash_table_add (shown, g_strdup (account_id));
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_response), g_strdup (account_id),
+  g_signal_connect (dialog, "response", G_CALLBACK (on_response), NULL);
+  g_signal_connect_data (dialog, "destroy", G_CALLBACK (on_destroyed), g_strdup (account_id),
                          (GClosureNotify)(void (*) (void))g_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;

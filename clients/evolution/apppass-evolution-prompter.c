@@ -15,6 +15,7 @@ typedef struct {
   ECredentialsPrompterImpl parent;
   GHashTable *delegated; /* prompt ids handed to Evolution's prompter */
   GHashTable *ours;      /* prompt id -> Pending, waiting for our dialog */
+  gboolean watching_theirs;
 } EvoPrompter;
 
 typedef struct {
@@ -59,7 +60,7 @@ on_answer (gpointer data, const char *password)
   /* Without credentials, Evolution's login ends as if its own prompt was cancelled. */
   e_credentials_prompter_impl_prompt_finish (E_CREDENTIALS_PROMPTER_IMPL (p->self), p->prompt_id,
                                              credentials);
-  e_named_parameters_free (credentials);
+  evo_credentials_free (credentials);
   g_object_unref (p->self);
   g_free (p);
 }
@@ -102,6 +103,13 @@ take (EvoPrompter *self, gpointer prompt_id, ESource *auth_source,
 }
 
 static void
+on_theirs_finished (EvoPrompter *self, gpointer prompt_id, const ENamedParameters *credentials)
+{
+  (void)credentials;
+  g_hash_table_remove (self->delegated, prompt_id);
+}
+
+static void
 evo_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id,
                              ESource *auth_source, ESource *cred_source, const char *error_text,
                              const ENamedParameters *credentials)
@@ -109,6 +117,8 @@ evo_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id,
   EvoPrompter *self = (EvoPrompter *)impl;
   ECredentialsPrompterImpl *theirs;
 
+  /* Prompt ids are freed and reused by Evolution: a new one is never "theirs". */
+  g_hash_table_remove (self->delegated, prompt_id);
   if (evo_quitting ()) {
     e_credentials_prompter_impl_prompt_finish (impl, prompt_id, NULL);
     return;
@@ -119,6 +129,11 @@ evo_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id,
   if (theirs == NULL) {
     e_credentials_prompter_impl_prompt_finish (impl, prompt_id, NULL);
     return;
+  }
+  if (!self->watching_theirs) {
+    g_signal_connect_object (theirs, "prompt-finished", G_CALLBACK (on_theirs_finished), self,
+                             G_CONNECT_SWAPPED);
+    self->watching_theirs = TRUE;
   }
   g_hash_table_add (self->delegated, prompt_id);
   e_credentials_prompter_impl_prompt (theirs, prompt_id, auth_source, cred_source, error_text,

@@ -8,9 +8,9 @@
  * the .source file reads "SnoozeMinutes=60" and an admin can edit it. */
 static const char *const keys[] = {
     "enabled",    "snooze-minutes", "snoozed-until", "provider",
-    "last-cause", "last-protocol",  "last-time",
+    "last-cause", "last-protocol",  "last-time",     NULL,
 };
-#define N_KEYS G_N_ELEMENTS (keys)
+#define N_KEYS (G_N_ELEMENTS (keys) - 1)
 
 typedef struct {
   ESourceExtension parent;

@@ -122,8 +122,19 @@ on_shown (ApppassFlow *flow, ApppassDialog *dialog, gpointer data)
                          (GClosureNotify)(void (*) (void))g_free, 0);
 }
 
+/* Also for a queued account whose dialog was never shown. */
+static void
+on_finished (ApppassFlow *flow, const char *id, int outcome, gpointer data)
+{
+  (void)flow;
+  (void)outcome;
+  (void)data;
+  evo_wait_ended (id);
+}
+
 void
 evo_wait_watch (ApppassFlow *flow)
 {
   g_signal_connect (flow, "dialog-shown", G_CALLBACK (on_shown), NULL);
+  g_signal_connect (flow, "dialog-finished", G_CALLBACK (on_finished), NULL);
 }

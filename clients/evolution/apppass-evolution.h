@@ -22,6 +22,8 @@ EvoClient *evo_client_new (EShell *shell);
  * settings go into that copy, which the editor then writes. */
 void evo_client_set_editing_source (EvoClient *client, ESource *source);
 
+/* Frees @credentials with the password in them wiped first. */
+void evo_credentials_free (ENamedParameters *credentials);
 /* IMAP or POP3 for a [Mail Account] source; APPPASS_N_PROTOCOLS for others. */
 ApppassProtocol evo_client_receiving_protocol (ESource *account);
 /* The account and side behind a CamelService's (or an ESource's) @uid: the

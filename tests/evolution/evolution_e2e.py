@@ -8,6 +8,7 @@ SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -198,8 +199,6 @@ class EvoLab(claws_e2e.Lab):
             os.unlink(os.path.join(self.sources, name))
         if getattr(self, "goa_conf", None) and os.path.exists(self.goa_conf):
             os.unlink(self.goa_conf)
-            subprocess.run(["pkill", "-f", "goa-daemon"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
 
     def source_text(self, uid):
         path = os.path.join(self.sources, uid + ".source")
@@ -254,10 +253,43 @@ def stored_password(uid):
     return r.stdout.decode() if r.returncode == 0 else None
 
 
+SESSION_SERVICES = ("evolution", "goa-daemon", "goa-identity-se")
+
+
+def session_pids():
+    """The PIDs of Evolution's and Online Accounts' processes on this test's
+    own D-Bus session: never those of anyone else on the machine."""
+    bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "").encode()
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            comm = open(f"/proc/{entry}/comm").read().strip()
+            environ = open(f"/proc/{entry}/environ", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if bus and comm.startswith(SESSION_SERVICES) and \
+                b"DBUS_SESSION_BUS_ADDRESS=" + bus in environ:
+            pids.append(int(entry))
+    return pids
+
+
 def shutdown():
-    """Ends Evolution and every E-D-S process of this session."""
-    subprocess.run(["evolution", "--force-shutdown"], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=60)
+    """Ends Evolution, E-D-S and goa-daemon of this session (the bus starts
+    them again when asked)."""
+    pids = session_pids()
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    at.wait_for(lambda: not [p for p in pids if os.path.exists(f"/proc/{p}")], 15)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 class Evolution:

@@ -256,8 +256,9 @@ def page_flow():
         at.press(at.find_id(page, "apppass-check-button"))
         checked = at.wait_for(lambda: server.logins().count("imap:matched") > logins, 30)
         result = at.find_id(page, "apppass-check-result", 10)
-        tap.ok(checked and result is not None and "accepted" in (at.name(result) or ""),
-               "page: Check login logs in with the stored password and says so",
+        said = result is not None and at.wait_for(lambda: "accepted" in (at.name(result) or ""),
+                                                  30)
+        tap.ok(checked and said, "page: Check login logs in with the stored password and says so",
                at.name(result) if result else None)
         toggle = at.find_id(page, "apppass-enabled-toggle")
         at.press(toggle)
