@@ -449,7 +449,3 @@ def cancel_prompts(app):
             return
         at.press(cancel)
         time.sleep(1)
-
-
-def rmtree(path):
-    shutil.rmtree(path, ignore_errors=True)
