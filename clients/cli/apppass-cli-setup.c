@@ -94,6 +94,18 @@ read_ca_file (const char *path, char **pem, int *status)
 
 /* ---- verify ------------------------------------------------------------- */
 
+/* A pin skips the checks a CA certificate gets; whoever gives one should
+ * know that before relying on it. */
+static void
+describe_ca_file (GOptionContext *context)
+{
+  g_option_context_set_description (
+      context, _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
+                  "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
+                  "certificate accepted in a mail client: its dates, host name and algorithm "
+                  "are not checked."));
+}
+
 /* Prints what the check found; returns the exit code of design.md. */
 static int
 report_result (const ApppassLoginOptions *options, const ApppassLoginResult *result)
@@ -155,6 +167,7 @@ cli_verify (int argc, char **argv)
   char *password;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  describe_ca_file (context);
   if (!cli_parse (context, &argc, &argv))
     return EXIT_USAGE;
   if (protocol_word == NULL || host == NULL || user == NULL) {
@@ -539,6 +552,7 @@ cli_setup (int argc, char **argv)
   int status = EXIT_USAGE;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  describe_ca_file (context);
   if (!cli_parse (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2 || strchr (argv[1], '@') == NULL) {
