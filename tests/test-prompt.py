@@ -258,6 +258,33 @@ def interrupt_in_shell(shell, sig, server):
         sh.close()
 
 
+def stop_and_continue(shell, server):
+    """Ctrl-Z at the prompt: the shell has echo and icanon while the command is stopped;
+    after fg the prompt is shown again and still takes the paste unseen."""
+    before = len(server.events("login"))
+    sh = Shell(shell)
+    try:
+        ok = sh.run_verify(server.ports["imaps"])
+        sh.send(b"\x1a")
+        stopped = ok and sh.read_until(re.escape(PROMPT))
+        stty = sh.run_marked("stty -a") if stopped else b""
+        tap.ok(modes_on(stty), f"{shell}: while the command is stopped by Ctrl-Z the terminal "
+               "has echo and icanon", mask(sh.screen))
+        sh.set_mark()
+        sh.send(b"fg\r")
+        again = sh.read_until(rb"Password \(not shown\): ")
+        start = len(sh.screen)
+        sh.send(lib.PASTED.encode() + b"\r")
+        done = again and sh.read_until(rb"accepted the password")
+        tap.ok(done and server.logins()[before:] == ["imap:matched"],
+               f"{shell}: after fg the prompt shows again and the paste is taken",
+               mask(sh.screen))
+        tap.ok(not re.search(rb"abcd|efgh|ijkl|mnop", sh.screen[start:]),
+               f"{shell}: after fg the paste is not echoed", mask(sh.screen[start:]))
+    finally:
+        sh.close()
+
+
 def interrupt_alone(sig, server):
     """(c) The same with no shell: the terminal's own settings after the command died."""
     name = signal.Signals(sig).name
@@ -330,6 +357,8 @@ try:
     for shell in ("bash", "dash"):
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             interrupt_in_shell(shell, sig, server)
+    for shell in ("bash", "dash"):
+        stop_and_continue(shell, server)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         interrupt_alone(sig, server)
     stdin_cases()

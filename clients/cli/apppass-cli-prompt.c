@@ -22,12 +22,14 @@
 #define PASTE_DRAIN_LIMIT (1024 * 1024)
 
 /* For the signal handlers: what to restore and what to wipe. */
-static struct termios prompt_saved;
+static struct termios prompt_saved, prompt_quiet;
 static volatile sig_atomic_t prompt_has_saved;
 static char *volatile prompt_buffer;
+static const char *volatile prompt_text;
 
 static const int prompt_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 static struct sigaction prompt_old_actions[G_N_ELEMENTS (prompt_signals)];
+static struct sigaction prompt_old_stop_action;
 
 static void
 wipe (volatile char *p, gsize n)
@@ -59,6 +61,47 @@ on_fatal_signal (int sig)
   raise (sig);
 }
 
+static void on_stop_signal (int sig);
+
+static void
+catch_stop (struct sigaction *old)
+{
+  struct sigaction action = {0};
+
+  action.sa_handler = on_stop_signal;
+  sigemptyset (&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction (SIGTSTP, &action, old);
+}
+
+/* Ctrl-Z: the shell gets its terminal as it was while the command is
+ * stopped (dash again restores nothing), and the prompt gets its quiet
+ * terminal back when it is continued. */
+static void
+on_stop_signal (int sig)
+{
+  int saved_errno = errno;
+  sigset_t set;
+
+  if (prompt_has_saved)
+    tcsetattr (STDIN_FILENO, TCSANOW, &prompt_saved);
+  signal (sig, SIG_DFL);
+  sigemptyset (&set);
+  sigaddset (&set, sig);
+  sigprocmask (SIG_UNBLOCK, &set, NULL);
+  raise (sig);
+  /* Continued. */
+  sigprocmask (SIG_BLOCK, &set, NULL);
+  catch_stop (NULL);
+  if (prompt_has_saved)
+    tcsetattr (STDIN_FILENO, TCSANOW, &prompt_quiet);
+  /* The shell has written over it; the user must see what is awaited. */
+  if (prompt_text != NULL && write (STDERR_FILENO, prompt_text, strlen (prompt_text)) < 0) {
+    /* nothing to do: the prompt is only a reminder */
+  }
+  errno = saved_errno;
+}
+
 static void
 catch_signals (void)
 {
@@ -71,6 +114,7 @@ catch_signals (void)
   action.sa_flags = SA_RESTART;
   for (guint i = 0; i < G_N_ELEMENTS (prompt_signals); i++)
     sigaction (prompt_signals[i], &action, &prompt_old_actions[i]);
+  catch_stop (&prompt_old_stop_action);
 }
 
 static void
@@ -78,6 +122,7 @@ release_signals (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (prompt_signals); i++)
     sigaction (prompt_signals[i], &prompt_old_actions[i], NULL);
+  sigaction (SIGTSTP, &prompt_old_stop_action, NULL);
 }
 
 typedef struct {
@@ -176,24 +221,24 @@ char *
 cli_prompt_read_paste (const char *prompt, gsize *length, gboolean *too_long)
 {
   Paste paste = {0};
-  struct termios quiet;
 
   paste.erase = paste.kill = paste.eof = _POSIX_VDISABLE;
   paste.text = g_malloc0 (PASTE_LIMIT + 1);
   prompt_buffer = paste.text;
+  prompt_text = prompt;
   if (tcgetattr (STDIN_FILENO, &prompt_saved) == 0) {
+    prompt_quiet = prompt_saved;
+    prompt_quiet.c_lflag &= ~(tcflag_t)(ECHO | ICANON);
+    prompt_quiet.c_cc[VMIN] = 1;
+    prompt_quiet.c_cc[VTIME] = 0;
     prompt_has_saved = 1;
     catch_signals ();
-    quiet = prompt_saved;
-    quiet.c_lflag &= ~(tcflag_t)(ECHO | ICANON);
-    quiet.c_cc[VMIN] = 1;
-    quiet.c_cc[VTIME] = 0;
     paste.erase = prompt_saved.c_cc[VERASE];
     paste.kill = prompt_saved.c_cc[VKILL];
     paste.eof = prompt_saved.c_cc[VEOF];
     /* Echo goes off before the prompt shows and without flushing input, so
      * a quick paste is neither shown nor lost. */
-    tcsetattr (STDIN_FILENO, TCSADRAIN, &quiet);
+    tcsetattr (STDIN_FILENO, TCSADRAIN, &prompt_quiet);
   }
   fputs (prompt, stderr);
   fflush (stderr);
@@ -207,6 +252,7 @@ cli_prompt_read_paste (const char *prompt, gsize *length, gboolean *too_long)
     prompt_has_saved = 0;
   }
   prompt_buffer = NULL;
+  prompt_text = NULL;
   fputc ('\n', stderr);
   *length = paste.len;
   *too_long = paste.too_long;
