@@ -214,7 +214,7 @@ read_paste (Paste *paste)
     take_byte (paste, c);
     drained++;
   }
-  c = 0;
+  wipe (&c, 1);
 }
 
 char *

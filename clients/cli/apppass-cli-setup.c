@@ -6,7 +6,6 @@
 #include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "apppass-diagnosis.h"
