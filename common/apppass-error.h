@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 /**
  * ApppassError:
  * @APPPASS_ERROR_INVALID_TEXT: the input is not valid UTF-8
- * @APPPASS_ERROR_CONTROL_CHARACTER: the input holds a control character
+ * @APPPASS_ERROR_CONTROL_CHARACTER: the input holds a control character, a variation
+ *   selector or a format character that is not removed
  * @APPPASS_ERROR_EMPTY: nothing is left after removing spaces
  * @APPPASS_ERROR_TOO_LONG: the input is longer than allowed
  * @APPPASS_ERROR_PROVIDER_FILE: a provider file is broken

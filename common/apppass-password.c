@@ -17,13 +17,28 @@ apppass_password_is_removed_char (gunichar c)
       c == 0x3000)
     return TRUE;
   /* Invisible format characters that web pages put between groups. */
-  return c == 0x180E || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
+  if (c == 0x180E || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF)
+    return TRUE;
+  /* Bidi controls: copying from a page in (or next to) a right-to-left
+   * language brings them along, and nobody types them. */
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
 }
 
 static gboolean
 is_refused_control (gunichar c)
 {
   return g_unichar_type (c) == G_UNICODE_CONTROL;
+}
+
+/* Variation selectors and format characters not removed above: invisible,
+ * not typed, and neither keeping nor dropping one is surely what the
+ * provider meant, so the user is asked to copy again. */
+static gboolean
+is_refused_format (gunichar c)
+{
+  return (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF) ||
+         g_unichar_type (c) == G_UNICODE_FORMAT;
 }
 
 char *
@@ -61,6 +76,14 @@ apppass_password_normalize (const char *text, gssize length, GError **error)
       g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_CONTROL_CHARACTER,
                    _ ("The pasted text contains an invisible control character (U+%04X). "
                       "Copy only the password from the provider’s page and paste it again."),
+                   c);
+      goto refuse;
+    }
+    if (is_refused_format (c)) {
+      g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_CONTROL_CHARACTER,
+                   _ ("The pasted text contains an invisible format character (U+%04X) that "
+                      "is not part of a password. Copy only the password from the provider’s "
+                      "page and paste it again."),
                    c);
       goto refuse;
     }

@@ -15,9 +15,11 @@ G_BEGIN_DECLS
  * @length: its length in bytes, or -1 if nul-terminated
  * @error: return location for an %APPPASS_ERROR
  *
- * Removes every Unicode White_Space character and the invisible format
- * characters U+180E, U+200B–U+200D, U+2060 and U+FEFF; nothing else changes.
- * Invalid UTF-8, other control characters, an empty result and a result of
+ * Removes every Unicode White_Space character, the invisible format
+ * characters U+180E, U+200B–U+200D, U+2060 and U+FEFF and the bidi controls
+ * U+061C, U+200E, U+200F, U+202A–U+202E and U+2066–U+2069; nothing else
+ * changes. Invalid UTF-8, control characters, variation selectors, other
+ * format characters (Unicode Cf), an empty result and a result of
  * more than %APPPASS_PASSWORD_MAX_BYTES bytes are refused with a message that
  * says what to do (and never repeats the text).
  *

@@ -241,6 +241,32 @@ test_help_version (void)
   g_assert_nonnull (strstr (vh->out, "--protocol"));
 }
 
+/* --help of verify and setup says what a --ca-file holding the server's own
+ * certificate means, in each language. */
+static void
+test_help_ca_file_pin (void)
+{
+  g_autofree char *dir = g_strconcat ("APPPASS_LOCALEDIR=", test_locale_dir (), NULL);
+  const char *en_env[] = {dir, "LANGUAGE", "LC_MESSAGES", "LANG", "LC_ALL=C.UTF-8", NULL};
+  const char *nl_env[] = {dir, "LANGUAGE", "LC_MESSAGES", "LANG", "LC_ALL=nl_NL.UTF-8", NULL};
+  const char *lv_env[] = {dir, "LANGUAGE", "LC_MESSAGES", "LANG", "LC_ALL=lv_LV.UTF-8", NULL};
+  const char *const *envs[] = {en_env, nl_env, lv_env};
+  const char *says[] = {"dates, host name and algorithm are not checked", "niet gecontroleerd",
+                        "netiek pārbaudīti"};
+  const char *verbs[] = {"verify", "setup"};
+
+  for (guint v = 0; v < G_N_ELEMENTS (verbs); v++) {
+    for (guint l = 0; l < G_N_ELEMENTS (envs); l++) {
+      const char *argv[] = {verbs[v], "--help", NULL};
+      g_autoptr (TestRun) r = run (argv, NULL, envs[l]);
+
+      g_assert_cmpint (r->status, ==, 0);
+      g_assert_nonnull (strstr (r->out, "--ca-file:"));
+      g_assert_nonnull (strstr (r->out, says[l]));
+    }
+  }
+}
+
 static void
 test_providers_json (void)
 {
@@ -298,6 +324,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/normalize-unknown-provider", test_normalize_unknown_provider);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/help-version", test_help_version);
+  g_test_add_func ("/cli/help-ca-file-pin", test_help_ca_file_pin);
   g_test_add_func ("/cli/providers-json", test_providers_json);
   g_test_add_func ("/cli/providers-text", test_providers_text);
   return g_test_run ();

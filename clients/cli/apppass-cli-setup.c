@@ -6,7 +6,6 @@
 #include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "apppass-diagnosis.h"
@@ -21,37 +20,25 @@
 
 /* ---- reading the password ----------------------------------------------- */
 
-/* One line from the terminal with echo off. Echo goes off before the
- * prompt shows, and without flushing input, so a quick paste is neither
- * shown nor lost. */
+/* A paste that holds two passwords is refused rather than joined: the
+ * server would only reject the two as one, and the user would not know
+ * which of them was meant. */
 static char *
-read_tty_line (const char *prompt)
+refuse_two_passwords (const ApppassProvider *provider, const char *raw, gsize length,
+                      char *password, int *status)
 {
-  struct termios saved, quiet;
-  GString *line = g_string_new (NULL);
-  gboolean restore;
-  char c;
-
-  restore = tcgetattr (STDIN_FILENO, &saved) == 0;
-  if (restore) {
-    quiet = saved;
-    quiet.c_lflag &= ~(tcflag_t)ECHO;
-    tcsetattr (STDIN_FILENO, TCSADRAIN, &quiet);
-  }
-  fputs (prompt, stderr);
-  fflush (stderr);
-  while (read (STDIN_FILENO, &c, 1) == 1 && c != '\n' && c != '\r' &&
-         line->len < PASSWORD_STDIN_LIMIT)
-    g_string_append_c (line, c);
-  if (restore)
-    tcsetattr (STDIN_FILENO, TCSADRAIN, &saved);
-  fputc ('\n', stderr);
-  return g_string_free (line, FALSE);
+  if (password == NULL || !cli_paste_has_two_passwords (provider, raw, length))
+    return password;
+  cli_error (_ ("The pasted text holds two passwords, one on each line. Nothing was sent. Copy "
+                "only the one password and paste it again."));
+  apppass_password_free (password);
+  *status = EXIT_USAGE;
+  return NULL;
 }
 
 /* The pasted text, normalized; NULL after saying what was wrong. */
 static char *
-read_password (const char *prompt, int *status)
+read_password (const ApppassProvider *provider, const char *prompt, int *status)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
@@ -60,8 +47,7 @@ read_password (const char *prompt, int *status)
   gboolean too_long = FALSE;
 
   if (isatty (STDIN_FILENO)) {
-    raw = read_tty_line (prompt);
-    length = strlen (raw);
+    raw = cli_prompt_read_paste (prompt, &length, &too_long);
   } else {
     bytes = cli_read_stdin (PASSWORD_STDIN_LIMIT, &too_long, &error);
     if (bytes == NULL) {
@@ -80,12 +66,13 @@ read_password (const char *prompt, int *status)
     return NULL;
   }
   password = apppass_password_normalize (raw, (gssize)length, &error);
-  memset (raw, 0, length);
-  g_free (raw);
   if (password == NULL) {
     cli_error ("%s", error->message);
     *status = EXIT_USAGE;
   }
+  password = refuse_two_passwords (provider, raw, length, password, status);
+  memset (raw, 0, length);
+  g_free (raw);
   return password;
 }
 
@@ -105,6 +92,18 @@ read_ca_file (const char *path, char **pem, int *status)
 }
 
 /* ---- verify ------------------------------------------------------------- */
+
+/* A pin skips the checks a CA certificate gets; whoever gives one should
+ * know that before relying on it. */
+static void
+describe_ca_file (GOptionContext *context)
+{
+  g_option_context_set_description (
+      context, _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
+                  "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
+                  "certificate accepted in a mail client: its dates, host name and algorithm "
+                  "are not checked."));
+}
 
 /* Prints what the check found; returns the exit code of design.md. */
 static int
@@ -167,6 +166,7 @@ cli_verify (int argc, char **argv)
   char *password;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  describe_ca_file (context);
   if (!cli_parse (context, &argc, &argv))
     return EXIT_USAGE;
   if (protocol_word == NULL || host == NULL || user == NULL) {
@@ -185,7 +185,9 @@ cli_verify (int argc, char **argv)
   options.user = user;
   options.trusted_pem = pem;
   options.timeout_ms = timeout > 0 ? (guint)timeout * 1000 : 0;
-  password = read_password (_ ("Password (not shown): "), &status);
+  password = read_password (apppass_provider_db_identify (apppass_provider_db_get_default (),
+                                                          options.protocol, host, user),
+                            _ ("Password (not shown): "), &status);
   if (password == NULL)
     return status;
   result = apppass_login_check_sync (&options, password, NULL);
@@ -513,8 +515,8 @@ run_setup (Setup *s)
 
   print_intro (s);
   offer_page (s);
-  password =
-      read_password (_ ("Paste the app password and press Enter (it is not shown): "), &status);
+  password = read_password (
+      s->provider, _ ("Paste the app password and press Enter (it is not shown): "), &status);
   if (password == NULL)
     return status;
   cli_warn_shape (s->provider, password);
@@ -549,6 +551,7 @@ cli_setup (int argc, char **argv)
   int status = EXIT_USAGE;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  describe_ca_file (context);
   if (!cli_parse (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2 || strchr (argv[1], '@') == NULL) {

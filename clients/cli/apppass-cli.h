@@ -29,6 +29,16 @@ void cli_warn_shape (const ApppassProvider *provider, const char *password);
 /* "apppass: " + message on stderr. */
 void cli_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+/* Reads a password typed or pasted at the terminal on standard input, with
+ * echo off: the first line and the rest of a paste of several lines, nothing
+ * left for the shell. The bytes are to be wiped and freed by the caller;
+ * *@too_long when more came than the prompt keeps. */
+char *cli_prompt_read_paste (const char *prompt, gsize *length, gboolean *too_long);
+
+/* TRUE when a paste of several lines holds more than one whole password. */
+gboolean cli_paste_has_two_passwords (const ApppassProvider *provider, const char *text,
+                                      gsize length);
+
 int cli_providers (int argc, char **argv);
 int cli_diagnose (int argc, char **argv);
 int cli_normalize (int argc, char **argv);
