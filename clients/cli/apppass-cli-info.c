@@ -171,8 +171,6 @@ print_diagnosis_json (const ApppassDiagnosis *d)
   cli_json_string (&json, "provider", d->provider ? apppass_provider_get_id (d->provider) : NULL);
   cli_json_string (&json, "provider_name",
                    d->provider ? apppass_provider_get_name (d->provider) : NULL);
-  cli_json_string (&json, "variant",
-                   d->provider ? apppass_provider_get_variant (d->provider) : NULL);
   cli_json_string (&json, "url", d->url);
   cli_json_string (&json, "explanation", d->explanation);
   cli_json_end_object (&json);
