@@ -248,8 +248,8 @@ apppass_classify (ApppassProtocol protocol, const char *text, gssize length)
   return APPPASS_CAUSE_NOT_AUTH;
 }
 
-ApppassAction
-apppass_action_for (ApppassCause cause, const ApppassProvider *provider)
+static ApppassAction
+action_for_policy (ApppassCause cause, const ApppassProvider *provider, ApppassPolicy policy)
 {
   switch (cause) {
   case APPPASS_CAUSE_APP_PASSWORD_REQUIRED:
@@ -263,9 +263,9 @@ apppass_action_for (ApppassCause cause, const ApppassProvider *provider)
   case APPPASS_CAUSE_CREDENTIALS_REJECTED:
     if (provider == NULL)
       return APPPASS_ACTION_NONE;
-    if (apppass_provider_get_policy (provider) == APPPASS_POLICY_OAUTH_ONLY)
+    if (policy == APPPASS_POLICY_OAUTH_ONLY)
       return APPPASS_ACTION_OAUTH;
-    if (apppass_policy_has_app_passwords (apppass_provider_get_policy (provider)))
+    if (apppass_policy_has_app_passwords (policy))
       return APPPASS_ACTION_APP_PASSWORD;
     return APPPASS_ACTION_NONE;
   case APPPASS_CAUSE_TEMPORARY:
@@ -273,6 +273,22 @@ apppass_action_for (ApppassCause cause, const ApppassProvider *provider)
   default:
     return APPPASS_ACTION_NONE;
   }
+}
+
+ApppassAction
+apppass_action_for (ApppassCause cause, const ApppassProvider *provider)
+{
+  return action_for_policy (
+      cause, provider, provider ? apppass_provider_get_policy (provider) : APPPASS_POLICY_NONE);
+}
+
+ApppassAction
+apppass_action_for_protocol (ApppassCause cause, const ApppassProvider *provider,
+                             ApppassProtocol protocol)
+{
+  return action_for_policy (cause, provider,
+                            provider ? apppass_provider_get_policy_for (provider, protocol)
+                                     : APPPASS_POLICY_NONE);
 }
 
 static const char *
@@ -289,7 +305,7 @@ action_url (ApppassAction action, const ApppassProvider *provider)
 /* ---- explanations ------------------------------------------------------- */
 
 static char *
-explain_app_password_named (const ApppassProvider *provider)
+explain_app_password_named (const ApppassProvider *provider, ApppassProtocol protocol)
 {
   const char *name = provider ? apppass_provider_get_name (provider) : NULL;
 
@@ -298,7 +314,7 @@ explain_app_password_named (const ApppassProvider *provider)
                         "for this account, and a mail program cannot ask for the second step, so "
                         "the server refuses the normal password. Create an app password in your "
                         "mail provider’s account settings and use it instead."));
-  switch (apppass_provider_get_policy (provider)) {
+  switch (apppass_provider_get_policy_for (provider, protocol)) {
   case APPPASS_POLICY_ALWAYS:
     return g_strdup_printf (_ ("%s needs an app password for every mail program: it refuses the "
                                "normal account password there. Create an app password on the "
@@ -320,11 +336,11 @@ explain_app_password_named (const ApppassProvider *provider)
 
 /* The honest variant: the server only said "rejected". */
 static char *
-explain_app_password_rejected (const ApppassProvider *provider)
+explain_app_password_rejected (const ApppassProvider *provider, ApppassProtocol protocol)
 {
   const char *name = apppass_provider_get_name (provider);
 
-  switch (apppass_provider_get_policy (provider)) {
+  switch (apppass_provider_get_policy_for (provider, protocol)) {
   case APPPASS_POLICY_ALWAYS:
     return g_strdup_printf (_ ("%s refused the password. It accepts only app passwords from mail "
                                "programs, not the normal account password; if this already was "
@@ -404,13 +420,104 @@ explain_none (ApppassCause cause, const ApppassProvider *provider)
                           apppass_provider_get_name (provider));
 }
 
-char *
-apppass_diagnosis_explain (const ApppassDiagnosis *d, ApppassProtocol protocol)
+/* What holds for @protocol, where the provider's protocols differ. */
+static char *
+explain_protocol_policy (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  const char *proto = apppass_protocol_display_name (protocol);
+  const char *name = apppass_provider_get_name (provider);
+
+  switch (apppass_provider_get_policy_for (provider, protocol)) {
+  case APPPASS_POLICY_ALWAYS:
+    return g_strdup_printf (_ ("For %s, %s accepts only app passwords from mail programs."), proto,
+                            name);
+  case APPPASS_POLICY_TWO_STEP:
+    return g_strdup_printf (_ ("For %s, %s accepts an app password from mail programs when "
+                               "two-step verification is on."),
+                            proto, name);
+  case APPPASS_POLICY_USER_CHOSEN:
+    return g_strdup_printf (_ ("For %s, %s accepts a separate mail password that you choose."),
+                            proto, name);
+  case APPPASS_POLICY_OAUTH_ONLY:
+    return g_strdup_printf (_ ("For %s, %s accepts no passwords from mail programs, only OAuth "
+                               "2.0 sign-in."),
+                            proto, name);
+  case APPPASS_POLICY_NONE:
+  default:
+    return g_strdup_printf (_ ("For %s, %s has no app passwords."), proto, name);
+  }
+}
+
+/* The date its [Sources] gives for the policy of @protocol, or NULL. */
+static char *
+policy_date (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  static const char *const keys[] = {"ImapPolicy", "Pop3Policy", "SmtpPolicy"};
+  g_autofree char *source = apppass_provider_get_source (provider, keys[protocol]);
+  g_autoptr (GDate) date = g_date_new ();
+
+  if (source == NULL)
+    source = apppass_provider_get_source (provider, "Policy");
+  if (source == NULL || strlen (source) < 10 || (source[10] != ' ' && source[10] != '\0'))
+    return NULL;
+  source[10] = '\0';
+  g_date_set_parse (date, source);
+  return g_date_valid (date) ? g_strdup (source) : NULL;
+}
+
+static char *
+explain_admin (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  const char *proto = apppass_protocol_display_name (protocol);
+  const char *name = apppass_provider_get_name (provider);
+  g_autofree char *date = policy_date (provider, protocol);
+
+  if (date)
+    return g_strdup_printf (_ ("As of %s, your organisation’s administrator decides what %s "
+                               "allows over %s for this account (passwords, app passwords, "
+                               "access): if it is still refused, ask them."),
+                            date, name, proto);
+  return g_strdup_printf (_ ("Your organisation’s administrator decides what %s allows over %s "
+                             "for this account (passwords, app passwords, access): if it is still "
+                             "refused, ask them."),
+                          name, proto);
+}
+
+/* The account's own facts after the explanation: the rule of its protocol,
+ * who decides, and what is not known, so the advice claims no more than that. */
+static void
+add_account_facts (GString *text, const ApppassDiagnosis *d, ApppassProtocol protocol)
+{
+  g_autofree char *unknown = NULL;
+
+  if (d->provider == NULL || d->action == APPPASS_ACTION_NONE)
+    return;
+  if (d->action == APPPASS_ACTION_APP_PASSWORD &&
+      apppass_provider_policy_differs_by_protocol (d->provider)) {
+    g_autofree char *sentence = explain_protocol_policy (d->provider, protocol);
+
+    g_string_append_printf (text, " %s", sentence);
+  }
+  if (apppass_provider_admin_decides (d->provider, protocol)) {
+    g_autofree char *sentence = explain_admin (d->provider, protocol);
+    g_autofree char *note = apppass_provider_get_admin_note (d->provider);
+
+    g_string_append_printf (text, " %s", sentence);
+    if (note && *note)
+      g_string_append_printf (text, " %s", note);
+  }
+  unknown = apppass_provider_get_unknown (d->provider);
+  if (unknown && *unknown)
+    g_string_append_printf (text, " %s", unknown);
+}
+
+static char *
+explain_action (const ApppassDiagnosis *d, ApppassProtocol protocol)
 {
   switch (d->action) {
   case APPPASS_ACTION_APP_PASSWORD:
-    return d->server_named_cause ? explain_app_password_named (d->provider)
-                                 : explain_app_password_rejected (d->provider);
+    return d->server_named_cause ? explain_app_password_named (d->provider, protocol)
+                                 : explain_app_password_rejected (d->provider, protocol);
   case APPPASS_ACTION_OAUTH:
     return explain_oauth (d->provider);
   case APPPASS_ACTION_WEB_LOGIN:
@@ -421,6 +528,17 @@ apppass_diagnosis_explain (const ApppassDiagnosis *d, ApppassProtocol protocol)
   default:
     return explain_none (d->cause, d->provider);
   }
+}
+
+char *
+apppass_diagnosis_explain (const ApppassDiagnosis *d, ApppassProtocol protocol)
+{
+  GString *text = g_string_new (NULL);
+  g_autofree char *first = explain_action (d, protocol);
+
+  g_string_append (text, first);
+  add_account_facts (text, d, protocol);
+  return g_string_free (text, FALSE);
 }
 
 ApppassDiagnosis *
@@ -440,7 +558,7 @@ apppass_diagnosis_new (ApppassProtocol protocol, const ApppassProvider *provider
   apppass_intl_init ();
   d->cause = cause;
   d->provider = provider;
-  d->action = apppass_action_for (d->cause, d->provider);
+  d->action = apppass_action_for_protocol (d->cause, d->provider, protocol);
   d->url = action_url (d->action, d->provider);
   d->server_named_cause = d->cause == APPPASS_CAUSE_APP_PASSWORD_REQUIRED;
   d->explanation = apppass_diagnosis_explain (d, protocol);

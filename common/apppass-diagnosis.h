@@ -66,8 +66,12 @@ const char *apppass_action_to_string (ApppassAction action);
  */
 ApppassCause apppass_classify (ApppassProtocol protocol, const char *text, gssize length);
 
-/* What to offer for @cause at @provider (nullable), by design.md's table. */
+/* What to offer for @cause at @provider (nullable), by design.md's table,
+ * read with the provider's Policy=. */
 ApppassAction apppass_action_for (ApppassCause cause, const ApppassProvider *provider);
+/* The same, read with the policy of the account's @protocol (SmtpPolicy=, …). */
+ApppassAction apppass_action_for_protocol (ApppassCause cause, const ApppassProvider *provider,
+                                           ApppassProtocol protocol);
 
 /**
  * apppass_diagnose:

@@ -8,8 +8,10 @@
 #include "apppass-error.h"
 #include "apppass-intl.h"
 
-#define GROUP         "Provider"
-#define RESOURCE_PATH "/org/apppass/providers/"
+#define GROUP          "Provider"
+#define SOURCES_GROUP  "Sources"
+#define VARIANT_PREFIX "Variant "
+#define RESOURCE_PATH  "/org/apppass/providers/"
 
 struct _ApppassProvider {
   char *id;
@@ -23,6 +25,17 @@ struct _ApppassProvider {
   ApppassSecurity server_security[APPPASS_N_PROTOCOLS];
   char *pages[APPPASS_N_PAGES];
   GRegex *pattern;
+  /* Policy= where the file names no policy for the protocol. */
+  ApppassPolicy protocol_policy[APPPASS_N_PROTOCOLS];
+  gboolean admin_decides[APPPASS_N_PROTOCOLS];
+  /* A variant's name and what it matches; NULL and FALSE for a base provider. */
+  char *variant;
+  const ApppassProvider *base;
+  char **match_domains;
+  char **match_hosts;
+  gboolean host_only;
+  /* A base provider's variants, resolved once at load time, in file order. */
+  GPtrArray *variants;
   /* Kept whole: translated keys are read in the caller's language, and
    * override files are merged into it key by key. */
   GKeyFile *keys;
@@ -41,6 +54,9 @@ static const char *const page_json_keys[] = {"app_password_url", "two_step_url",
                                              "web_login_url", "oauth_url"};
 static const char *const host_keys[] = {"ImapHosts", "Pop3Hosts", "SmtpHosts"};
 static const char *const server_keys[] = {"ImapServer", "Pop3Server", "SmtpServer"};
+static const char *const protocol_policy_keys[] = {"ImapPolicy", "Pop3Policy", "SmtpPolicy"};
+/* In a [Variant …] group these say which accounts it is for; they override nothing. */
+static const char *const variant_match_keys[] = {"Domains", "Hosts", "HostOnly", NULL};
 static const char *const known_keys[] = {"Id",
                                          "Name",
                                          "Domains",
@@ -60,6 +76,12 @@ static const char *const known_keys[] = {"Id",
                                          "PasswordHint",
                                          "Steps",
                                          "PreferOnSharedHost",
+                                         "ImapPolicy",
+                                         "Pop3Policy",
+                                         "SmtpPolicy",
+                                         "AdminDecides",
+                                         "AdminNote",
+                                         "Unknown",
                                          NULL};
 
 const char *
@@ -101,6 +123,10 @@ provider_free (ApppassProvider *provider)
     g_free (provider->pages[i]);
   g_clear_pointer (&provider->pattern, g_regex_unref);
   g_clear_pointer (&provider->keys, g_key_file_unref);
+  g_free (provider->variant);
+  g_strfreev (provider->match_domains);
+  g_strfreev (provider->match_hosts);
+  g_clear_pointer (&provider->variants, g_ptr_array_unref);
   g_free (provider);
 }
 
@@ -122,6 +148,85 @@ ApppassPolicy
 apppass_provider_get_policy (const ApppassProvider *provider)
 {
   return provider->policy;
+}
+
+ApppassPolicy
+apppass_provider_get_policy_for (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  g_return_val_if_fail (protocol <= APPPASS_PROTOCOL_SMTP, provider->policy);
+  return provider->protocol_policy[protocol];
+}
+
+gboolean
+apppass_provider_policy_differs_by_protocol (const ApppassProvider *provider)
+{
+  for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
+    if (provider->protocol_policy[i] != provider->policy)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean
+apppass_provider_admin_decides (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  g_return_val_if_fail (protocol <= APPPASS_PROTOCOL_SMTP, FALSE);
+  return provider->admin_decides[protocol];
+}
+
+char *
+apppass_provider_get_admin_note (const ApppassProvider *provider)
+{
+  return g_key_file_get_locale_string (provider->keys, GROUP, "AdminNote", NULL, NULL);
+}
+
+char *
+apppass_provider_get_unknown (const ApppassProvider *provider)
+{
+  return g_key_file_get_locale_string (provider->keys, GROUP, "Unknown", NULL, NULL);
+}
+
+char *
+apppass_provider_get_source (const ApppassProvider *provider, const char *key)
+{
+  char *source = NULL;
+
+  if (provider->variant) {
+    g_autofree char *own = g_strdup_printf ("Variant.%s.%s", provider->variant, key);
+
+    source = g_key_file_get_string (provider->keys, SOURCES_GROUP, own, NULL);
+  }
+  return source ? source : g_key_file_get_string (provider->keys, SOURCES_GROUP, key, NULL);
+}
+
+const char *
+apppass_provider_get_variant (const ApppassProvider *provider)
+{
+  return provider->variant;
+}
+
+const GPtrArray *
+apppass_provider_get_variants (const ApppassProvider *provider)
+{
+  return provider->base ? provider->base->variants : provider->variants;
+}
+
+const char *const *
+apppass_provider_get_variant_domains (const ApppassProvider *provider)
+{
+  return (const char *const *)provider->match_domains;
+}
+
+const char *const *
+apppass_provider_get_variant_hosts (const ApppassProvider *provider)
+{
+  return (const char *const *)provider->match_hosts;
+}
+
+gboolean
+apppass_provider_variant_is_host_only (const ApppassProvider *provider)
+{
+  return provider->host_only;
 }
 
 const char *
@@ -160,13 +265,62 @@ apppass_provider_get_server (const ApppassProvider *provider, ApppassProtocol pr
   return TRUE;
 }
 
+/* For a file without Steps, and for a protocol whose policy is not the
+ * file's: the file's steps were written for its own policy. */
+static char **
+generic_steps (const ApppassProvider *provider, ApppassPolicy policy)
+{
+  GPtrArray *steps = g_ptr_array_new ();
+  const char *name = provider->name;
+
+  switch (policy) {
+  case APPPASS_POLICY_ALWAYS:
+  case APPPASS_POLICY_TWO_STEP:
+    g_ptr_array_add (steps,
+                     g_strdup_printf (_ ("Sign in at %s and open its app password page."), name));
+    g_ptr_array_add (steps, g_strdup (_ ("Create a new app password and name it, for example "
+                                         "“Mail”.")));
+    g_ptr_array_add (steps, g_strdup (_ ("Copy the password that is shown and paste it here.")));
+    break;
+  case APPPASS_POLICY_USER_CHOSEN:
+    g_ptr_array_add (steps, g_strdup_printf (_ ("Sign in at %s and open its settings for the mail "
+                                                "password (the password for mail programs)."),
+                                             name));
+    g_ptr_array_add (steps, g_strdup (_ ("Choose a password of your own for mail programs and "
+                                         "save it there.")));
+    g_ptr_array_add (steps, g_strdup (_ ("Type the same password here.")));
+    break;
+  case APPPASS_POLICY_OAUTH_ONLY:
+    g_ptr_array_add (steps, g_strdup (_ ("Open this account’s settings in your mail program.")));
+    g_ptr_array_add (steps, g_strdup_printf (_ ("Change the authentication method to OAuth 2.0 "
+                                                "and sign in to %s in the browser window that "
+                                                "opens."),
+                                             name));
+    break;
+  case APPPASS_POLICY_NONE:
+  default:
+    break;
+  }
+  g_ptr_array_add (steps, NULL);
+  return (char **)g_ptr_array_free (steps, FALSE);
+}
+
 char **
 apppass_provider_get_steps (const ApppassProvider *provider)
 {
   char **steps =
       g_key_file_get_locale_string_list (provider->keys, GROUP, "Steps", NULL, NULL, NULL);
 
-  return steps ? steps : g_new0 (char *, 1);
+  return steps ? steps : generic_steps (provider, provider->policy);
+}
+
+char **
+apppass_provider_get_steps_for (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  g_return_val_if_fail (protocol <= APPPASS_PROTOCOL_SMTP, NULL);
+  if (provider->protocol_policy[protocol] != provider->policy)
+    return generic_steps (provider, provider->protocol_policy[protocol]);
+  return apppass_provider_get_steps (provider);
 }
 
 char *
@@ -183,20 +337,26 @@ apppass_provider_password_has_usual_shape (const ApppassProvider *provider, cons
 
 /* ---- reading a provider file -------------------------------------------- */
 
-/* The 1-based line where @key is set, or 0; GKeyFile keeps no line numbers. */
+/* The 1-based line where @key is set in @group, or 0; GKeyFile keeps no line numbers. */
 static guint
-key_line (const char *data, gsize length, const char *key)
+key_line_in (const char *data, gsize length, const char *group, const char *key)
 {
   g_autofree char *copy = g_strndup (data, length);
   g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
   gsize key_len = strlen (key);
+  g_autofree char *current = NULL;
 
   for (guint i = 0; lines[i]; i++) {
     const char *line = lines[i];
 
     while (*line == ' ' || *line == '\t')
       line++;
-    if (strncmp (line, key, key_len) == 0) {
+    if (*line == '[') {
+      g_free (current);
+      current = g_strndup (line + 1, strcspn (line + 1, "]"));
+      continue;
+    }
+    if (g_strcmp0 (current, group) == 0 && strncmp (line, key, key_len) == 0) {
       const char *rest = line + key_len;
 
       while (*rest == ' ' || *rest == '\t')
@@ -206,6 +366,12 @@ key_line (const char *data, gsize length, const char *key)
     }
   }
   return 0;
+}
+
+static guint
+key_line (const char *data, gsize length, const char *key)
+{
+  return key_line_in (data, length, GROUP, key);
 }
 
 static gboolean
@@ -252,12 +418,29 @@ typedef struct {
   const char *data; /* the file being read, for line numbers */
   gsize length;
   const char *origin;
+  const char *group; /* where the keys being read were set: a variant's group, or NULL */
 } Source;
 
 static gboolean
 key_error (const Source *src, GError **error, const char *key, const char *message)
 {
-  return file_error (error, src->origin, key_line (src->data, src->length, key), message);
+  guint line = src->group ? key_line_in (src->data, src->length, src->group, key) : 0;
+
+  if (line == 0)
+    line = key_line (src->data, src->length, key);
+  return file_error (error, src->origin, line, message);
+}
+
+static gboolean
+policy_from_word (const char *word, ApppassPolicy *policy)
+{
+  for (guint i = 0; word && i < G_N_ELEMENTS (policy_words); i++) {
+    if (strcmp (word, policy_words[i]) == 0) {
+      *policy = (ApppassPolicy)i;
+      return TRUE;
+    }
+  }
+  return FALSE;
 }
 
 static gboolean
@@ -265,15 +448,28 @@ parse_policy (ApppassProvider *p, const Source *src, GError **error)
 {
   g_autofree char *word = g_key_file_get_string (p->keys, GROUP, "Policy", NULL);
 
-  for (guint i = 0; word && i < G_N_ELEMENTS (policy_words); i++) {
-    if (strcmp (word, policy_words[i]) == 0) {
-      p->policy = (ApppassPolicy)i;
-      return TRUE;
-    }
-  }
+  if (policy_from_word (word, &p->policy))
+    return TRUE;
   return key_error (src, error, "Policy",
                     word ? "Policy must be always, two-step, user-chosen, oauth-only or none"
                          : "the key Policy is missing");
+}
+
+/* ImapPolicy, Pop3Policy, SmtpPolicy: where a protocol differs from Policy. */
+static gboolean
+parse_protocol_policies (ApppassProvider *p, const Source *src, GError **error)
+{
+  for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
+    g_autofree char *word = g_key_file_get_string (p->keys, GROUP, protocol_policy_keys[i], NULL);
+
+    p->protocol_policy[i] = p->policy;
+    if (word == NULL || *g_strstrip (word) == '\0')
+      continue;
+    if (!policy_from_word (word, &p->protocol_policy[i]))
+      return key_error (src, error, protocol_policy_keys[i],
+                        "a policy must be always, two-step, user-chosen, oauth-only or none");
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -301,9 +497,9 @@ parse_pages (ApppassProvider *p, const Source *src, GError **error)
 }
 
 static char **
-get_lower_list (GKeyFile *keys, const char *key)
+get_lower_list_in (GKeyFile *keys, const char *group, const char *key)
 {
-  g_auto (GStrv) list = g_key_file_get_string_list (keys, GROUP, key, NULL, NULL);
+  g_auto (GStrv) list = g_key_file_get_string_list (keys, group, key, NULL, NULL);
   GPtrArray *out = g_ptr_array_new ();
 
   for (guint i = 0; list && list[i]; i++) {
@@ -313,6 +509,28 @@ get_lower_list (GKeyFile *keys, const char *key)
   }
   g_ptr_array_add (out, NULL);
   return (char **)g_ptr_array_free (out, FALSE);
+}
+
+static char **
+get_lower_list (GKeyFile *keys, const char *key)
+{
+  return get_lower_list_in (keys, GROUP, key);
+}
+
+/* AdminDecides: the protocols where an organisation's administrator decides. */
+static gboolean
+parse_admin_decides (ApppassProvider *p, const Source *src, GError **error)
+{
+  g_auto (GStrv) words = get_lower_list (p->keys, "AdminDecides");
+
+  for (guint i = 0; words[i]; i++) {
+    ApppassProtocol protocol;
+
+    if (!apppass_protocol_from_string (words[i], &protocol, NULL))
+      return key_error (src, error, "AdminDecides", "AdminDecides lists imap, pop3 or smtp");
+    p->admin_decides[protocol] = TRUE;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -362,9 +580,10 @@ id_is_valid (const char *id)
   return TRUE;
 }
 
-/* Builds a provider from @keys (taken); @src is the file that was read last. */
+/* Builds a provider from @keys (taken), variants left out; @src is the file
+ * that was read last. */
 static ApppassProvider *
-provider_from_keys (GKeyFile *keys, const Source *src, GError **error)
+provider_build (GKeyFile *keys, const Source *src, GError **error)
 {
   g_autoptr (ApppassProvider) p = g_new0 (ApppassProvider, 1);
 
@@ -386,8 +605,130 @@ provider_from_keys (GKeyFile *keys, const Source *src, GError **error)
     if (!parse_server (p, (ApppassProtocol)i, src, error))
       return NULL;
   }
-  if (!parse_policy (p, src, error) || !parse_pages (p, src, error) ||
+  if (!parse_policy (p, src, error) || !parse_protocol_policies (p, src, error) ||
+      !parse_admin_decides (p, src, error) || !parse_pages (p, src, error) ||
       !parse_pattern (p, src, error))
+    return NULL;
+  return g_steal_pointer (&p);
+}
+
+static GKeyFile *
+copy_keys (GKeyFile *keys)
+{
+  g_autofree char *text = g_key_file_to_data (keys, NULL, NULL);
+  GKeyFile *copy = g_key_file_new ();
+
+  g_key_file_load_from_data (copy, text, (gsize)-1, G_KEY_FILE_KEEP_TRANSLATIONS, NULL);
+  return copy;
+}
+
+/* Removes @key's translations (Steps[nl], …) from @group. */
+static void
+drop_translations (GKeyFile *keys, const char *group, const char *key)
+{
+  g_auto (GStrv) names = g_key_file_get_keys (keys, group, NULL, NULL);
+  g_autofree char *prefix = g_strconcat (key, "[", NULL);
+
+  for (guint i = 0; names && names[i]; i++) {
+    if (g_str_has_prefix (names[i], prefix))
+      g_key_file_remove_key (keys, group, names[i], NULL);
+  }
+}
+
+/* Sets every key of @from's @from_group, except @skip, over @to's
+ * @to_group. A text set anew loses the old translations: they said the old thing. */
+static void
+overlay_group (GKeyFile *to, const char *to_group, GKeyFile *from, const char *from_group,
+               const char *const *skip)
+{
+  g_auto (GStrv) names = g_key_file_get_keys (from, from_group, NULL, NULL);
+
+  for (guint i = 0; names && names[i]; i++) {
+    if (strchr (names[i], '[') == NULL && !(skip && g_strv_contains (skip, names[i])))
+      drop_translations (to, to_group, names[i]);
+  }
+  for (guint i = 0; names && names[i]; i++) {
+    g_autofree char *base = g_strndup (names[i], strcspn (names[i], "["));
+    g_autofree char *value = NULL;
+
+    if (skip && g_strv_contains (skip, base))
+      continue;
+    value = g_key_file_get_value (from, from_group, names[i], NULL);
+    g_key_file_set_value (to, to_group, names[i], value);
+  }
+}
+
+static gboolean
+variant_error (const Source *src, GError **error, const char *group, const char *message)
+{
+  g_autofree char *header = g_strdup_printf ("[%s]", group);
+  g_autofree char *copy = g_strndup (src->data, src->length);
+  const char *at = strstr (copy, header);
+  guint line = 0;
+
+  for (const char *c = copy; at && c <= at; c++)
+    line += c == copy || c[-1] == '\n';
+  return file_error (error, src->origin, line, message);
+}
+
+/* The provider as seen by the accounts that @group (a [Variant name]) matches. */
+static ApppassProvider *
+variant_from_group (const ApppassProvider *base, const char *group, const Source *src,
+                    GError **error)
+{
+  const char *name = group + strlen (VARIANT_PREFIX);
+  Source own = {src->data, src->length, src->origin, group};
+  GKeyFile *merged;
+  ApppassProvider *v;
+
+  if (!id_is_valid (name)) {
+    variant_error (src, error, group, "a variant's name must be lowercase letters, digits and '-'");
+    return NULL;
+  }
+  merged = copy_keys (base->keys);
+  overlay_group (merged, GROUP, base->keys, group, variant_match_keys);
+  v = provider_build (merged, &own, error);
+  if (v == NULL)
+    return NULL;
+  v->variant = g_strdup (name);
+  v->base = base;
+  v->match_domains = get_lower_list_in (base->keys, group, "Domains");
+  v->match_hosts = get_lower_list_in (base->keys, group, "Hosts");
+  v->host_only = g_key_file_get_boolean (base->keys, group, "HostOnly", NULL);
+  if (v->match_domains[0] == NULL && v->match_hosts[0] == NULL && !v->host_only) {
+    provider_free (v);
+    variant_error (src, error, group, "a variant needs Domains, Hosts or HostOnly=true");
+    return NULL;
+  }
+  return v;
+}
+
+static gboolean
+build_variants (ApppassProvider *p, const Source *src, GError **error)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (p->keys, NULL);
+
+  p->variants = g_ptr_array_new_with_free_func ((GDestroyNotify)provider_free);
+  for (guint i = 0; groups[i]; i++) {
+    ApppassProvider *v;
+
+    if (!g_str_has_prefix (groups[i], VARIANT_PREFIX))
+      continue;
+    v = variant_from_group (p, groups[i], src, error);
+    if (v == NULL)
+      return FALSE;
+    g_ptr_array_add (p->variants, v);
+  }
+  return TRUE;
+}
+
+/* Builds a provider and its variants from @keys (taken). */
+static ApppassProvider *
+provider_from_keys (GKeyFile *keys, const Source *src, GError **error)
+{
+  g_autoptr (ApppassProvider) p = provider_build (keys, src, error);
+
+  if (p == NULL || !build_variants (p, src, error))
     return NULL;
   return g_steal_pointer (&p);
 }
@@ -423,33 +764,44 @@ warn (ApppassProviderDb *db, char *message)
 }
 
 static void
-warn_unknown_keys (ApppassProviderDb *db, GKeyFile *file, const Source *src)
+warn_unknown_keys_in (ApppassProviderDb *db, GKeyFile *file, const char *group, const Source *src)
 {
-  g_auto (GStrv) keys = g_key_file_get_keys (file, GROUP, NULL, NULL);
+  g_auto (GStrv) keys = g_key_file_get_keys (file, group, NULL, NULL);
+  gboolean variant = g_str_has_prefix (group, VARIANT_PREFIX);
 
   for (guint i = 0; keys && keys[i]; i++) {
     g_autofree char *base = g_strndup (keys[i], strcspn (keys[i], "["));
 
-    if (!g_strv_contains (known_keys, base))
+    if (!g_strv_contains (known_keys, base) &&
+        !(variant && g_strv_contains (variant_match_keys, base)))
       warn (db, g_strdup_printf ("%s:%u: unknown key %s ignored", src->origin,
-                                 key_line (src->data, src->length, keys[i]), keys[i]));
+                                 key_line_in (src->data, src->length, group, keys[i]), keys[i]));
   }
 }
 
-/* A copy of @base with every key of @overlay's group set over it. */
+/* Unknown keys and groups only warn: files written for a newer apppass still load. */
+static void
+warn_unknown_keys (ApppassProviderDb *db, GKeyFile *file, const Source *src)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (file, NULL);
+
+  for (guint i = 0; groups[i]; i++) {
+    if (strcmp (groups[i], GROUP) == 0 || g_str_has_prefix (groups[i], VARIANT_PREFIX))
+      warn_unknown_keys_in (db, file, groups[i], src);
+    else if (strcmp (groups[i], SOURCES_GROUP) != 0)
+      warn (db, g_strdup_printf ("%s: unknown group [%s] ignored", src->origin, groups[i]));
+  }
+}
+
+/* A copy of @base with every key of every group of @overlay set over it. */
 static GKeyFile *
 merge_keys (GKeyFile *base, GKeyFile *overlay)
 {
-  g_autofree char *text = g_key_file_to_data (base, NULL, NULL);
-  g_auto (GStrv) keys = g_key_file_get_keys (overlay, GROUP, NULL, NULL);
-  GKeyFile *merged = g_key_file_new ();
+  g_auto (GStrv) groups = g_key_file_get_groups (overlay, NULL);
+  GKeyFile *merged = copy_keys (base);
 
-  g_key_file_load_from_data (merged, text, (gsize)-1, G_KEY_FILE_KEEP_TRANSLATIONS, NULL);
-  for (guint i = 0; keys && keys[i]; i++) {
-    g_autofree char *value = g_key_file_get_value (overlay, GROUP, keys[i], NULL);
-
-    g_key_file_set_value (merged, GROUP, keys[i], value);
-  }
+  for (guint i = 0; groups[i]; i++)
+    overlay_group (merged, groups[i], overlay, groups[i], NULL);
   return merged;
 }
 
@@ -475,7 +827,7 @@ gboolean
 apppass_provider_db_add_data (ApppassProviderDb *db, const char *data, gsize length,
                               const char *origin, GError **error)
 {
-  Source src = {data, length, origin};
+  Source src = {data, length, origin, NULL};
   g_autoptr (GKeyFile) file = load_keys (&src, error);
   g_autofree char *id = NULL;
   GKeyFile *merged;
@@ -650,11 +1002,18 @@ matches_any (const char *const *patterns, const char *text)
   return FALSE;
 }
 
+/* A variant's Hosts and Domains belong to its provider too. */
 static gboolean
 serves_host (const ApppassProvider *p, const char *host)
 {
   for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
     if (matches_any ((const char *const *)p->hosts[i], host))
+      return TRUE;
+  }
+  for (guint i = 0; p->variants && i < p->variants->len; i++) {
+    const ApppassProvider *v = g_ptr_array_index (p->variants, i);
+
+    if (matches_any ((const char *const *)v->match_hosts, host))
       return TRUE;
   }
   return FALSE;
@@ -663,7 +1022,49 @@ serves_host (const ApppassProvider *p, const char *host)
 static gboolean
 serves_domain (const ApppassProvider *p, const char *domain)
 {
-  return domain != NULL && matches_any ((const char *const *)p->domains, domain);
+  if (domain == NULL)
+    return FALSE;
+  if (matches_any ((const char *const *)p->domains, domain))
+    return TRUE;
+  for (guint i = 0; p->variants && i < p->variants->len; i++) {
+    const ApppassProvider *v = g_ptr_array_index (p->variants, i);
+
+    if (matches_any ((const char *const *)v->match_domains, domain))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* @base's variant for an account, or @base: a Domains match first, then a
+ * Hosts match, then HostOnly when @base was recognised by @host (nullable,
+ * clean) although @domain (nullable) is not one of its own. */
+static const ApppassProvider *
+resolve_variant (const ApppassProvider *base, const char *host, const char *domain)
+{
+  const GPtrArray *variants = base->variants;
+
+  for (guint i = 0; domain && i < variants->len; i++) {
+    const ApppassProvider *v = g_ptr_array_index (variants, i);
+
+    if (matches_any ((const char *const *)v->match_domains, domain))
+      return v;
+  }
+  for (guint i = 0; host && i < variants->len; i++) {
+    const ApppassProvider *v = g_ptr_array_index (variants, i);
+
+    if (matches_any ((const char *const *)v->match_hosts, host))
+      return v;
+  }
+  if (host == NULL || domain == NULL || !serves_host (base, host) ||
+      matches_any ((const char *const *)base->domains, domain))
+    return base;
+  for (guint i = 0; i < variants->len; i++) {
+    const ApppassProvider *v = g_ptr_array_index (variants, i);
+
+    if (v->host_only)
+      return v;
+  }
+  return base;
 }
 
 /* Lowercase, without a trailing dot or IPv6 brackets. */
@@ -712,23 +1113,43 @@ identify_by_domain (const ApppassProviderDb *db, const char *domain)
   return NULL;
 }
 
+/* The loopback-free, clean host, or NULL: a loopback host names no provider. */
+static char *
+identifying_host (const char *host)
+{
+  if (host == NULL || *host == '\0' || apppass_host_is_loopback (host))
+    return NULL;
+  return clean_host (host);
+}
+
+const ApppassProvider *
+apppass_provider_resolve (const ApppassProvider *provider, const char *host, const char *user)
+{
+  g_autofree char *domain = address_domain (user);
+  g_autofree char *clean = identifying_host (host);
+
+  if (provider == NULL)
+    return NULL;
+  return resolve_variant (provider->base ? provider->base : provider, clean, domain);
+}
+
 const ApppassProvider *
 apppass_provider_db_identify (const ApppassProviderDb *db, ApppassProtocol protocol,
                               const char *host, const char *user)
 {
   g_autofree char *domain = address_domain (user);
-  g_autofree char *clean = NULL;
+  g_autofree char *clean = identifying_host (host);
   g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
+  const ApppassProvider *base;
 
   (void)protocol; /* a host names its provider whatever the protocol */
-  if (host && *host && !apppass_host_is_loopback (host)) {
-    clean = clean_host (host);
-    for (guint i = 0; i < db->providers->len; i++) {
-      if (serves_host (g_ptr_array_index (db->providers, i), clean))
-        g_ptr_array_add (candidates, g_ptr_array_index (db->providers, i));
-    }
+  for (guint i = 0; clean && i < db->providers->len; i++) {
+    if (serves_host (g_ptr_array_index (db->providers, i), clean))
+      g_ptr_array_add (candidates, g_ptr_array_index (db->providers, i));
   }
   if (candidates->len > 0)
-    return choose_on_shared_host (candidates, domain);
-  return identify_by_domain (db, domain);
+    base = choose_on_shared_host (candidates, domain);
+  else
+    base = identify_by_domain (db, domain);
+  return base ? resolve_variant (base, clean, domain) : NULL;
 }

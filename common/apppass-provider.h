@@ -47,7 +47,28 @@ const char *apppass_page_json_key (ApppassPage page);
 
 const char *apppass_provider_get_id (const ApppassProvider *provider);
 const char *apppass_provider_get_name (const ApppassProvider *provider);
+/* Policy=: the policy of the protocols the file does not name. */
 ApppassPolicy apppass_provider_get_policy (const ApppassProvider *provider);
+/* ImapPolicy=, Pop3Policy=, SmtpPolicy=, or Policy= where the protocol has none. */
+ApppassPolicy apppass_provider_get_policy_for (const ApppassProvider *provider,
+                                               ApppassProtocol protocol);
+gboolean apppass_provider_policy_differs_by_protocol (const ApppassProvider *provider);
+/* AdminDecides=: an organisation's administrator decides for @protocol. */
+gboolean apppass_provider_admin_decides (const ApppassProvider *provider, ApppassProtocol protocol);
+/* AdminNote= and Unknown=, in the language of the locale; NULL where not set. */
+char *apppass_provider_get_admin_note (const ApppassProvider *provider);
+char *apppass_provider_get_unknown (const ApppassProvider *provider);
+/* The [Sources] entry of a fact key ("Policy", "AppPasswordUrl"; a variant's
+ * own "Variant.<name>.<key>" first): "YYYY-MM-DD https://…" or "unknown: …". */
+char *apppass_provider_get_source (const ApppassProvider *provider, const char *key);
+/* The [Variant <name>] this provider object is, or NULL for the base provider. */
+const char *apppass_provider_get_variant (const ApppassProvider *provider);
+/* The variants of the provider's file (element type const ApppassProvider*). */
+const GPtrArray *apppass_provider_get_variants (const ApppassProvider *provider);
+/* A variant's match keys: Domains=, Hosts=, HostOnly=. */
+const char *const *apppass_provider_get_variant_domains (const ApppassProvider *provider);
+const char *const *apppass_provider_get_variant_hosts (const ApppassProvider *provider);
+gboolean apppass_provider_variant_is_host_only (const ApppassProvider *provider);
 /* NULL where the provider has no such page. */
 const char *apppass_provider_get_page (const ApppassProvider *provider, ApppassPage page);
 const char *const *apppass_provider_get_domains (const ApppassProvider *provider);
@@ -56,8 +77,11 @@ const char *const *apppass_provider_get_hosts (const ApppassProvider *provider,
 /* The server `apppass setup` uses by default; FALSE where there is none. */
 gboolean apppass_provider_get_server (const ApppassProvider *provider, ApppassProtocol protocol,
                                       const char **host, guint16 *port, ApppassSecurity *security);
-/* In the language of the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). */
+/* In the language of the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); generic
+ * steps for the policy where the file has none. */
 char **apppass_provider_get_steps (const ApppassProvider *provider);
+/* The steps for @protocol: generic ones for its policy where that is not Policy=. */
+char **apppass_provider_get_steps_for (const ApppassProvider *provider, ApppassProtocol protocol);
 char *apppass_provider_get_password_hint (const ApppassProvider *provider);
 /* TRUE when the provider knows no shape or @password has it. */
 gboolean apppass_provider_password_has_usual_shape (const ApppassProvider *provider,
@@ -96,13 +120,30 @@ const GPtrArray *apppass_provider_db_get_warnings (const ApppassProviderDb *db);
  *
  * The host decides first, then the address's domain (design.md). Where
  * providers share a host, the domain decides, then PreferOnSharedHost. A
- * loopback host never names a provider by itself.
+ * loopback host never names a provider by itself. A variant's Domains and
+ * Hosts count as its provider's.
  *
- * Returns: (nullable): the provider, or %NULL when unknown
+ * Returns: (nullable): the provider, resolved to the variant the account
+ *   matches (see apppass_provider_resolve()), or %NULL when unknown
  */
 const ApppassProvider *apppass_provider_db_identify (const ApppassProviderDb *db,
                                                      ApppassProtocol protocol, const char *host,
                                                      const char *user);
+
+/**
+ * apppass_provider_resolve:
+ * @provider: (nullable): a provider or one of its variants
+ * @host: (nullable): the server host the account uses
+ * @user: (nullable): the login name, usually the address
+ *
+ * The variant of @provider for this account: the first whose Domains has the
+ * address's domain, else the first whose Hosts has @host, else, when @host is
+ * one of the provider's own and the domain is not, the first HostOnly one.
+ *
+ * Returns: (nullable): the variant, or the base provider when none matches
+ */
+const ApppassProvider *apppass_provider_resolve (const ApppassProvider *provider, const char *host,
+                                                 const char *user);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassProviderDb, apppass_provider_db_free)
 

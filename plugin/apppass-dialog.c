@@ -60,8 +60,9 @@ provider_name (ApppassDialog *self)
 static ApppassPolicy
 provider_policy (ApppassDialog *self)
 {
-  return self->diagnosis.provider ? apppass_provider_get_policy (self->diagnosis.provider)
-                                  : APPPASS_POLICY_TWO_STEP;
+  return self->diagnosis.provider
+             ? apppass_provider_get_policy_for (self->diagnosis.provider, self->account->protocol)
+             : APPPASS_POLICY_TWO_STEP;
 }
 
 static const char *
@@ -352,7 +353,7 @@ add_steps (ApppassDialog *self, GtkBox *box)
 
   if (self->diagnosis.provider == NULL)
     return;
-  steps = apppass_provider_get_steps (self->diagnosis.provider);
+  steps = apppass_provider_get_steps_for (self->diagnosis.provider, self->account->protocol);
   if (steps == NULL || steps[0] == NULL)
     return;
   list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);

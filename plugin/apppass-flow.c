@@ -62,8 +62,10 @@ provider_for (ApppassFlow *self, const ApppassAccount *account)
   const ApppassProvider *chosen =
       settings->provider ? apppass_provider_db_lookup (db, settings->provider) : NULL;
 
+  /* A provider the user chose still follows the account's region or family. */
   if (chosen)
-    return chosen;
+    return apppass_provider_resolve (chosen, account->host,
+                                     account->address ? account->address : account->user);
   return apppass_provider_db_identify (db, account->protocol, account->host,
                                        account->address ? account->address : account->user);
 }
@@ -247,7 +249,7 @@ apppass_flow_open (ApppassFlow *self, const char *id, ApppassProtocol protocol)
   if (account == NULL)
     return;
   provider = provider_for (self, account);
-  if (provider && apppass_provider_get_policy (provider) == APPPASS_POLICY_OAUTH_ONLY)
+  if (provider && apppass_provider_get_policy_for (provider, protocol) == APPPASS_POLICY_OAUTH_ONLY)
     cause = APPPASS_CAUSE_OAUTH_REQUIRED;
   diagnosis = apppass_diagnosis_new (protocol, provider, cause);
   offer (self, account, diagnosis);

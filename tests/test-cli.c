@@ -309,6 +309,72 @@ test_providers_text (void)
   g_assert_nonnull (strstr (r->out, "microsoft365"));
 }
 
+static JsonObject *
+find_provider (JsonArray *array, const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++) {
+    JsonObject *o = json_array_get_object_element (array, i);
+
+    if (g_strcmp0 (json_object_get_string_member (o, "id"), id) == 0)
+      return o;
+  }
+  g_assert_not_reached ();
+}
+
+/* The extensions of providers --json: policies per protocol, admin_decides, variants. */
+static void
+test_providers_json_variants (void)
+{
+  const char *argv[] = {"providers", "--json", NULL};
+  g_autoptr (TestRun) r = run (argv, NULL, NULL);
+  g_autoptr (JsonNode) node = NULL;
+  JsonArray *array;
+  JsonObject *m365, *zoho, *eu, *policies;
+  JsonArray *variants;
+
+  g_assert_cmpint (r->status, ==, 0);
+  node = parse_json (r->out);
+  array = json_node_get_array (node);
+  m365 = find_provider (array, "microsoft365");
+  policies = json_object_get_object_member (m365, "policies");
+  g_assert_cmpstr (json_object_get_string_member (policies, "imap"), ==, "oauth-only");
+  g_assert_cmpstr (json_object_get_string_member (policies, "smtp"), ==, "two-step");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (m365, "admin_decides")),
+                    ==, 1);
+  g_assert_cmpstr (
+      json_array_get_string_element (json_object_get_array_member (m365, "admin_decides"), 0), ==,
+      "smtp");
+  zoho = find_provider (array, "zoho");
+  variants = json_object_get_array_member (zoho, "variants");
+  g_assert_cmpuint (json_array_get_length (variants), >=, 1);
+  eu = json_array_get_object_element (variants, 0);
+  g_assert_cmpstr (json_object_get_string_member (eu, "name"), ==, "eu");
+  g_assert_false (json_object_get_boolean_member (eu, "host_only"));
+  g_assert_cmpstr (json_object_get_string_member (eu, "app_password_url"), ==,
+                   "https://accounts.zoho.eu/home#security/app_password");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (eu, "servers"), "imap"), ==,
+      "imap.zoho.eu:993:tls");
+  /* Only what the variant changes: its name is the base's. */
+  g_assert_false (json_object_has_member (eu, "id"));
+}
+
+/* The terminal prints the page's address and steps that name no button. */
+static void
+test_setup_intro_region (void)
+{
+  const char *argv[] = {"setup", "ann@zohomail.eu", NULL};
+  /* No desktop: the page is printed, not opened. */
+  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
+  g_autoptr (TestRun) r = run (argv, "", env);
+
+  g_assert_cmpint (r->status, ==, 2); /* nothing pasted */
+  g_assert_nonnull (strstr (r->out, "https://accounts.zoho.eu/home#security/app_password"));
+  g_assert_null (strstr (r->out, "accounts.zoho.com"));
+  g_assert_null (strstr (r->out, "button"));
+  g_assert_nonnull (strstr (r->out, "  1. "));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -327,5 +393,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/help-ca-file-pin", test_help_ca_file_pin);
   g_test_add_func ("/cli/providers-json", test_providers_json);
   g_test_add_func ("/cli/providers-text", test_providers_text);
+  g_test_add_func ("/cli/providers-json-variants", test_providers_json_variants);
+  g_test_add_func ("/cli/setup-intro-region", test_setup_intro_region);
   return g_test_run ();
 }

@@ -1037,6 +1037,51 @@ test_account_page_check (void)
   gtk_widget_destroy (window);
 }
 
+/* Microsoft 365: IMAP takes OAuth only, SMTP AUTH passwords where the tenant
+ * allows; the SMTP dialog says who decides, with the date, and its steps are
+ * for an app password, not the file's OAuth steps. */
+static void
+test_admin_decides_smtp (void)
+{
+  g_autoptr (TestClient) client = test_client_new ();
+  g_autoptr (ApppassAccount) a =
+      account_new ("1", APPPASS_PROTOCOL_SMTP, "smtp.office365.com", 587, "cat@contoso.com");
+  g_autoptr (ApppassFlow) flow = NULL;
+  g_autoptr (ApppassDiagnosis) d = NULL;
+  g_autofree char *note = NULL;
+  g_auto (GStrv) oauth_steps = NULL;
+  ApppassDialog *dialog;
+  GtkWidget *steps;
+  g_autoptr (GList) step_labels = NULL;
+  const char *explanation;
+
+  test_client_add_account (client, a);
+  flow = apppass_flow_new (APPPASS_CLIENT (client));
+  d = apppass_flow_diagnose (flow, a, "535 5.7.3 Authentication unsuccessful");
+  g_assert_cmpint (d->action, ==, APPPASS_ACTION_APP_PASSWORD);
+  dialog = apppass_dialog_new (APPPASS_CLIENT (client), a, d);
+  gtk_widget_show (GTK_WIDGET (dialog));
+  iterate (50);
+  note = apppass_provider_get_admin_note (d->provider);
+  oauth_steps = apppass_provider_get_steps (d->provider);
+  explanation = text_of (GTK_WIDGET (dialog), "explanation");
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (explanation, note));
+  g_assert_nonnull (strstr (explanation, "2026-11-30"));
+  steps = find (GTK_WIDGET (dialog), "steps");
+  step_labels = gtk_container_get_children (GTK_CONTAINER (steps));
+  g_assert_cmpuint (g_list_length (step_labels), >=, 2);
+  g_assert_null (strstr (gtk_label_get_text (step_labels->data), oauth_steps[0]));
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "password-entry"));
+  /* The two-step page is where Microsoft 365 users make app passwords. */
+  g_signal_emit_by_name (find (GTK_WIDGET (dialog), "two-step-link"), "clicked");
+  g_assert_cmpuint (client->opened->len, ==, 1);
+  g_assert_cmpstr (client->opened->pdata[0], ==, "https://mysignins.microsoft.com/security-info");
+  assert_nothing_cut_off (GTK_WIDGET (dialog));
+  screenshot (GTK_WIDGET (dialog), "admin-decides-smtp");
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1057,6 +1102,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/web-login", test_web_login);
   g_test_add_func ("/dialog/enable-access", test_enable_access);
   g_test_add_func ("/dialog/escape", test_escape);
+  g_test_add_func ("/dialog/admin-decides-smtp", test_admin_decides_smtp);
   g_test_add_func ("/verify/saved", test_verify_saved);
   g_test_add_func ("/verify/rejected", test_verify_rejected);
   g_test_add_func ("/verify/cancel", test_verify_cancel);

@@ -1,8 +1,11 @@
 /* apppass tests — the provider database
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "apppass-diagnosis.h"
 #include "apppass-provider.h"
 
 /* design.md's ids, and the domains each provider's pages may live on. Kept
@@ -75,25 +78,35 @@ host_on_domains (const char *host, const char *domains)
 }
 
 static void
+assert_pages_on_domains (const ApppassProvider *p, const char *domains)
+{
+  for (guint page = 0; page < APPPASS_N_PAGES; page++) {
+    const char *url = apppass_provider_get_page (p, (ApppassPage)page);
+    g_autoptr (GUri) uri = NULL;
+
+    if (url == NULL)
+      continue;
+    g_test_message ("%s: %s", apppass_provider_get_id (p), url);
+    uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+    g_assert_nonnull (uri);
+    g_assert_cmpstr (g_uri_get_scheme (uri), ==, "https");
+    g_assert_true (host_on_domains (g_uri_get_host (uri), domains));
+  }
+}
+
+static void
 test_urls_on_own_domain (void)
 {
   g_autoptr (ApppassProviderDb) db = builtin_db ();
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++) {
-    const ApppassProvider *p = apppass_provider_db_lookup (db, expected[i].id);
+    const ApppassProvider *base = apppass_provider_db_lookup (db, expected[i].id);
+    const GPtrArray *variants = apppass_provider_get_variants (base);
 
-    for (guint page = 0; page < APPPASS_N_PAGES; page++) {
-      const char *url = apppass_provider_get_page (p, (ApppassPage)page);
-      g_autoptr (GUri) uri = NULL;
-
-      if (url == NULL)
-        continue;
-      g_test_message ("%s: %s", expected[i].id, url);
-      uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-      g_assert_nonnull (uri);
-      g_assert_cmpstr (g_uri_get_scheme (uri), ==, "https");
-      g_assert_true (host_on_domains (g_uri_get_host (uri), expected[i].domains));
-    }
+    /* The base first, then each variant's pages. */
+    for (guint v = 0; v <= variants->len; v++)
+      assert_pages_on_domains (v == 0 ? base : g_ptr_array_index (variants, v - 1),
+                               expected[i].domains);
   }
 }
 
@@ -349,6 +362,487 @@ test_unknown_key_warns (void)
   g_assert_nonnull (apppass_provider_db_lookup (db, "newer"));
 }
 
+/* ---- facts kept from sources -------------------------------------------- */
+
+#define RESOURCE_PATH "/org/apppass/providers/"
+
+/* The built-in files as compiled in, read here without the loader. */
+static GPtrArray *
+builtin_files (void)
+{
+  g_auto (GStrv) names =
+      g_resources_enumerate_children (RESOURCE_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  GPtrArray *files = g_ptr_array_new_with_free_func ((GDestroyNotify)g_key_file_unref);
+
+  g_assert_nonnull (names);
+  for (guint i = 0; names[i]; i++) {
+    g_autofree char *path = g_strconcat (RESOURCE_PATH, names[i], NULL);
+    g_autoptr (GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    GKeyFile *file = g_key_file_new ();
+    g_autoptr (GError) error = NULL;
+
+    g_assert_nonnull (bytes);
+    g_key_file_load_from_bytes (file, bytes, G_KEY_FILE_KEEP_TRANSLATIONS, &error);
+    g_assert_no_error (error);
+    g_ptr_array_add (files, file);
+  }
+  g_assert_cmpuint (files->len, >=, G_N_ELEMENTS (expected));
+  return files;
+}
+
+/* "YYYY-MM-DD https://…" with a real date, or "unknown: reason". */
+static gboolean
+source_is_valid (const char *value)
+{
+  g_autoptr (GRegex) dated =
+      g_regex_new ("^([0-9]{4})-([0-9]{2})-([0-9]{2}) https://[^ /]+\\.[^ ]+", 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+
+  if (value == NULL)
+    return FALSE;
+  if (g_str_has_prefix (value, "unknown: ") && strlen (value) > strlen ("unknown: ") + 3)
+    return TRUE;
+  if (!g_regex_match (dated, value, 0, &match))
+    return FALSE;
+  {
+    g_autofree char *y = g_match_info_fetch (match, 1);
+    g_autofree char *m = g_match_info_fetch (match, 2);
+    g_autofree char *d = g_match_info_fetch (match, 3);
+
+    return g_date_valid_dmy ((GDateDay)atoi (d), (GDateMonth)atoi (m), (GDateYear)atoi (y));
+  }
+}
+
+static const char *const fact_keys[] = {"Policy",         "ImapPolicy", "Pop3Policy", "SmtpPolicy",
+                                        "AppPasswordUrl", "TwoStepUrl", "AccessUrl",  "WebLoginUrl",
+                                        "OAuthUrl",       NULL};
+
+/* Appends to @missing each fact of @group without a valid [Sources] entry. */
+static void
+check_group_sources (GKeyFile *file, const char *group, const char *prefix, GString *missing)
+{
+  g_autofree char *id = g_key_file_get_string (file, "Provider", "Id", NULL);
+
+  for (guint k = 0; fact_keys[k]; k++) {
+    g_autofree char *value = g_key_file_get_string (file, group, fact_keys[k], NULL);
+    g_autofree char *source_key = NULL;
+    g_autofree char *source = NULL;
+
+    if (value == NULL || *g_strstrip (value) == '\0')
+      continue;
+    source_key = g_strconcat (prefix, fact_keys[k], NULL);
+    source = g_key_file_get_string (file, "Sources", source_key, NULL);
+    if (!source_is_valid (source))
+      g_string_append_printf (missing, "%s: [Sources] %s%s%s\n", id, source_key,
+                              source ? " is not dated with an https address: " : " is missing",
+                              source ? source : "");
+  }
+}
+
+static void
+test_sources (void)
+{
+  g_autoptr (GPtrArray) files = builtin_files ();
+  g_autoptr (GString) missing = g_string_new (NULL);
+
+  for (guint i = 0; i < files->len; i++) {
+    GKeyFile *file = g_ptr_array_index (files, i);
+    g_auto (GStrv) groups = g_key_file_get_groups (file, NULL);
+
+    check_group_sources (file, "Provider", "", missing);
+    for (guint g = 0; groups[g]; g++) {
+      g_autofree char *prefix = NULL;
+
+      if (!g_str_has_prefix (groups[g], "Variant "))
+        continue;
+      prefix = g_strdup_printf ("Variant.%s.", groups[g] + strlen ("Variant "));
+      check_group_sources (file, groups[g], prefix, missing);
+    }
+  }
+  /* Every fact at once, so the list says what is left to source. */
+  g_assert_cmpstr (missing->str, ==, "");
+}
+
+static void
+test_source_format (void)
+{
+  g_assert_true (source_is_valid ("2026-11-30 https://support.google.com/accounts/answer/185833"));
+  g_assert_true (
+      source_is_valid ("2026-11-30 https://github.com/thunderbird/autoconfig (c6ad796)"));
+  g_assert_true (source_is_valid ("unknown: no source names this page"));
+  g_assert_false (source_is_valid (NULL));
+  g_assert_false (source_is_valid ("https://support.google.com/"));
+  g_assert_false (source_is_valid ("2026-11-30 http://support.google.com/"));
+  g_assert_false (source_is_valid ("2026-02-30 https://support.google.com/"));
+  g_assert_false (source_is_valid ("30.11.2026 https://support.google.com/"));
+  g_assert_false (source_is_valid ("unknown:"));
+}
+
+/* The terminal has no buttons, and the dialog has its own: steps name none. */
+static void
+test_steps_name_no_button (void)
+{
+  static const char *const words[] = {"button", "knop", "pog", NULL};
+  g_autoptr (GPtrArray) files = builtin_files ();
+  g_autoptr (GString) found = g_string_new (NULL);
+
+  for (guint i = 0; i < files->len; i++) {
+    GKeyFile *file = g_ptr_array_index (files, i);
+    g_auto (GStrv) groups = g_key_file_get_groups (file, NULL);
+    g_autofree char *id = g_key_file_get_string (file, "Provider", "Id", NULL);
+
+    for (guint g = 0; groups[g]; g++) {
+      g_auto (GStrv) keys = g_key_file_get_keys (file, groups[g], NULL, NULL);
+
+      for (guint k = 0; keys && keys[k]; k++) {
+        g_autofree char *value = g_key_file_get_value (file, groups[g], keys[k], NULL);
+        g_autofree char *folded = g_utf8_casefold (value, -1);
+
+        if (!g_str_has_prefix (keys[k], "Steps"))
+          continue;
+        for (guint w = 0; words[w]; w++) {
+          if (strstr (folded, words[w]))
+            g_string_append_printf (found, "%s [%s] %s: “%s”\n", id, groups[g], keys[k], words[w]);
+        }
+      }
+    }
+  }
+  g_assert_cmpstr (found->str, ==, "");
+}
+
+/* ---- variants ------------------------------------------------------------ */
+
+static const ApppassProvider *
+identify_in (ApppassProviderDb *db, ApppassProtocol protocol, const char *host, const char *user)
+{
+  const ApppassProvider *p = apppass_provider_db_identify (db, protocol, host, user);
+
+  g_test_message ("%s / %s: %s %s", host ? host : "(none)", user ? user : "(none)",
+                  p ? apppass_provider_get_id (p) : "(none)",
+                  p && apppass_provider_get_variant (p) ? apppass_provider_get_variant (p) : "");
+  return p;
+}
+
+static void
+assert_server (const ApppassProvider *p, ApppassProtocol protocol, const char *want)
+{
+  const char *host = NULL;
+
+  g_assert_true (apppass_provider_get_server (p, protocol, &host, NULL, NULL));
+  g_assert_cmpstr (host, ==, want);
+}
+
+static void
+test_variant_zoho_region (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  const ApppassProvider *by_domain =
+      identify_in (db, APPPASS_PROTOCOL_IMAP, NULL, "ann@zohomail.eu");
+  const ApppassProvider *by_host =
+      identify_in (db, APPPASS_PROTOCOL_SMTP, "smtp.zoho.eu", "ann@company.example");
+  const ApppassProvider *us =
+      identify_in (db, APPPASS_PROTOCOL_IMAP, "imap.zoho.com", "a@zoho.com");
+
+  g_assert_cmpstr (apppass_provider_get_id (by_domain), ==, "zoho");
+  g_assert_cmpstr (apppass_provider_get_variant (by_domain), ==, "eu");
+  g_assert_cmpstr (apppass_provider_get_page (by_domain, APPPASS_PAGE_APP_PASSWORD), ==,
+                   "https://accounts.zoho.eu/home#security/app_password");
+  assert_server (by_domain, APPPASS_PROTOCOL_IMAP, "imap.zoho.eu");
+  /* A custom domain on the EU servers: the host names the region. */
+  g_assert_true (by_host == by_domain);
+  /* The variant overrides only what it sets. */
+  g_assert_cmpstr (apppass_provider_get_name (by_domain), ==, "Zoho Mail");
+  g_assert_cmpint (apppass_provider_get_policy (by_domain), ==, APPPASS_POLICY_TWO_STEP);
+  g_assert_null (apppass_provider_get_variant (us));
+  g_assert_true (us == apppass_provider_db_lookup (db, "zoho"));
+  g_assert_cmpstr (apppass_provider_get_page (us, APPPASS_PAGE_APP_PASSWORD), ==,
+                   "https://accounts.zoho.com/home#security/app_password");
+  /* A provider the user chose follows the account's region too. */
+  g_assert_true (apppass_provider_resolve (us, NULL, "ann@zoho.eu") == by_domain);
+  g_assert_true (apppass_provider_resolve (by_domain, "imap.zoho.com", "ann@zoho.com") == us);
+}
+
+static void
+test_variant_gmx_family (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  const ApppassProvider *com = identify_in (db, APPPASS_PROTOCOL_SMTP, NULL, "bob@gmx.com");
+  const ApppassProvider *uk = identify_in (db, APPPASS_PROTOCOL_SMTP, NULL, "bob@gmx.co.uk");
+  const ApppassProvider *de = identify_in (db, APPPASS_PROTOCOL_SMTP, NULL, "bob@gmx.de");
+
+  g_assert_cmpstr (apppass_provider_get_variant (com), ==, "com");
+  g_assert_true (uk == com);
+  assert_server (com, APPPASS_PROTOCOL_IMAP, "imap.gmx.com");
+  assert_server (com, APPPASS_PROTOCOL_SMTP, "mail.gmx.com");
+  g_assert_null (apppass_provider_get_variant (de));
+  assert_server (de, APPPASS_PROTOCOL_IMAP, "imap.gmx.net");
+  assert_server (de, APPPASS_PROTOCOL_SMTP, "mail.gmx.net");
+}
+
+static void
+test_variant_google_workspace (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  const ApppassProvider *ws =
+      identify_in (db, APPPASS_PROTOCOL_IMAP, "imap.gmail.com", "ann@company.example");
+  const ApppassProvider *gmail =
+      identify_in (db, APPPASS_PROTOCOL_IMAP, "imap.gmail.com", "ann@gmail.com");
+  const ApppassProvider *no_address =
+      identify_in (db, APPPASS_PROTOCOL_IMAP, "imap.gmail.com", NULL);
+  g_autoptr (ApppassDiagnosis) d = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *unknown = NULL;
+
+  g_assert_cmpstr (apppass_provider_get_id (ws), ==, "google");
+  g_assert_cmpstr (apppass_provider_get_variant (ws), ==, "workspace");
+  g_assert_true (apppass_provider_admin_decides (ws, APPPASS_PROTOCOL_IMAP));
+  g_assert_true (apppass_provider_admin_decides (ws, APPPASS_PROTOCOL_SMTP));
+  /* Consumer Gmail has nothing to switch on for IMAP, Workspace users cannot: no page. */
+  g_assert_null (apppass_provider_get_page (ws, APPPASS_PAGE_ACCESS));
+  g_assert_null (apppass_provider_get_variant (gmail));
+  g_assert_false (apppass_provider_admin_decides (gmail, APPPASS_PROTOCOL_IMAP));
+  g_assert_null (apppass_provider_get_variant (no_address));
+  /* A gmail.com address on a loopback host (a test server) is consumer Gmail. */
+  g_assert_null (apppass_provider_get_variant (
+      identify_in (db, APPPASS_PROTOCOL_IMAP, "127.0.0.1", "ann@gmail.com")));
+
+  d = apppass_diagnosis_new (APPPASS_PROTOCOL_IMAP, ws, APPPASS_CAUSE_CREDENTIALS_REJECTED);
+  note = apppass_provider_get_admin_note (ws);
+  unknown = apppass_provider_get_unknown (ws);
+  g_test_message ("%s", d->explanation);
+  g_assert_cmpint (d->action, ==, APPPASS_ACTION_APP_PASSWORD);
+  g_assert_nonnull (note);
+  g_assert_nonnull (unknown);
+  g_assert_nonnull (strstr (d->explanation, "administrator decides"));
+  g_assert_nonnull (strstr (d->explanation, note));
+  g_assert_nonnull (strstr (d->explanation, unknown));
+  g_assert_cmpint (apppass_provider_get_variants (apppass_provider_db_lookup (db, "google"))->len,
+                   ==, 1);
+}
+
+static void
+test_microsoft365_per_protocol (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  const ApppassProvider *m365 =
+      identify_in (db, APPPASS_PROTOCOL_SMTP, "smtp.office365.com", "cat@contoso.com");
+  g_autoptr (ApppassDiagnosis) imap =
+      apppass_diagnose (db, APPPASS_PROTOCOL_IMAP, "outlook.office365.com", "cat@contoso.com",
+                        "a1 NO LOGIN failed.\r\n", -1);
+  g_autoptr (ApppassDiagnosis) smtp =
+      apppass_diagnose (db, APPPASS_PROTOCOL_SMTP, "smtp.office365.com", "cat@contoso.com",
+                        "535 5.7.3 Authentication unsuccessful\r\n", -1);
+  g_autofree char *note = apppass_provider_get_admin_note (m365);
+  g_auto (GStrv) smtp_steps = apppass_provider_get_steps_for (m365, APPPASS_PROTOCOL_SMTP);
+  g_auto (GStrv) imap_steps = apppass_provider_get_steps_for (m365, APPPASS_PROTOCOL_IMAP);
+  g_autofree char *joined = g_strjoinv (" ", smtp_steps);
+
+  g_assert_cmpstr (apppass_provider_get_id (m365), ==, "microsoft365");
+  g_assert_cmpint (apppass_provider_get_policy_for (m365, APPPASS_PROTOCOL_IMAP), ==,
+                   APPPASS_POLICY_OAUTH_ONLY);
+  g_assert_cmpint (apppass_provider_get_policy_for (m365, APPPASS_PROTOCOL_POP3), ==,
+                   APPPASS_POLICY_OAUTH_ONLY);
+  g_assert_cmpint (apppass_provider_get_policy_for (m365, APPPASS_PROTOCOL_SMTP), ==,
+                   APPPASS_POLICY_TWO_STEP);
+  g_assert_true (apppass_provider_admin_decides (m365, APPPASS_PROTOCOL_SMTP));
+  g_assert_false (apppass_provider_admin_decides (m365, APPPASS_PROTOCOL_IMAP));
+
+  g_test_message ("IMAP: %s", imap->explanation);
+  g_assert_cmpint (imap->cause, ==, APPPASS_CAUSE_CREDENTIALS_REJECTED);
+  g_assert_cmpint (imap->action, ==, APPPASS_ACTION_OAUTH);
+  g_assert_null (strstr (imap->explanation, note));
+
+  g_test_message ("SMTP: %s", smtp->explanation);
+  g_assert_cmpint (smtp->cause, ==, APPPASS_CAUSE_CREDENTIALS_REJECTED);
+  g_assert_cmpint (smtp->action, ==, APPPASS_ACTION_APP_PASSWORD);
+  g_assert_nonnull (strstr (smtp->explanation, "For SMTP"));
+  g_assert_nonnull (strstr (smtp->explanation, "administrator decides"));
+  /* The date the policy was checked, from [Sources]. */
+  g_assert_nonnull (strstr (smtp->explanation, "As of 20"));
+  g_assert_nonnull (strstr (smtp->explanation, note));
+  /* The file's steps say Microsoft takes no passwords: true for IMAP only. */
+  g_assert_cmpstr (smtp_steps[0], !=, imap_steps[0]);
+  g_assert_null (strstr (joined, "OAuth"));
+}
+
+/* A provider file of an administrator's, with every kind of variant. */
+static const char variants_file[] = "[Provider]\n"
+                                    "Id=examplenet\n"
+                                    "Name=Example Net\n"
+                                    "Domains=example.net;\n"
+                                    "ImapHosts=imap.example.net;imap.*.example.net;\n"
+                                    "Policy=always\n"
+                                    "AppPasswordUrl=https://example.net/apps\n"
+                                    "Steps=Base step one.;Base step two.;\n"
+                                    "Steps[nl]=Basisstap een.;Basisstap twee.;\n"
+                                    "\n"
+                                    "[Variant north]\n"
+                                    "Domains=north.example;\n"
+                                    "AppPasswordUrl=https://north.example.net/apps\n"
+                                    "Steps=North step one.;North step two.;\n"
+                                    "\n"
+                                    "[Variant south]\n"
+                                    "Hosts=imap.south.example.net;\n"
+                                    "AppPasswordUrl=https://south.example.net/apps\n"
+                                    "\n"
+                                    "[Variant org]\n"
+                                    "HostOnly=true\n"
+                                    "Policy=two-step\n"
+                                    "AdminDecides=imap;\n"
+                                    "Unknown=Whether the organisation allows this is not known.\n"
+                                    "\n"
+                                    "[Sources]\n"
+                                    "Policy=2026-11-30 https://example.net/help\n";
+
+static const char *
+variant_of (ApppassProviderDb *db, const char *host, const char *user)
+{
+  const ApppassProvider *p = identify_in (db, APPPASS_PROTOCOL_IMAP, host, user);
+
+  g_assert_nonnull (p);
+  g_assert_cmpstr (apppass_provider_get_id (p), ==, "examplenet");
+  return apppass_provider_get_variant (p);
+}
+
+static void
+test_variant_precedence (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  g_autoptr (GError) error = NULL;
+  const ApppassProvider *north;
+  g_auto (GStrv) nl_steps = NULL;
+
+  g_assert_true (apppass_provider_db_add_data (db, variants_file, strlen (variants_file),
+                                               "examplenet.ini", &error));
+  g_assert_no_error (error);
+  /* Domains beats Hosts beats HostOnly. */
+  g_assert_cmpstr (variant_of (db, "imap.south.example.net", "a@north.example"), ==, "north");
+  g_assert_cmpstr (variant_of (db, "imap.south.example.net", "a@firm.example"), ==, "south");
+  g_assert_cmpstr (variant_of (db, "imap.example.net", "a@firm.example"), ==, "org");
+  /* A variant's own domain and host name the provider with no other hint. */
+  g_assert_cmpstr (variant_of (db, NULL, "a@north.example"), ==, "north");
+  g_assert_cmpstr (variant_of (db, "imap.south.example.net", NULL), ==, "south");
+  /* The provider's own domain is the base, on its own host or none. */
+  g_assert_null (variant_of (db, "imap.example.net", "a@example.net"));
+  g_assert_null (variant_of (db, NULL, "a@example.net"));
+  /* HostOnly needs the host: a domain alone never makes an organisation. */
+  g_assert_null (variant_of (db, "imap.example.net", NULL));
+
+  north = apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, NULL, "a@north.example");
+  g_assert_cmpstr (apppass_provider_get_page (north, APPPASS_PAGE_APP_PASSWORD), ==,
+                   "https://north.example.net/apps");
+  /* A variant's new steps do not keep the base's translations of the old ones. */
+  g_setenv ("LANGUAGE", "nl", TRUE);
+  nl_steps = apppass_provider_get_steps (north);
+  g_unsetenv ("LANGUAGE");
+  g_assert_cmpstr (nl_steps[0], ==, "North step one.");
+  g_assert_cmpuint (apppass_provider_get_variants (north)->len, ==, 3);
+}
+
+static void
+test_unknown_in_explanation (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  g_autoptr (GError) error = NULL;
+  const ApppassProvider *org;
+  g_autoptr (ApppassDiagnosis) d = NULL;
+
+  g_assert_true (apppass_provider_db_add_data (db, variants_file, strlen (variants_file),
+                                               "examplenet.ini", &error));
+  org = apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, "imap.example.net",
+                                      "a@firm.example");
+  d = apppass_diagnosis_new (APPPASS_PROTOCOL_IMAP, org, APPPASS_CAUSE_APP_PASSWORD_REQUIRED);
+  g_test_message ("%s", d->explanation);
+  g_assert_nonnull (strstr (d->explanation, "Whether the organisation allows this is not known."));
+  g_assert_nonnull (strstr (d->explanation, "administrator decides"));
+  /* No [Sources] date for this policy's check … but Policy= has one. */
+  g_assert_nonnull (strstr (d->explanation, "As of 2026-11-30"));
+  /* Not the base provider's account: nothing of the variant is said there. */
+  g_clear_pointer (&d, apppass_diagnosis_free);
+  d = apppass_diagnosis_new (APPPASS_PROTOCOL_IMAP, apppass_provider_db_lookup (db, "examplenet"),
+                             APPPASS_CAUSE_APP_PASSWORD_REQUIRED);
+  g_assert_null (strstr (d->explanation, "not known"));
+  g_assert_null (strstr (d->explanation, "administrator"));
+}
+
+static void
+test_generic_steps_per_policy (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  const char chosen[] = "[Provider]\nId=chosen\nName=Chosen Mail\nPolicy=user-chosen\n";
+  const char generated[] = "[Provider]\nId=generated\nName=Gen Mail\nPolicy=always\n";
+  g_auto (GStrv) c = NULL;
+  g_auto (GStrv) g = NULL;
+  g_autofree char *cj = NULL;
+  g_autofree char *gj = NULL;
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_assert_true (apppass_provider_db_add_data (db, chosen, strlen (chosen), "c.ini", NULL));
+  g_assert_true (apppass_provider_db_add_data (db, generated, strlen (generated), "g.ini", NULL));
+  c = apppass_provider_get_steps (apppass_provider_db_lookup (db, "chosen"));
+  g = apppass_provider_get_steps (apppass_provider_db_lookup (db, "generated"));
+  cj = g_strjoinv (" ", c);
+  gj = g_strjoinv (" ", g);
+  g_test_message ("user-chosen: %s", cj);
+  g_test_message ("always: %s", gj);
+  g_assert_cmpuint (g_strv_length (c), >=, 2);
+  /* The user picks a mail password: nothing is created or copied. */
+  g_assert_nonnull (strstr (cj, "Choose"));
+  g_assert_null (strstr (cj, "app password"));
+  g_assert_null (strstr (cj, "Copy"));
+  g_assert_nonnull (strstr (gj, "app password"));
+  g_assert_null (strstr (cj, "button"));
+  g_assert_null (strstr (gj, "button"));
+  g_unsetenv ("LANGUAGE");
+}
+
+static void
+test_variant_files (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  g_autoptr (GError) error = NULL;
+  /* An administrator's file changes one key of a built-in variant. */
+  const char override[] = "[Provider]\nId=zoho\n\n[Variant eu]\n"
+                          "AppPasswordUrl=https://accounts.zoho.eu/home#security/app_passwords\n";
+  const char noname[] = "[Provider]\nId=bad9\nName=X\nPolicy=none\n\n[Variant Bad Name]\n"
+                        "HostOnly=true\n";
+  const char nomatch[] = "[Provider]\nId=bad10\nName=X\nPolicy=none\n\n[Variant eu]\n"
+                         "Policy=always\n";
+  const char badpolicy[] = "[Provider]\nId=bad11\nName=X\nPolicy=none\n\n[Variant eu]\n"
+                           "HostOnly=true\nSmtpPolicy=maybe\n";
+  const char badadmin[] = "[Provider]\nId=bad12\nName=X\nPolicy=none\nAdminDecides=imap;web;\n";
+  const char newer[] = "[Provider]\nId=newer\nName=Newer\nPolicy=none\n\n[Variant x]\n"
+                       "HostOnly=true\nFutureKey=1\n\n[Future]\nA=1\n";
+  const ApppassProvider *eu;
+
+  g_assert_true (apppass_provider_db_add_data (db, override, strlen (override), "o.ini", &error));
+  g_assert_no_error (error);
+  eu = apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, NULL, "ann@zoho.eu");
+  g_assert_cmpstr (apppass_provider_get_page (eu, APPPASS_PAGE_APP_PASSWORD), ==,
+                   "https://accounts.zoho.eu/home#security/app_passwords");
+  assert_server (eu, APPPASS_PROTOCOL_IMAP, "imap.zoho.eu");
+
+  g_assert_false (apppass_provider_db_add_data (db, noname, strlen (noname), "n.ini", &error));
+  g_assert_nonnull (strstr (error->message, "n.ini:6"));
+  g_clear_error (&error);
+  g_assert_false (apppass_provider_db_add_data (db, nomatch, strlen (nomatch), "m.ini", &error));
+  g_assert_nonnull (strstr (error->message, "m.ini:6"));
+  g_clear_error (&error);
+  g_assert_false (
+      apppass_provider_db_add_data (db, badpolicy, strlen (badpolicy), "p.ini", &error));
+  g_assert_nonnull (strstr (error->message, "p.ini:8"));
+  g_clear_error (&error);
+  g_assert_false (apppass_provider_db_add_data (db, badadmin, strlen (badadmin), "a.ini", &error));
+  g_assert_nonnull (strstr (error->message, "a.ini:5"));
+  g_clear_error (&error);
+  g_assert_null (apppass_provider_db_lookup (db, "bad9"));
+
+  g_test_expect_message ("apppass", G_LOG_LEVEL_WARNING, "*f.ini:8: unknown key FutureKey*");
+  g_test_expect_message ("apppass", G_LOG_LEVEL_WARNING, "*f.ini: unknown group [Future]*");
+  g_assert_true (apppass_provider_db_add_data (db, newer, strlen (newer), "f.ini", &error));
+  g_test_assert_expected_messages ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -362,5 +856,17 @@ main (int argc, char **argv)
   g_test_add_func ("/provider/xdg-dirs", test_xdg_dirs);
   g_test_add_func ("/provider/broken-files", test_broken_files);
   g_test_add_func ("/provider/unknown-key", test_unknown_key_warns);
+  g_test_add_func ("/provider/source-format", test_source_format);
+  g_test_add_func ("/provider/variant-zoho-region", test_variant_zoho_region);
+  g_test_add_func ("/provider/variant-gmx-family", test_variant_gmx_family);
+  g_test_add_func ("/provider/variant-google-workspace", test_variant_google_workspace);
+  g_test_add_func ("/provider/variant-precedence", test_variant_precedence);
+  g_test_add_func ("/provider/variant-files", test_variant_files);
+  g_test_add_func ("/provider/microsoft365-per-protocol", test_microsoft365_per_protocol);
+  g_test_add_func ("/provider/unknown-in-explanation", test_unknown_in_explanation);
+  g_test_add_func ("/provider/generic-steps-per-policy", test_generic_steps_per_policy);
+  /* Last: these check the data of every built-in file. */
+  g_test_add_func ("/provider/sources", test_sources);
+  g_test_add_func ("/provider/steps-name-no-button", test_steps_name_no_button);
   return g_test_run ();
 }

@@ -55,6 +55,47 @@ json_servers (CliJson *json, const ApppassProvider *provider)
 }
 
 static void
+json_policies (CliJson *json, const ApppassProvider *provider)
+{
+  const char *admin[APPPASS_N_PROTOCOLS + 1] = {NULL};
+  guint n_admin = 0;
+
+  cli_json_begin_object_at (json, "policies");
+  for (guint p = 0; p < APPPASS_N_PROTOCOLS; p++) {
+    ApppassPolicy policy = apppass_provider_get_policy_for (provider, (ApppassProtocol)p);
+
+    cli_json_string (json, apppass_protocol_to_string ((ApppassProtocol)p),
+                     apppass_policy_to_string (policy));
+    if (apppass_provider_admin_decides (provider, (ApppassProtocol)p))
+      admin[n_admin++] = apppass_protocol_to_string ((ApppassProtocol)p);
+  }
+  cli_json_end_object (json);
+  cli_json_strv (json, "admin_decides", admin);
+}
+
+/* A variant: its match keys and what it changes (pages, policies, servers). */
+static void
+json_variant (CliJson *json, const ApppassProvider *base, const ApppassProvider *variant)
+{
+  cli_json_begin_object (json);
+  cli_json_string (json, "name", apppass_provider_get_variant (variant));
+  cli_json_strv (json, "domains", apppass_provider_get_variant_domains (variant));
+  cli_json_strv (json, "hosts", apppass_provider_get_variant_hosts (variant));
+  cli_json_bool (json, "host_only", apppass_provider_variant_is_host_only (variant));
+  cli_json_string (json, "policy",
+                   apppass_policy_to_string (apppass_provider_get_policy (variant)));
+  json_policies (json, variant);
+  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
+    const char *page = apppass_provider_get_page (variant, (ApppassPage)i);
+
+    if (g_strcmp0 (page, apppass_provider_get_page (base, (ApppassPage)i)) != 0)
+      cli_json_string (json, apppass_page_json_key ((ApppassPage)i), page);
+  }
+  json_servers (json, variant);
+  cli_json_end_object (json);
+}
+
+static void
 json_provider (CliJson *json, const ApppassProvider *provider)
 {
   g_autofree char **hosts = all_hosts (provider);
@@ -74,6 +115,11 @@ json_provider (CliJson *json, const ApppassProvider *provider)
   json_servers (json, provider);
   cli_json_string (json, "password_hint", hint);
   cli_json_strv (json, "steps", (const char *const *)steps);
+  json_policies (json, provider);
+  cli_json_begin_array (json, "variants");
+  for (guint i = 0; i < apppass_provider_get_variants (provider)->len; i++)
+    json_variant (json, provider, g_ptr_array_index (apppass_provider_get_variants (provider), i));
+  cli_json_end_array (json);
   cli_json_end_object (json);
 }
 

@@ -88,3 +88,18 @@ cli_json_strv (CliJson *json, const char *key, const char *const *values)
     cli_json_string (json, NULL, values[i]);
   cli_json_end_array (json);
 }
+
+void
+cli_json_bool (CliJson *json, const char *key, gboolean value)
+{
+  begin_value (json, key);
+  g_string_append (json->out, value ? "true" : "false");
+}
+
+void
+cli_json_begin_object_at (CliJson *json, const char *key)
+{
+  begin_value (json, key);
+  g_string_append_c (json->out, '{');
+  json->need_comma = FALSE;
+}

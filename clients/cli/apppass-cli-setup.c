@@ -306,6 +306,15 @@ typedef struct {
   char *pem;
 } Setup;
 
+/* The protocol the explanation and steps are for: the first server's. */
+static ApppassProtocol
+intro_protocol (const Setup *s)
+{
+  const Server *first = s->servers->len > 0 ? g_ptr_array_index (s->servers, 0) : NULL;
+
+  return first ? first->protocol : APPPASS_PROTOCOL_IMAP;
+}
+
 static void
 print_intro (const Setup *s)
 {
@@ -315,8 +324,10 @@ print_intro (const Setup *s)
                         NULL,
                         NULL,
                         TRUE};
-  g_autofree char *explanation = apppass_diagnosis_explain (&d, APPPASS_PROTOCOL_IMAP);
-  g_auto (GStrv) steps = s->provider ? apppass_provider_get_steps (s->provider) : NULL;
+  g_autofree char *explanation = apppass_diagnosis_explain (&d, intro_protocol (s));
+  /* Steps in data mention no buttons: the terminal has none; offer_page() prints the address. */
+  g_auto (GStrv) steps =
+      s->provider ? apppass_provider_get_steps_for (s->provider, intro_protocol (s)) : NULL;
 
   printf ("%s — %s\n\n%s\n\n", s->provider ? apppass_provider_get_name (s->provider) : "",
           s->address, explanation);

@@ -58,5 +58,8 @@ void cli_json_begin_array (CliJson *json, const char *key);
 void cli_json_end_array (CliJson *json);
 void cli_json_string (CliJson *json, const char *key, const char *value);
 void cli_json_strv (CliJson *json, const char *key, const char *const *values);
+void cli_json_bool (CliJson *json, const char *key, gboolean value);
+/* An object as the value of @key in the object being written. */
+void cli_json_begin_object_at (CliJson *json, const char *key);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "apppass-diagnosis.h"
 #include "apppass-provider.h"
 
 int LLVMFuzzerTestOneInput (const unsigned char *data, size_t size);
@@ -28,8 +29,18 @@ LLVMFuzzerTestOneInput (const unsigned char *data, size_t size)
     g_strfreev (steps);
     g_free (apppass_provider_get_password_hint (p));
     apppass_provider_password_has_usual_shape (p, "abcdefghijklmnop");
+    /* Every variant, and the explanation built from its per-protocol facts. */
+    for (guint v = 0; v < apppass_provider_get_variants (p)->len; v++) {
+      const ApppassProvider *variant = g_ptr_array_index (apppass_provider_get_variants (p), v);
+      ApppassDiagnosis *d = apppass_diagnosis_new (APPPASS_PROTOCOL_SMTP, variant,
+                                                   APPPASS_CAUSE_CREDENTIALS_REJECTED);
+
+      g_strfreev (apppass_provider_get_steps_for (variant, APPPASS_PROTOCOL_SMTP));
+      apppass_diagnosis_free (d);
+    }
   }
   apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, "imap.example.org", "a@example.org");
+  apppass_provider_db_identify (db, APPPASS_PROTOCOL_SMTP, "imap.gmail.com", "a@example.org");
   apppass_provider_db_free (db);
   return 0;
 }
