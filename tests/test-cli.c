@@ -282,7 +282,7 @@ test_providers_json (void)
   g_assert_cmpint (r->status, ==, 0);
   node = parse_json (r->out);
   array = json_node_get_array (node);
-  g_assert_cmpuint (json_array_get_length (array), ==, 24);
+  g_assert_cmpuint (json_array_get_length (array), ==, 25);
   for (guint i = 0; i < json_array_get_length (array); i++) {
     JsonObject *o = json_array_get_object_element (array, i);
 

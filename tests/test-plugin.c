@@ -504,7 +504,7 @@ test_web_login (void)
 {
   check_open_page ("a1 NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1] Web login "
                    "required.",
-                   APPPASS_ACTION_WEB_LOGIN, "https://myaccount.google.com/notifications",
+                   APPPASS_ACTION_WEB_LOGIN, "https://support.google.com/mail/answer/78754",
                    "web-login");
 }
 

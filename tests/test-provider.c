@@ -38,6 +38,7 @@ static const struct {
     {"proton", "proton.me"},
     {"ionos", "ionos.com ionos.de"},
     {"comcast", "xfinity.com comcast.net"},
+    {"kakao", "kakao.com"},
 };
 
 static ApppassProviderDb *
