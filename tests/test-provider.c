@@ -21,7 +21,7 @@ static const struct {
     {"aol", "aol.com"},
     {"icloud", "apple.com icloud.com"},
     {"fastmail", "fastmail.com fastmail.help"},
-    {"zoho", "zoho.com zoho.eu"},
+    {"zoho", "zoho.com zoho.eu zoho.in zoho.com.au zoho.jp zohocloud.ca zoho.sa"},
     {"gmx", "gmx.net gmx.com gmx.de"},
     {"webde", "web.de"},
     {"mailcom", "mail.com"},
