@@ -31,6 +31,7 @@ typedef enum {
 
 typedef struct {
   GString *out;
+  guint max;      /* characters allowed in out */
   guint chars;    /* characters in out */
   guint word;     /* characters since the last space */
   gboolean space; /* white space seen since the last character */
@@ -73,10 +74,9 @@ is_control (gunichar c)
 static gboolean
 make_room (Display *d, guint needed)
 {
-  if (d->chars + needed <= APPPASS_DISPLAY_MAX_CHARS)
+  if (d->chars + needed <= d->max)
     return TRUE;
-  while (d->chars > APPPASS_DISPLAY_MAX_CHARS - 1 ||
-         (d->out->len && d->out->str[d->out->len - 1] == ' ')) {
+  while (d->chars > d->max - 1 || (d->out->len && d->out->str[d->out->len - 1] == ' ')) {
     const char *last = g_utf8_find_prev_char (d->out->str, d->out->str + d->out->len);
 
     g_string_truncate (d->out, last - d->out->str);
@@ -165,7 +165,13 @@ in_sequence (Display *d, gunichar c)
 char *
 apppass_display_text (const char *text, gssize length)
 {
-  Display d = {g_string_new (NULL), 0, 0, FALSE, FALSE, PLAIN};
+  return apppass_display_text_max (text, length, APPPASS_DISPLAY_MAX_CHARS);
+}
+
+char *
+apppass_display_text_max (const char *text, gssize length, guint max_chars)
+{
+  Display d = {g_string_new (NULL), MAX (max_chars, 1), 0, 0, FALSE, FALSE, PLAIN};
   const char *p = text ? text : "", *end;
 
   end = p + (length < 0 || text == NULL ? (gssize)strlen (p) : length);

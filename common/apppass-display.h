@@ -30,4 +30,7 @@ G_BEGIN_DECLS
  */
 char *apppass_display_text (const char *text, gssize length);
 
+/* As apppass_display_text(), at most @max_chars characters (at least 1). */
+char *apppass_display_text_max (const char *text, gssize length, guint max_chars);
+
 G_END_DECLS

@@ -210,6 +210,18 @@ test_huge_word (void)
   g_free (word);
 }
 
+/* A shorter bound, for a dialog: cut at a word's end where one is near. */
+static void
+test_shorter_bound (void)
+{
+  g_autofree char *shown =
+      apppass_display_text_max ("Login failed: \x1b[2Jtry again later", -1, 20);
+  g_autofree char *one = apppass_display_text_max ("Login failed", -1, 1);
+
+  g_assert_cmpstr (shown, ==, "Login failed: try a…");
+  g_assert_cmpstr (one, ==, "…");
+}
+
 /* Random bytes, weighted towards the ones that start sequences. */
 static void
 test_random_bytes (void)
@@ -238,6 +250,7 @@ main (int argc, char **argv)
   g_test_add_func ("/display/total-length", test_total_length);
   g_test_add_func ("/display/exact-length", test_exact_length);
   g_test_add_func ("/display/huge-word", test_huge_word);
+  g_test_add_func ("/display/shorter-bound", test_shorter_bound);
   g_test_add_func ("/display/random-bytes", test_random_bytes);
   return g_test_run ();
 }
