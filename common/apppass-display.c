@@ -70,13 +70,26 @@ is_control (gunichar c)
   return c < 0x20 || (c >= 0x7F && c <= 0x9F);
 }
 
-/* Room for one more character: the last ones give way to "…" when not. */
+static guint
+last_word_length (const GString *out)
+{
+  const char *p = out->str + out->len;
+  guint n = 0;
+
+  for (; p > out->str && p[-1] != ' '; n++)
+    p = g_utf8_find_prev_char (out->str, p);
+  return n;
+}
+
+/* Room for one more character: the last ones give way to "…" when not, and
+ * "…" lengthens no word beyond the bound. */
 static gboolean
 make_room (Display *d, guint needed)
 {
   if (d->chars + needed <= d->max)
     return TRUE;
-  while (d->chars > d->max - 1 || (d->out->len && d->out->str[d->out->len - 1] == ' ')) {
+  while (d->chars > d->max - 1 || (d->out->len && d->out->str[d->out->len - 1] == ' ') ||
+         last_word_length (d->out) >= APPPASS_DISPLAY_MAX_WORD) {
     const char *last = g_utf8_find_prev_char (d->out->str, d->out->str + d->out->len);
 
     g_string_truncate (d->out, last - d->out->str);

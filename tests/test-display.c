@@ -222,6 +222,17 @@ test_shorter_bound (void)
   g_assert_cmpstr (one, ==, "…");
 }
 
+/* Cut right after a word of the longest length: "…" still fits the bound. */
+static void
+test_cut_after_long_word (void)
+{
+  g_autofree char *word = g_strnfill (200, 'W');
+  g_autofree char *shown = apppass_display_text_max (word, -1, APPPASS_DISPLAY_MAX_WORD + 1);
+
+  g_assert_cmpint (g_utf8_strlen (shown, -1), ==, APPPASS_DISPLAY_MAX_WORD);
+  g_assert_true (g_str_has_suffix (shown, "W…"));
+}
+
 /* Random bytes, weighted towards the ones that start sequences. */
 static void
 test_random_bytes (void)
@@ -251,6 +262,7 @@ main (int argc, char **argv)
   g_test_add_func ("/display/exact-length", test_exact_length);
   g_test_add_func ("/display/huge-word", test_huge_word);
   g_test_add_func ("/display/shorter-bound", test_shorter_bound);
+  g_test_add_func ("/display/cut-after-long-word", test_cut_after_long_word);
   g_test_add_func ("/display/random-bytes", test_random_bytes);
   return g_test_run ();
 }
