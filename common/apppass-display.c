@@ -122,7 +122,9 @@ emit (Display *d, gunichar c)
 static void
 plain (Display *d, gunichar c)
 {
-  if (c == ESC)
+  if (c > ' ' && c < 0x7F)
+    emit (d, c); /* most of any answer, without the Unicode tables */
+  else if (c == ESC)
     d->state = ESCAPE;
   else if (c == C1_CSI)
     d->state = CONTROL;
