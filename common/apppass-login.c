@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "apppass-display.h"
 #include "apppass-error.h"
 #include "apppass-intl.h"
 #include "apppass-password.h"
@@ -48,14 +49,16 @@ static void
 set_rejected (Check *c, char *server_text)
 {
   ApppassLoginResult *r = c->result;
+  g_autofree char *shown = NULL;
 
   r->outcome = APPPASS_LOGIN_REJECTED;
   r->server_text = g_utf8_make_valid (server_text, -1);
   g_free (server_text);
   r->diagnosis = apppass_diagnose (apppass_provider_db_get_default (), c->protocol, c->host,
                                    c->user, r->server_text, -1);
+  shown = apppass_display_text (r->server_text, -1);
   r->error = g_error_new (APPPASS_ERROR, APPPASS_ERROR_REJECTED,
-                          _ ("The server rejected the password: %s"), r->server_text);
+                          _ ("The server rejected the password: %s"), shown);
 }
 
 static char *

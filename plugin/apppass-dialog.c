@@ -3,6 +3,7 @@
 
 #include "apppass-dialog.h"
 
+#include "apppass-display.h"
 #include "apppass-error.h"
 #include "apppass-intl.h"
 #include "apppass-login-process.h"
@@ -15,7 +16,7 @@ enum {
   RESPONSE_NEVER
 };
 
-/* A server's words are shown, never trusted: at most this many characters, no link. */
+/* Room for a server's words that keeps the dialog within a 1024 px high screen. */
 #define SERVER_TEXT_MAX        240
 #define DEFAULT_CLOSE_DELAY_MS 2500
 
@@ -131,6 +132,9 @@ wrapped_label (const char *text, const char *name)
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  /* A word wider than the label (a server's, a provider file's) breaks
+   * instead of widening the dialog past the screen. */
+  gtk_label_set_line_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 64);
   gtk_label_set_width_chars (GTK_LABEL (label), 48);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
@@ -145,32 +149,6 @@ mnemonic_button (const char *label, const char *name)
 
   name_widget (button, name);
   return button;
-}
-
-/* One line, valid UTF-8, no control characters, not too long. */
-static char *
-plain_server_text (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
-  GString *out = g_string_new (NULL);
-  glong count = 0;
-
-  const char *p = valid;
-
-  for (; *p && count < SERVER_TEXT_MAX; p = g_utf8_next_char (p), count++) {
-    gunichar c = g_utf8_get_char (p);
-
-    if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
-      c = ' ';
-    if (c == ' ' && (out->len == 0 || out->str[out->len - 1] == ' '))
-      continue;
-    g_string_append_unichar (out, c);
-  }
-  if (*p)
-    g_string_append (out, "…");
-  while (out->len && out->str[out->len - 1] == ' ')
-    g_string_truncate (out, out->len - 1);
-  return g_string_free (out, FALSE);
 }
 
 static void
@@ -679,7 +657,8 @@ on_stored (GObject *source, GAsyncResult *result, gpointer data)
 static char *
 rejected_text (ApppassLoginResult *result)
 {
-  g_autofree char *said = plain_server_text (result->server_text);
+  /* A server's words are shown, never trusted: plain text, no link. */
+  g_autofree char *said = apppass_display_text_max (result->server_text, -1, SERVER_TEXT_MAX);
   const ApppassDiagnosis *d = result->diagnosis;
 
   if (d && d->cause != APPPASS_CAUSE_APP_PASSWORD_REQUIRED &&

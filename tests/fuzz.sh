@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${APPPASS_FUZZ_BUILD:-$root/build-fuzz}
 seconds=${1:-}
-targets=(diagnosis password provider login-reply)
+targets=(diagnosis password provider login-reply display)
 
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" "$root" -Dfuzzing=true -Dclaws_mail=disabled -Devolution=disabled \

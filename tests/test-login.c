@@ -651,6 +651,29 @@ test_scripted (void)
   g_test_trap_assert_passed ();
 }
 
+/* A hostile answer: the server's text is kept as sent, for the diagnosis,
+ * but the error message built from it holds only display-safe text. */
+static void
+test_hostile_answer_message (void)
+{
+  g_autofree char *scenario = test_scenario ("hostile-title");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++) {
+    g_autoptr (ApppassLoginResult) r = NULL;
+
+    if (routes[i].security != APPPASS_SECURITY_TLS)
+      continue;
+    r = check (server, &routes[i], TEST_BAD_PASSWORD, "ca", 0);
+    g_test_message ("%s: %s", routes[i].service, r->error->message);
+    g_assert_cmpint (r->outcome, ==, APPPASS_LOGIN_REJECTED);
+    g_assert_nonnull (strchr (r->server_text, '\x1b'));
+    g_assert_nonnull (strstr (r->error->message, "Login failed"));
+    for (const char *p = r->error->message; *p; p++)
+      g_assert_cmpint ((guchar)*p, >=, 0x20);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -662,6 +685,7 @@ main (int argc, char **argv)
   g_test_add_func ("/login/starttls-stripped", test_starttls_stripped);
   g_test_add_func ("/login/misbehaving-servers", test_misbehaving_servers);
   g_test_add_func ("/login/non-utf8-answer", test_non_utf8_answer);
+  g_test_add_func ("/login/hostile-answer-message", test_hostile_answer_message);
   g_test_add_func ("/login/refused", test_refused);
   g_test_add_func ("/login/async-and-cancel", test_async_and_cancel);
   g_test_add_func ("/login/dns-deadline-and-cancel", test_dns_deadline_and_cancel);

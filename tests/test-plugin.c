@@ -724,6 +724,49 @@ test_verify_phishing (void)
   verify_teardown (&v);
 }
 
+/* Nothing a label would act on or that would read the wrong way round. */
+static void
+assert_display_safe (const char *text)
+{
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const char *p = text; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    g_assert_false (g_unichar_iscntrl (c));
+    g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_FORMAT);
+  }
+}
+
+/* A server answer holding one word of 3,000 characters, an OSC title and a
+ * bidi override: the dialog stays within a 1024 px screen, every label gets
+ * the room it needs, and the status shows the words without the controls. */
+static void
+test_verify_long_word (void)
+{
+  Verify v;
+  g_autofree char *word = g_strnfill (3000, 'W');
+  g_autofree char *extra = g_strdup_printf (
+      "\n[imap]\nreject=* NO [ALERT] Application-specific password required{x1b}]2;TITLE{x07} "
+      "\u202e%s\\r\\n{tag} NO [AUTHENTICATIONFAILED] Invalid credentials\n",
+      word);
+  const char *status;
+
+  verify_setup (&v, "imaps", extra);
+  type_text (v.dialog, "wrong password 123");
+  press_primary (&v);
+  g_assert_true (wait_for_state (v.dialog, APPPASS_DIALOG_STATE_FAILED));
+  status = text_of (GTK_WIDGET (v.dialog), "status");
+  g_assert_nonnull (strstr (status, "Application-specific password required WWWW"));
+  assert_display_safe (status);
+  screenshot (GTK_WIDGET (v.dialog), "long-word");
+  g_test_message ("dialog with a 3,000-character word: %d × %d px",
+                  gtk_widget_get_allocated_width (GTK_WIDGET (v.dialog)),
+                  gtk_widget_get_allocated_height (GTK_WIDGET (v.dialog)));
+  g_assert_cmpint (gtk_widget_get_allocated_width (GTK_WIDGET (v.dialog)), <=, 1024);
+  g_assert_cmpint (gtk_widget_get_allocated_height (GTK_WIDGET (v.dialog)), <=, 1024);
+  verify_teardown (&v);
+}
+
 /* ---- the flow: one dialog at a time, snooze, off ------------------------ */
 
 static gint64 fake_now = 1800000000;
@@ -1109,6 +1152,7 @@ main (int argc, char **argv)
   g_test_add_func ("/verify/store-fails", test_verify_store_fails);
   g_test_add_func ("/verify/untrusted", test_verify_untrusted);
   g_test_add_func ("/verify/phishing", test_verify_phishing);
+  g_test_add_func ("/verify/long-word", test_verify_long_word);
   g_test_add_func ("/flow/queue", test_flow_queue);
   g_test_add_func ("/flow/queue-turned-off", test_flow_queue_turned_off);
   g_test_add_func ("/flow/window-closed", test_verify_window_closed);

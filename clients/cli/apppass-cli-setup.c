@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "apppass-diagnosis.h"
+#include "apppass-display.h"
 #include "apppass-error.h"
 #include "apppass-intl.h"
 #include "apppass-keyring.h"
@@ -105,6 +106,15 @@ describe_ca_file (GOptionContext *context)
                   "are not checked."));
 }
 
+/* Shown, never obeyed: the words only, on the one line that says whose they are. */
+static void
+print_server_text (const char *server_text)
+{
+  g_autofree char *shown = apppass_display_text (server_text, -1);
+
+  printf (_ ("The server said: %s\n"), shown);
+}
+
 /* Prints what the check found; returns the exit code of design.md. */
 static int
 report_result (const ApppassLoginOptions *options, const ApppassLoginResult *result)
@@ -117,7 +127,7 @@ report_result (const ApppassLoginOptions *options, const ApppassLoginResult *res
   case APPPASS_LOGIN_REJECTED:
     printf (_ ("%s rejected the password for %s (%s).\n\n%s\n\n"), options->host, options->user,
             apppass_protocol_display_name (options->protocol), result->diagnosis->explanation);
-    printf (_ ("The server said: %s\n"), result->server_text);
+    print_server_text (result->server_text);
     if (result->diagnosis->url)
       printf (_ ("Page:     %s\n"), result->diagnosis->url);
     return EXIT_REJECTED;

@@ -6,7 +6,7 @@ import os
 import sys
 
 root, out = sys.argv[1], sys.argv[2]
-for name in ("diagnosis", "password", "provider", "login-reply"):
+for name in ("diagnosis", "password", "provider", "login-reply", "display"):
     os.makedirs(os.path.join(out, name), exist_ok=True)
 
 table = configparser.RawConfigParser(interpolation=None, strict=False)
@@ -22,6 +22,18 @@ for i, text in enumerate(["abcd efgh ijkl mnop", "abcd\u00a0efgh\u2009ijkl\u200b
                           "pa\x01ss", "\ufeffsecret\u3000"]):
     with open(os.path.join(out, "password", f"{i:03}"), "wb") as f:
         f.write(text.encode("utf-8"))
+
+# display: the hostile scenarios' answers, bytes as the test server sends them.
+scenarios = os.path.join(root, "tests", "server", "scenarios")
+for name in sorted(os.listdir(scenarios)):
+    if name.startswith("hostile-"):
+        for line in open(os.path.join(scenarios, name), encoding="utf-8"):
+            if line.startswith("reject=-ERR "):
+                text = line[len("reject=-ERR "):].rstrip("\n").encode()
+                for byte in range(256):
+                    text = text.replace(b"{x%02x}" % byte, bytes([byte]))
+                with open(os.path.join(out, "display", name), "wb") as f:
+                    f.write(b"\xff" + text)
 
 providers = os.path.join(root, "common", "providers")
 for name in sorted(os.listdir(providers)):

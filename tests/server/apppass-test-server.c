@@ -180,7 +180,24 @@ send_line (Conn *c, const char *format, ...)
   return send_raw (c, full, strlen (full));
 }
 
-/* A scenario's multi-line answer, {tag} replaced, each line ended by CRLF. */
+/* "{x1b}" becomes the byte 0x1b: hostile scenarios send bytes that a key
+ * file cannot hold (ESC, a lone 0x9b), and the file stays readable. */
+static void
+expand_bytes (GString *line)
+{
+  for (gsize i = 0; i + 5 <= line->len; i++) {
+    if (line->str[i] == '{' && line->str[i + 1] == 'x' && g_ascii_isxdigit (line->str[i + 2]) &&
+        g_ascii_isxdigit (line->str[i + 3]) && line->str[i + 4] == '}') {
+      char byte = (char)(g_ascii_xdigit_value (line->str[i + 2]) * 16 +
+                         g_ascii_xdigit_value (line->str[i + 3]));
+
+      g_string_erase (line, (gssize)i, 5);
+      g_string_insert_len (line, (gssize)i, &byte, 1);
+    }
+  }
+}
+
+/* A scenario's multi-line answer, {tag} and {xHH} replaced, each line ended by CRLF. */
 static gboolean
 send_scenario_text (Conn *c, const char *text, const char *tag)
 {
@@ -192,7 +209,9 @@ send_scenario_text (Conn *c, const char *text, const char *tag)
     if (line->len == 0 && lines[i + 1] == NULL)
       break;
     g_string_replace (line, "{tag}", tag ? tag : "", 0);
-    if (!send_line (c, "%s", line->str))
+    expand_bytes (line);
+    g_string_append (line, "\r\n");
+    if (!send_raw (c, line->str, line->len))
       return FALSE;
   }
   return TRUE;
