@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apppass-error.h"
+#include "apppass-file.h"
 #include "apppass-intl.h"
 
 #define GROUP         "Provider"
@@ -557,12 +558,13 @@ load_dir (ApppassProviderDb *db, const char *dir_path)
   g_ptr_array_sort (names, compare_strings);
   for (guint i = 0; i < names->len; i++) {
     g_autofree char *path = g_build_filename (dir_path, g_ptr_array_index (names, i), NULL);
-    g_autofree char *data = NULL;
     gsize length = 0;
     g_autoptr (GError) error = NULL;
+    g_autofree char *data =
+        apppass_file_read_regular (path, APPPASS_FILE_MAX_PROVIDER, &length, &error);
 
-    if (!g_file_get_contents (path, &data, &length, &error))
-      warn (db, g_strdup_printf ("%s: %s (file skipped)", path, error->message));
+    if (data == NULL)
+      warn (db, g_strdup_printf ("%s (file skipped)", error->message));
     else
       add_or_warn (db, data, length, path);
   }

@@ -11,6 +11,7 @@
 
 #include "apppass-diagnosis.h"
 #include "apppass-error.h"
+#include "apppass-file.h"
 #include "apppass-intl.h"
 #include "apppass-keyring.h"
 #include "apppass-login.h"
@@ -96,7 +97,8 @@ read_ca_file (const char *path, char **pem, int *status)
 
   if (path == NULL)
     return TRUE;
-  if (!g_file_get_contents (path, pem, NULL, &error)) {
+  *pem = apppass_file_read_regular (path, APPPASS_FILE_MAX_CA, NULL, &error);
+  if (*pem == NULL) {
     cli_error (_ ("Could not read the certificate file: %s"), error->message);
     *status = EXIT_USAGE;
     return FALSE;
