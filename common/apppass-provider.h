@@ -56,6 +56,13 @@ const char *const *apppass_provider_get_hosts (const ApppassProvider *provider,
 /* The server `apppass setup` uses by default; FALSE where there is none. */
 gboolean apppass_provider_get_server (const ApppassProvider *provider, ApppassProtocol protocol,
                                       const char **host, guint16 *port, ApppassSecurity *security);
+/* The provider file that set @protocol's server ("/org/apppass/providers/…"
+ * for a built-in one); NULL where there is no server. */
+const char *apppass_provider_get_server_origin (const ApppassProvider *provider,
+                                                ApppassProtocol protocol);
+/* The file that set @page of a built-in provider to an address on another
+ * domain than the built-in page's; NULL where the page is the provider's own. */
+const char *apppass_provider_get_page_override (const ApppassProvider *provider, ApppassPage page);
 /* In the language of the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). */
 char **apppass_provider_get_steps (const ApppassProvider *provider);
 char *apppass_provider_get_password_hint (const ApppassProvider *provider);
