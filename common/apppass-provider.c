@@ -801,16 +801,6 @@ matches_any (const char *const *patterns, const char *text)
 }
 
 static gboolean
-serves_host (const ApppassProvider *p, const char *host)
-{
-  for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
-    if (matches_any ((const char *const *)p->hosts[i], host))
-      return TRUE;
-  }
-  return FALSE;
-}
-
-static gboolean
 serves_domain (const ApppassProvider *p, const char *domain)
 {
   return domain != NULL && matches_any ((const char *const *)p->domains, domain);
@@ -858,9 +848,14 @@ choose_on_shared_host (GPtrArray *candidates, const char *domain)
  * tried one by one. The answers are those of trying every provider in id
  * order, which is the rule. */
 
+typedef struct {
+  GPatternSpec *spec;
+  ApppassProvider *provider;
+} Glob;
+
 struct _ProviderIndex {
   GHashTable *hosts;       /* exact host → GPtrArray of providers, in id order */
-  GPtrArray *host_globs;   /* providers with a wildcard host, in id order */
+  GArray *host_globs;      /* Glob of every wildcard host, providers in id order */
   GHashTable *domains;     /* exact domain → its first provider in id order */
   GPtrArray *domain_globs; /* providers with a wildcard domain, in id order */
 };
@@ -872,10 +867,16 @@ is_glob (const char *pattern)
 }
 
 static void
+glob_clear (Glob *glob)
+{
+  g_pattern_spec_free (glob->spec);
+}
+
+static void
 index_free (ProviderIndex *index)
 {
   g_hash_table_unref (index->hosts);
-  g_ptr_array_unref (index->host_globs);
+  g_array_unref (index->host_globs);
   g_hash_table_unref (index->domains);
   g_ptr_array_unref (index->domain_globs);
   g_free (index);
@@ -906,14 +907,19 @@ index_add_host (ProviderIndex *index, const char *host, ApppassProvider *p)
 static void
 index_add (ProviderIndex *index, ApppassProvider *p)
 {
-  gboolean host_glob = FALSE, domain_glob = FALSE;
+  gboolean domain_glob = FALSE;
 
   for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
     for (guint j = 0; p->hosts[i][j]; j++) {
-      if (is_glob (p->hosts[i][j]))
-        host_glob = TRUE;
-      else
+      Glob glob = {NULL, p};
+
+      if (!is_glob (p->hosts[i][j])) {
         index_add_host (index, p->hosts[i][j], p);
+        continue;
+      }
+      /* Compiled once here: g_pattern_match_simple() compiles on every call. */
+      glob.spec = g_pattern_spec_new (p->hosts[i][j]);
+      g_array_append_val (index->host_globs, glob);
     }
   }
   for (guint j = 0; p->domains[j]; j++) {
@@ -922,8 +928,6 @@ index_add (ProviderIndex *index, ApppassProvider *p)
     else if (!g_hash_table_contains (index->domains, p->domains[j]))
       g_hash_table_insert (index->domains, p->domains[j], p);
   }
-  if (host_glob)
-    g_ptr_array_add (index->host_globs, p);
   if (domain_glob)
     g_ptr_array_add (index->domain_globs, p);
 }
@@ -935,7 +939,8 @@ index_new (const ApppassProviderDb *db)
 
   index->hosts =
       g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
-  index->host_globs = g_ptr_array_new ();
+  index->host_globs = g_array_new (FALSE, FALSE, sizeof (Glob));
+  g_array_set_clear_func (index->host_globs, (GDestroyNotify)glob_clear);
   index->domains = g_hash_table_new (g_str_hash, g_str_equal);
   index->domain_globs = g_ptr_array_new ();
   for (guint i = 0; i < db->providers->len; i++)
@@ -960,15 +965,23 @@ index_find_by_host (ProviderIndex *index, const char *host, GPtrArray *candidate
 {
   GPtrArray *exact = g_hash_table_lookup (index->hosts, host);
 
+  gsize length = strlen (host);
+  g_autofree char *reversed = g_utf8_strreverse (host, -1);
+  guint n_exact = exact ? exact->len : 0;
+
   if (exact)
     g_ptr_array_extend (candidates, exact, NULL, NULL);
   for (guint i = 0; i < index->host_globs->len; i++) {
-    ApppassProvider *p = g_ptr_array_index (index->host_globs, i);
+    const Glob *glob = &g_array_index (index->host_globs, Glob, i);
 
-    if ((exact == NULL || !g_ptr_array_find (exact, p, NULL)) && serves_host (p, host))
-      g_ptr_array_add (candidates, p);
+    if (candidates->len > n_exact &&
+        g_ptr_array_index (candidates, candidates->len - 1) == glob->provider)
+      continue;
+    if (g_pattern_spec_match (glob->spec, length, host, reversed) &&
+        (exact == NULL || !g_ptr_array_find (exact, glob->provider, NULL)))
+      g_ptr_array_add (candidates, glob->provider);
   }
-  if (exact && index->host_globs->len > 0)
+  if (n_exact > 0 && candidates->len > n_exact)
     g_ptr_array_sort (candidates, compare_ids);
 }
 
