@@ -246,12 +246,14 @@ typedef struct {
   char *host;
   guint16 port;
   ApppassSecurity security;
+  char *origin; /* the provider file that named it; NULL when given by the user */
 } Server;
 
 static void
 server_free (Server *server)
 {
   g_free (server->host);
+  g_free (server->origin);
   g_free (server);
 }
 
@@ -296,6 +298,7 @@ server_from_provider (const ApppassProvider *provider, ApppassProtocol protocol)
   server->host = g_strdup (host);
   server->port = port;
   server->security = security;
+  server->origin = g_strdup (apppass_provider_get_server_origin (provider, protocol));
   return server;
 }
 
@@ -499,6 +502,28 @@ collect_servers (Setup *s, const char *imap, const char *pop3, const char *smtp,
   return TRUE;
 }
 
+/* Plain text only on the user's own word: a provider file, which anyone
+ * with write access to a providers.d folder may have put there, cannot
+ * choose it. */
+static gboolean
+plain_text_allowed (const Setup *s, gboolean user_said_none)
+{
+  for (guint i = 0; i < s->servers->len && !user_said_none; i++) {
+    const Server *server = g_ptr_array_index (s->servers, i);
+    g_autofree char *origin = NULL;
+
+    if (server->security != APPPASS_SECURITY_NONE || server->origin == NULL)
+      continue;
+    origin = g_filename_display_name (server->origin);
+    cli_error (_ ("The provider file %s says to send the password to %s (%s) without encryption "
+                  "(security “none”). Nothing was sent. If you really want that, run the "
+                  "command again with --security none."),
+               origin, server->host, apppass_protocol_display_name (server->protocol));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static void
 setup_clear (Setup *s)
 {
@@ -565,7 +590,8 @@ cli_setup (int argc, char **argv)
   s.servers = g_ptr_array_new_with_free_func ((GDestroyNotify)server_free);
   s.provider = apppass_provider_db_identify (apppass_provider_db_get_default (),
                                              APPPASS_PROTOCOL_IMAP, imap ? imap : pop3, s.address);
-  if (read_ca_file (ca_file, &s.pem, &status) && collect_servers (&s, imap, pop3, smtp, security))
+  if (read_ca_file (ca_file, &s.pem, &status) && collect_servers (&s, imap, pop3, smtp, security) &&
+      plain_text_allowed (&s, security_word != NULL && security == APPPASS_SECURITY_NONE))
     status = run_setup (&s);
   setup_clear (&s);
   return status;
