@@ -755,6 +755,25 @@ apppass_provider_db_get_default (void)
   return db;
 }
 
+static gpointer
+preload_thread (gpointer data)
+{
+  (void)data;
+  apppass_provider_db_get_default ();
+  return NULL;
+}
+
+void
+apppass_provider_db_preload_default (void)
+{
+  static gsize started = 0;
+
+  if (g_once_init_enter (&started)) {
+    g_thread_unref (g_thread_new ("apppass-providers", preload_thread, NULL));
+    g_once_init_leave (&started, 1);
+  }
+}
+
 void
 apppass_provider_db_free (ApppassProviderDb *db)
 {

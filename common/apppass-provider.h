@@ -84,6 +84,9 @@ ApppassProviderDb *apppass_provider_db_new (const char *const *dirs);
 ApppassProviderDb *apppass_provider_db_new_default (void);
 /* A process-wide database made by apppass_provider_db_new_default() on first use. */
 ApppassProviderDb *apppass_provider_db_get_default (void);
+/* Loads the default database in a thread of its own, once: a mail client
+ * calls it at start so that its first dialog does not wait on the disk. */
+void apppass_provider_db_preload_default (void);
 void apppass_provider_db_free (ApppassProviderDb *db);
 
 /* Reads one provider file's text; @origin names it in messages. */
