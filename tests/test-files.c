@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "apppass-file.h"
 #include "apppass-test-server.h"
@@ -79,7 +81,7 @@ run_bounded (const char *const *argv, const char *input, const char *const *extr
                                  G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
   g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GBytes) stdin_bytes = g_bytes_new (input, input ? strlen (input) : 0);
+  g_autoptr (GBytes) nothing = g_bytes_new (NULL, 0);
   g_autoptr (GError) error = NULL;
   g_autofree char *empty = g_build_filename (work_dir, "no-system-config", NULL);
   gint64 deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
@@ -102,7 +104,12 @@ run_bounded (const char *const *argv, const char *input, const char *const *extr
   g_ptr_array_add (args, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *)args->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_async (process, stdin_bytes, NULL, on_communicated, &x);
+  /* Written whole before reading: the input is far below a pipe's buffer,
+   * and a command that exits without reading it (EPIPE) keeps its output.
+   * GSubprocess then only closes the pipe. */
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), input ? input : "",
+                             input ? strlen (input) : 0, NULL, NULL, NULL);
+  g_subprocess_communicate_async (process, nothing, NULL, on_communicated, &x);
   while (!x.done && g_get_monotonic_time () < deadline) {
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (5000);
@@ -390,6 +397,55 @@ test_providers_marks_override (void)
   clear_providers ();
 }
 
+/* The bound is exact, a link to a regular file is fine, nothing is left open. */
+static void
+test_reader (void)
+{
+  g_autofree char *exact = work_path ("exact");
+  g_autofree char *link = work_path ("link");
+  g_autofree char *empty = work_path ("empty");
+  g_autofree char *fifo = work_path ("fifo");
+  g_autofree char *text = g_strnfill (1000, 'x');
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *none = NULL;
+  gsize length = 0;
+
+  g_file_set_contents (exact, text, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (empty, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink (exact, link), ==, 0);
+  data = apppass_file_read_regular (link, 1000, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, 1000);
+  g_assert_cmpstr (data, ==, text);
+  none = apppass_file_read_regular (exact, 999, &length, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, exact));
+  g_clear_error (&error);
+  g_free (data);
+  data = apppass_file_read_regular (empty, 10, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, 0);
+  g_assert_cmpstr (data, ==, "");
+  for (guint i = 0; i < 2000; i++) {
+    g_autofree char *refused = apppass_file_read_regular (fifo, 10, NULL, &error);
+
+    g_assert_null (refused);
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+    g_clear_error (&error);
+  }
+  /* 2000 refusals leaked no descriptor: another open still gets a low one. */
+  {
+    int fd = open (exact, O_RDONLY | O_CLOEXEC);
+
+    g_assert_cmpint (fd, <, 100);
+    close (fd);
+  }
+}
+
 static void
 remove_work_dir (void)
 {
@@ -406,13 +462,14 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   /* Most runs end before reading their standard input: writing it must give
-   * EPIPE (which GSubprocess ignores), not kill the test. */
+   * EPIPE, not kill the test. */
   signal (SIGPIPE, SIG_IGN);
   work_dir = g_dir_make_tmp ("apppass-files-XXXXXX", &error);
   g_assert_no_error (error);
   atexit (remove_work_dir);
   config_dir = g_build_filename (work_dir, "config", NULL);
   make_not_files ();
+  g_test_add_func ("/files/reader", test_reader);
   g_test_add_func ("/files/ca-file", test_ca_file);
   g_test_add_func ("/files/providers-d", test_providers_d);
   g_test_add_func ("/files/setup-none-from-file", test_setup_none_from_file);
