@@ -84,36 +84,36 @@ static const Query queries[] = {
     {"an unknown account", "mail.example.net", "ann@example.net"},
 };
 
-/* Microseconds per identification, median of 5 rounds of CALLS / 5. */
+/* Microseconds per call of identify (@q) or, with @q NULL, of diagnose. */
 static double
-time_identify (const ApppassProviderDb *db, const Query *q)
+time_round (const ApppassProviderDb *db, const Query *q)
 {
-  double rounds[5];
+  gint64 start = g_get_monotonic_time ();
 
-  for (guint r = 0; r < 5; r++) {
-    gint64 start = g_get_monotonic_time ();
-
-    for (guint i = 0; i < CALLS / 5; i++)
+  for (guint i = 0; i < CALLS / 5; i++) {
+    if (q)
       apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, q->host, q->user);
-    rounds[r] = (double)(g_get_monotonic_time () - start) / (CALLS / 5);
-  }
-  return median (rounds, 5);
-}
-
-static double
-time_diagnose (const ApppassProviderDb *db)
-{
-  double rounds[5];
-
-  for (guint r = 0; r < 5; r++) {
-    gint64 start = g_get_monotonic_time ();
-
-    for (guint i = 0; i < CALLS / 5; i++)
+    else
       apppass_diagnosis_free (apppass_diagnose (db, APPPASS_PROTOCOL_IMAP, "imap.gmail.com",
                                                 "ann@gmail.com", alert, -1));
-    rounds[r] = (double)(g_get_monotonic_time () - start) / (CALLS / 5);
   }
-  return median (rounds, 5);
+  return (double)(g_get_monotonic_time () - start) / (CALLS / 5);
+}
+
+/* Medians of 5 rounds, the two databases taking turns: a busy machine
+ * slows both alike. */
+static void
+time_pair (const ApppassProviderDb *a, const ApppassProviderDb *b, const Query *q, double *ta,
+           double *tb)
+{
+  double ra[5], rb[5];
+
+  for (guint r = 0; r < 5; r++) {
+    ra[r] = time_round (a, q);
+    rb[r] = time_round (b, q);
+  }
+  *ta = median (ra, 5);
+  *tb = median (rb, 5);
 }
 
 /* Milliseconds for `apppass diagnose` with XDG_CONFIG_HOME at @config. */
@@ -187,14 +187,16 @@ main (void)
   many = apppass_provider_db_new (dirs);
   g_assert_cmpuint (apppass_provider_db_list (many)->len, ==, 24 + N_FILES);
   for (guint i = 0; i < G_N_ELEMENTS (queries); i++) {
-    double a = time_identify (builtin, &queries[i]), b = time_identify (many, &queries[i]);
+    double a, b;
 
+    time_pair (builtin, many, &queries[i], &a, &b);
     printf ("identify, %s: %.2f µs with the built-ins, %.2f µs with %u files (ratio %.2f)\n",
             queries[i].what, a, b, N_FILES, b / a);
   }
   {
-    double a = time_diagnose (builtin), b = time_diagnose (many);
+    double a, b;
 
+    time_pair (builtin, many, NULL, &a, &b);
     printf ("diagnose (library): %.2f µs with the built-ins, %.2f µs with %u files "
             "(ratio %.2f)\n",
             a, b, N_FILES, b / a);
