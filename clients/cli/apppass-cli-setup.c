@@ -564,7 +564,9 @@ cli_setup (int argc, char **argv)
       {"pop3", 0, 0, G_OPTION_ARG_STRING, &pop3, N_ ("The POP3 server"), "HOST[:PORT]"},
       {"smtp", 0, 0, G_OPTION_ARG_STRING, &smtp, N_ ("The SMTP server"), "HOST[:PORT]"},
       {"security", 0, 0, G_OPTION_ARG_STRING, &security_word,
-       N_ ("tls, starttls or none, for the servers given here"), "S"},
+       N_ ("tls, starttls or none, for the servers given here; none also lets a provider "
+           "file’s unencrypted server be used"),
+       "S"},
       {"ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
        N_ ("A certificate to trust besides the system’s (PEM)"), "PEM"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
