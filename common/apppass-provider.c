@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apppass-error.h"
+#include "apppass-file.h"
 #include "apppass-intl.h"
 
 #define GROUP          "Provider"
@@ -39,11 +40,23 @@ struct _ApppassProvider {
   /* Kept whole: translated keys are read in the caller's language, and
    * override files are merged into it key by key. */
   GKeyFile *keys;
+  /* The file that set each server, for messages about it. */
+  char *server_origin[APPPASS_N_PROTOCOLS];
+  /* The file that moved a built-in provider's page to another domain. */
+  char *page_override[APPPASS_N_PAGES];
 };
+
+typedef struct _ProviderIndex ProviderIndex;
 
 struct _ApppassProviderDb {
   GPtrArray *providers; /* sorted by id */
   GPtrArray *warnings;
+  /* id → the domains the built-in provider's pages live on (GStrv) */
+  GHashTable *builtin_domains;
+  /* Built on the first identification after a change; the lock lets
+   * threads identify at once. */
+  GMutex index_lock;
+  ProviderIndex *index;
 };
 
 static const char *const policy_words[] = {"always", "two-step", "user-chosen", "oauth-only",
@@ -118,9 +131,12 @@ provider_free (ApppassProvider *provider)
   for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
     g_strfreev (provider->hosts[i]);
     g_free (provider->server_host[i]);
+    g_free (provider->server_origin[i]);
   }
-  for (guint i = 0; i < APPPASS_N_PAGES; i++)
+  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
     g_free (provider->pages[i]);
+    g_free (provider->page_override[i]);
+  }
   g_clear_pointer (&provider->pattern, g_regex_unref);
   g_clear_pointer (&provider->keys, g_key_file_unref);
   g_free (provider->variant);
@@ -303,6 +319,20 @@ generic_steps (const ApppassProvider *provider, ApppassPolicy policy)
   }
   g_ptr_array_add (steps, NULL);
   return (char **)g_ptr_array_free (steps, FALSE);
+}
+
+const char *
+apppass_provider_get_server_origin (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  g_return_val_if_fail (protocol <= APPPASS_PROTOCOL_SMTP, NULL);
+  return provider->server_origin[protocol];
+}
+
+const char *
+apppass_provider_get_page_override (const ApppassProvider *provider, ApppassPage page)
+{
+  g_return_val_if_fail (page < APPPASS_N_PAGES, NULL);
+  return provider->page_override[page];
 }
 
 char **
@@ -735,6 +765,8 @@ provider_from_keys (GKeyFile *keys, const Source *src, GError **error)
 
 /* ---- the database ------------------------------------------------------- */
 
+static void index_invalidate (ApppassProviderDb *db);
+
 static int
 compare_ids (gconstpointer a, gconstpointer b)
 {
@@ -744,16 +776,36 @@ compare_ids (gconstpointer a, gconstpointer b)
   return strcmp (pa->id, pb->id);
 }
 
+/* Where @id is in the sorted list, or where it would go (*@found FALSE). */
+static guint
+find_position (const ApppassProviderDb *db, const char *id, gboolean *found)
+{
+  guint low = 0, high = db->providers->len;
+
+  while (low < high) {
+    guint mid = low + (high - low) / 2;
+    int order = strcmp (((const ApppassProvider *)g_ptr_array_index (db->providers, mid))->id, id);
+
+    if (order == 0) {
+      *found = TRUE;
+      return mid;
+    }
+    if (order < 0)
+      low = mid + 1;
+    else
+      high = mid;
+  }
+  *found = FALSE;
+  return low;
+}
+
 static guint
 find_index (const ApppassProviderDb *db, const char *id)
 {
-  for (guint i = 0; i < db->providers->len; i++) {
-    const ApppassProvider *p = g_ptr_array_index (db->providers, i);
+  gboolean found;
+  guint position = find_position (db, id, &found);
 
-    if (strcmp (p->id, id) == 0)
-      return i;
-  }
-  return G_MAXUINT;
+  return found ? position : G_MAXUINT;
 }
 
 static void
@@ -823,6 +875,87 @@ load_keys (const Source *src, GError **error)
   return g_steal_pointer (&file);
 }
 
+/* TRUE when @host is one of @domains or below one of them. */
+static gboolean
+host_in_domains (const char *host, const char *const *domains)
+{
+  gsize host_len = strlen (host);
+
+  for (guint i = 0; domains && domains[i]; i++) {
+    gsize len = strlen (domains[i]);
+
+    if (g_ascii_strcasecmp (host, domains[i]) == 0 ||
+        (host_len > len && host[host_len - len - 1] == '.' &&
+         g_ascii_strcasecmp (host + host_len - len, domains[i]) == 0))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static char *
+url_host (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return uri ? g_ascii_strdown (g_uri_get_host (uri), -1) : NULL;
+}
+
+/* A built-in provider's own domains: its mail domains, and every page's
+ * host with and without its first label (myaccount.google.com gives
+ * google.com). */
+static char **
+own_domains (const ApppassProvider *p)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; p->domains[i]; i++)
+    g_ptr_array_add (out, g_strdup (p->domains[i]));
+  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
+    char *host = p->pages[i] ? url_host (p->pages[i]) : NULL;
+    const char *dot = host ? strchr (host, '.') : NULL;
+
+    if (host == NULL)
+      continue;
+    if (dot && strchr (dot + 1, '.'))
+      g_ptr_array_add (out, g_strdup (dot + 1));
+    g_ptr_array_add (out, host);
+  }
+  g_ptr_array_add (out, NULL);
+  return (char **)g_ptr_array_free (out, FALSE);
+}
+
+static gboolean
+page_leaves_builtin (ApppassProviderDb *db, const ApppassProvider *p, ApppassPage page)
+{
+  const char *const *domains = g_hash_table_lookup (db->builtin_domains, p->id);
+  g_autofree char *host = NULL;
+
+  if (domains == NULL || p->pages[page] == NULL)
+    return FALSE;
+  host = url_host (p->pages[page]);
+  return host == NULL || !host_in_domains (host, domains);
+}
+
+/* Which file set the servers and moved pages of @p; @old is the provider
+ * @file was merged into, if any. */
+static void
+note_origins (ApppassProviderDb *db, ApppassProvider *p, const ApppassProvider *old, GKeyFile *file,
+              const char *origin)
+{
+  for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
+    if (g_key_file_has_key (file, GROUP, server_keys[i], NULL))
+      p->server_origin[i] = g_strdup (origin);
+    else if (old)
+      p->server_origin[i] = g_strdup (old->server_origin[i]);
+  }
+  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
+    if (g_key_file_has_key (file, GROUP, page_keys[i], NULL))
+      p->page_override[i] = page_leaves_builtin (db, p, (ApppassPage)i) ? g_strdup (origin) : NULL;
+    else if (old)
+      p->page_override[i] = g_strdup (old->page_override[i]);
+  }
+}
+
 gboolean
 apppass_provider_db_add_data (ApppassProviderDb *db, const char *data, gsize length,
                               const char *origin, GError **error)
@@ -848,9 +981,14 @@ apppass_provider_db_add_data (ApppassProviderDb *db, const char *data, gsize len
   provider = provider_from_keys (merged, &src, error);
   if (provider == NULL)
     return FALSE;
+  note_origins (db, provider, index == G_MAXUINT ? NULL : g_ptr_array_index (db->providers, index),
+                file, origin);
+  index_invalidate (db);
   if (index == G_MAXUINT) {
-    g_ptr_array_add (db->providers, provider);
-    g_ptr_array_sort (db->providers, compare_ids);
+    gboolean found;
+
+    /* In place: sorting after every file made loading many files quadratic. */
+    g_ptr_array_insert (db->providers, (gint)find_position (db, provider->id, &found), provider);
   } else {
     provider_free (g_ptr_array_index (db->providers, index));
     g_ptr_array_index (db->providers, index) = provider;
@@ -884,6 +1022,11 @@ load_builtin (ApppassProviderDb *db)
     data = g_bytes_get_data (bytes, &size);
     add_or_warn (db, data, size, path);
   }
+  for (guint i = 0; i < db->providers->len; i++) {
+    const ApppassProvider *p = g_ptr_array_index (db->providers, i);
+
+    g_hash_table_insert (db->builtin_domains, g_strdup (p->id), own_domains (p));
+  }
 }
 
 static int
@@ -909,12 +1052,13 @@ load_dir (ApppassProviderDb *db, const char *dir_path)
   g_ptr_array_sort (names, compare_strings);
   for (guint i = 0; i < names->len; i++) {
     g_autofree char *path = g_build_filename (dir_path, g_ptr_array_index (names, i), NULL);
-    g_autofree char *data = NULL;
     gsize length = 0;
     g_autoptr (GError) error = NULL;
+    g_autofree char *data =
+        apppass_file_read_regular (path, APPPASS_FILE_MAX_PROVIDER, &length, &error);
 
-    if (!g_file_get_contents (path, &data, &length, &error))
-      warn (db, g_strdup_printf ("%s: %s (file skipped)", path, error->message));
+    if (data == NULL)
+      warn (db, g_strdup_printf ("%s (file skipped)", error->message));
     else
       add_or_warn (db, data, length, path);
   }
@@ -928,6 +1072,9 @@ apppass_provider_db_new (const char *const *dirs)
   apppass_intl_init ();
   db->providers = g_ptr_array_new_with_free_func ((GDestroyNotify)provider_free);
   db->warnings = g_ptr_array_new_with_free_func (g_free);
+  db->builtin_domains =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_strfreev);
+  g_mutex_init (&db->index_lock);
   load_builtin (db);
   for (guint i = 0; dirs && dirs[i]; i++)
     load_dir (db, dirs[i]);
@@ -960,13 +1107,35 @@ apppass_provider_db_get_default (void)
   return db;
 }
 
+static gpointer
+preload_thread (gpointer data)
+{
+  (void)data;
+  apppass_provider_db_get_default ();
+  return NULL;
+}
+
+void
+apppass_provider_db_preload_default (void)
+{
+  static gsize started = 0;
+
+  if (g_once_init_enter (&started)) {
+    g_thread_unref (g_thread_new ("apppass-providers", preload_thread, NULL));
+    g_once_init_leave (&started, 1);
+  }
+}
+
 void
 apppass_provider_db_free (ApppassProviderDb *db)
 {
   if (db == NULL)
     return;
+  index_invalidate (db);
+  g_mutex_clear (&db->index_lock);
   g_ptr_array_unref (db->providers);
   g_ptr_array_unref (db->warnings);
+  g_hash_table_unref (db->builtin_domains);
   g_free (db);
 }
 
@@ -1103,14 +1272,187 @@ choose_on_shared_host (GPtrArray *candidates, const char *domain)
   return g_ptr_array_index (candidates, 0);
 }
 
-static const ApppassProvider *
-identify_by_domain (const ApppassProviderDb *db, const char *domain)
+/* ---- the index ----------------------------------------------------------- *
+ * Identification must stay fast with thousands of provider files: exact
+ * names go into hash tables, and only providers with a wildcard pattern are
+ * tried one by one. The answers are those of trying every provider in id
+ * order, which is the rule. */
+
+typedef struct {
+  GPatternSpec *spec;
+  ApppassProvider *provider;
+} Glob;
+
+struct _ProviderIndex {
+  GHashTable *hosts;       /* exact host → GPtrArray of providers, in id order */
+  GArray *host_globs;      /* Glob of every wildcard host, providers in id order */
+  GHashTable *domains;     /* exact domain → its first provider in id order */
+  GPtrArray *domain_globs; /* providers with a wildcard domain, in id order */
+};
+
+static gboolean
+is_glob (const char *pattern)
 {
-  for (guint i = 0; domain && i < db->providers->len; i++) {
-    if (serves_domain (g_ptr_array_index (db->providers, i), domain))
-      return g_ptr_array_index (db->providers, i);
+  return strpbrk (pattern, "*?") != NULL;
+}
+
+static void
+glob_clear (Glob *glob)
+{
+  g_pattern_spec_free (glob->spec);
+}
+
+static void
+index_free (ProviderIndex *index)
+{
+  g_hash_table_unref (index->hosts);
+  g_array_unref (index->host_globs);
+  g_hash_table_unref (index->domains);
+  g_ptr_array_unref (index->domain_globs);
+  g_free (index);
+}
+
+static void
+index_invalidate (ApppassProviderDb *db)
+{
+  g_mutex_lock (&db->index_lock);
+  g_clear_pointer (&db->index, index_free);
+  g_mutex_unlock (&db->index_lock);
+}
+
+/* Adds @p once under @host: a provider may list a host for several protocols. */
+static void
+index_add_host (ProviderIndex *index, const char *host, ApppassProvider *p)
+{
+  GPtrArray *list = g_hash_table_lookup (index->hosts, host);
+
+  if (list == NULL) {
+    list = g_ptr_array_new ();
+    g_hash_table_insert (index->hosts, (gpointer)host, list);
   }
-  return NULL;
+  if (list->len == 0 || g_ptr_array_index (list, list->len - 1) != p)
+    g_ptr_array_add (list, p);
+}
+
+static void
+index_add_hosts (ProviderIndex *index, char **hosts, ApppassProvider *p)
+{
+  for (guint j = 0; hosts && hosts[j]; j++) {
+    Glob glob = {NULL, p};
+
+    if (!is_glob (hosts[j])) {
+      index_add_host (index, hosts[j], p);
+      continue;
+    }
+    /* Compiled once here: g_pattern_match_simple() compiles on every call. */
+    glob.spec = g_pattern_spec_new (hosts[j]);
+    g_array_append_val (index->host_globs, glob);
+  }
+}
+
+/* TRUE when @domains holds a pattern, which the index keeps in a list. */
+static gboolean
+index_add_domains (ProviderIndex *index, char **domains, ApppassProvider *p)
+{
+  gboolean glob = FALSE;
+
+  for (guint j = 0; domains && domains[j]; j++) {
+    if (is_glob (domains[j]))
+      glob = TRUE;
+    else if (!g_hash_table_contains (index->domains, domains[j]))
+      g_hash_table_insert (index->domains, domains[j], p);
+  }
+  return glob;
+}
+
+/* A variant's Domains and Hosts count as its provider's own: identify finds
+ * the provider, then resolve_variant() picks the variant. */
+static void
+index_add (ProviderIndex *index, ApppassProvider *p)
+{
+  gboolean domain_glob = FALSE;
+
+  for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++)
+    index_add_hosts (index, p->hosts[i], p);
+  domain_glob = index_add_domains (index, p->domains, p);
+  for (guint i = 0; i < p->variants->len; i++) {
+    const ApppassProvider *v = g_ptr_array_index (p->variants, i);
+
+    index_add_hosts (index, v->match_hosts, p);
+    domain_glob |= index_add_domains (index, v->match_domains, p);
+  }
+  if (domain_glob)
+    g_ptr_array_add (index->domain_globs, p);
+}
+
+static ProviderIndex *
+index_new (const ApppassProviderDb *db)
+{
+  ProviderIndex *index = g_new0 (ProviderIndex, 1);
+
+  index->hosts =
+      g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  index->host_globs = g_array_new (FALSE, FALSE, sizeof (Glob));
+  g_array_set_clear_func (index->host_globs, (GDestroyNotify)glob_clear);
+  index->domains = g_hash_table_new (g_str_hash, g_str_equal);
+  index->domain_globs = g_ptr_array_new ();
+  for (guint i = 0; i < db->providers->len; i++)
+    index_add (index, g_ptr_array_index (db->providers, i));
+  return index;
+}
+
+/* The index, built if the database changed; call with index_lock held. */
+static ProviderIndex *
+index_get (const ApppassProviderDb *db)
+{
+  ApppassProviderDb *mutable_db = (ApppassProviderDb *)db;
+
+  if (mutable_db->index == NULL)
+    mutable_db->index = index_new (db);
+  return mutable_db->index;
+}
+
+/* Every provider serving @host, in id order, into @candidates. */
+static void
+index_find_by_host (ProviderIndex *index, const char *host, GPtrArray *candidates)
+{
+  GPtrArray *exact = g_hash_table_lookup (index->hosts, host);
+
+  gsize length = strlen (host);
+  g_autofree char *reversed = g_utf8_strreverse (host, -1);
+  guint n_exact = exact ? exact->len : 0;
+
+  if (exact)
+    g_ptr_array_extend (candidates, exact, NULL, NULL);
+  for (guint i = 0; i < index->host_globs->len; i++) {
+    const Glob *glob = &g_array_index (index->host_globs, Glob, i);
+
+    if (candidates->len > n_exact &&
+        g_ptr_array_index (candidates, candidates->len - 1) == glob->provider)
+      continue;
+    if (g_pattern_spec_match (glob->spec, length, host, reversed) &&
+        (exact == NULL || !g_ptr_array_find (exact, glob->provider, NULL)))
+      g_ptr_array_add (candidates, glob->provider);
+  }
+  if (n_exact > 0 && candidates->len > n_exact)
+    g_ptr_array_sort (candidates, compare_ids);
+}
+
+/* The first provider in id order serving @domain. */
+static const ApppassProvider *
+index_find_by_domain (ProviderIndex *index, const char *domain)
+{
+  const ApppassProvider *best = domain ? g_hash_table_lookup (index->domains, domain) : NULL;
+
+  for (guint i = 0; domain && i < index->domain_globs->len; i++) {
+    const ApppassProvider *p = g_ptr_array_index (index->domain_globs, i);
+
+    if (best && strcmp (p->id, best->id) >= 0)
+      break;
+    if (serves_domain (p, domain))
+      return p;
+  }
+  return best;
 }
 
 /* The loopback-free, clean host, or NULL: a loopback host names no provider. */
@@ -1140,16 +1482,17 @@ apppass_provider_db_identify (const ApppassProviderDb *db, ApppassProtocol proto
   g_autofree char *domain = address_domain (user);
   g_autofree char *clean = identifying_host (host);
   g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
+  ApppassProviderDb *mutable_db = (ApppassProviderDb *)db;
   const ApppassProvider *base;
 
   (void)protocol; /* a host names its provider whatever the protocol */
-  for (guint i = 0; clean && i < db->providers->len; i++) {
-    if (serves_host (g_ptr_array_index (db->providers, i), clean))
-      g_ptr_array_add (candidates, g_ptr_array_index (db->providers, i));
-  }
+  g_mutex_lock (&mutable_db->index_lock);
+  if (clean)
+    index_find_by_host (index_get (db), clean, candidates);
   if (candidates->len > 0)
     base = choose_on_shared_host (candidates, domain);
   else
-    base = identify_by_domain (db, domain);
+    base = index_find_by_domain (index_get (db), domain);
+  g_mutex_unlock (&mutable_db->index_lock);
   return base ? resolve_variant (base, clean, domain) : NULL;
 }

@@ -77,6 +77,13 @@ const char *const *apppass_provider_get_hosts (const ApppassProvider *provider,
 /* The server `apppass setup` uses by default; FALSE where there is none. */
 gboolean apppass_provider_get_server (const ApppassProvider *provider, ApppassProtocol protocol,
                                       const char **host, guint16 *port, ApppassSecurity *security);
+/* The provider file that set @protocol's server ("/org/apppass/providers/…"
+ * for a built-in one); NULL where there is no server. */
+const char *apppass_provider_get_server_origin (const ApppassProvider *provider,
+                                                ApppassProtocol protocol);
+/* The file that set @page of a built-in provider to an address on another
+ * domain than the built-in page's; NULL where the page is the provider's own. */
+const char *apppass_provider_get_page_override (const ApppassProvider *provider, ApppassPage page);
 /* In the language of the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); generic
  * steps for the policy where the file has none. */
 char **apppass_provider_get_steps (const ApppassProvider *provider);
@@ -101,6 +108,9 @@ ApppassProviderDb *apppass_provider_db_new (const char *const *dirs);
 ApppassProviderDb *apppass_provider_db_new_default (void);
 /* A process-wide database made by apppass_provider_db_new_default() on first use. */
 ApppassProviderDb *apppass_provider_db_get_default (void);
+/* Loads the default database in a thread of its own, once: a mail client
+ * calls it at start so that its first dialog does not wait on the disk. */
+void apppass_provider_db_preload_default (void);
 void apppass_provider_db_free (ApppassProviderDb *db);
 
 /* Reads one provider file's text; @origin names it in messages. */

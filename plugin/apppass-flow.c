@@ -263,6 +263,8 @@ apppass_flow_new (ApppassClient *client)
   ApppassFlow *self = g_object_new (APPPASS_TYPE_FLOW, NULL);
 
   self->client = g_object_ref (client);
+  /* Provider files are read off the mail client's main thread. */
+  apppass_provider_db_preload_default ();
   return self;
 }
 

@@ -314,6 +314,7 @@ test_app_password (void)
   g_autoptr (GList) step_labels = gtk_container_get_children (GTK_CONTAINER (steps));
   GtkWidget *entry = find (GTK_WIDGET (dialog), "password-entry");
   g_autoptr (GPtrArray) order = NULL;
+  g_autofree char *tooltip = NULL;
 
   g_assert_cmpstr (text_of (GTK_WIDGET (dialog), "title"), ==, title);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, title);
@@ -324,6 +325,9 @@ test_app_password (void)
   g_assert_true (g_str_has_prefix (gtk_label_get_text (step_labels->data), "1. "));
   g_assert_false (gtk_entry_get_visibility (GTK_ENTRY (entry)));
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (dialog)) == entry);
+  /* The tooltip shows the whole address the button opens. */
+  tooltip = gtk_widget_get_tooltip_text (find (GTK_WIDGET (dialog), "page-button"));
+  g_assert_cmpstr (tooltip, ==, "https://myaccount.google.com/apppasswords");
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "page-button")));
   g_assert_cmpuint (client->opened->len, ==, 1);
   g_assert_cmpstr (client->opened->pdata[0], ==, "https://myaccount.google.com/apppasswords");

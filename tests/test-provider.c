@@ -4,6 +4,8 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "apppass-diagnosis.h"
 #include "apppass-provider.h"
@@ -844,6 +846,124 @@ test_variant_files (void)
   g_test_assert_expected_messages ();
 }
 
+/* ---- files that are not files, loaded as the plugin loads them ---------- */
+
+typedef struct {
+  const char *dir;
+  ApppassProviderDb *db;
+  gboolean done;
+  GMutex lock;
+  GCond cond;
+} Load;
+
+static gpointer
+load_thread (gpointer data)
+{
+  Load *load = data;
+  const char *dirs[] = {load->dir, NULL};
+  ApppassProviderDb *db = apppass_provider_db_new (dirs);
+
+  g_mutex_lock (&load->lock);
+  load->db = db;
+  load->done = TRUE;
+  g_cond_signal (&load->cond);
+  g_mutex_unlock (&load->lock);
+  return NULL;
+}
+
+/* A FIFO, a device and a folder named *.ini, and a file past the bound: the
+ * load ends (a hang fails after 10 s instead of blocking), skips them with a
+ * message naming each, and keeps the good file and the built-in providers. */
+static void
+test_not_files (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("apppass-providers-XXXXXX", &error);
+  g_autofree char *fifo = g_build_filename (dir, "c-fifo.ini", NULL);
+  g_autofree char *zero = g_build_filename (dir, "d-zero.ini", NULL);
+  g_autofree char *folder = g_build_filename (dir, "b-folder.ini", NULL);
+  g_autofree char *padding = g_strnfill (256 * 1024, '#');
+  g_autofree char *big_text =
+      g_strdup_printf ("%s\n[Provider]\nId=big\nName=Big\nPolicy=none\n", padding);
+  g_autofree char *big = write_file (dir, "a-big.ini", big_text);
+  g_autofree char *good = write_file (dir, "e-good.ini", corp_file);
+  Load load = {dir, NULL, FALSE, {0}, {0}};
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GThread *thread;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", zero), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_test_expect_message ("apppass", G_LOG_LEVEL_WARNING, "*a-big.ini” is too large*");
+  g_test_expect_message ("apppass", G_LOG_LEVEL_WARNING, "*b-folder.ini” is a folder*");
+  g_test_expect_message ("apppass", G_LOG_LEVEL_WARNING, "*c-fifo.ini” is a named pipe*");
+  g_test_expect_message ("apppass", G_LOG_LEVEL_WARNING, "*d-zero.ini” is a device*");
+  thread = g_thread_new ("load", load_thread, &load);
+  g_mutex_lock (&load.lock);
+  while (!load.done && g_cond_wait_until (&load.cond, &load.lock, deadline))
+    ;
+  g_mutex_unlock (&load.lock);
+  g_assert_true (load.done);
+  g_thread_join (thread);
+  g_test_assert_expected_messages ();
+  g_assert_nonnull (apppass_provider_db_lookup (load.db, "examplecorp"));
+  g_assert_null (apppass_provider_db_lookup (load.db, "big"));
+  g_assert_cmpuint (apppass_provider_db_list (load.db)->len, ==, G_N_ELEMENTS (expected) + 1);
+  apppass_provider_db_free (load.db);
+  g_unlink (fifo);
+  g_unlink (zero);
+  g_rmdir (folder);
+  g_unlink (big);
+  g_unlink (good);
+  g_rmdir (dir);
+}
+
+/* ---- the index answers as trying every provider in id order does ------- */
+
+static void
+add_text (ApppassProviderDb *db, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (apppass_provider_db_add_data (db, text, strlen (text), "index.ini", &error));
+  g_assert_no_error (error);
+}
+
+static const char *
+identify_id (ApppassProviderDb *db, const char *host, const char *user)
+{
+  const ApppassProvider *p = apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, host, user);
+
+  return p ? apppass_provider_get_id (p) : NULL;
+}
+
+static void
+test_index_order (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+
+  add_text (db, "[Provider]\nId=zz-glob\nName=Z\nPolicy=always\n"
+                "ImapHosts=*.shared.example\nDomains=*.corp.example\n");
+  add_text (db, "[Provider]\nId=mm-exact\nName=M\nPolicy=always\n"
+                "ImapHosts=mail.shared.example\nSmtpHosts=mail.shared.example\n"
+                "Domains=mm.example;sub.corp.example\n");
+  /* Several serve the host: the first in id order, unless the domain decides. */
+  g_assert_cmpstr (identify_id (db, "MAIL.Shared.Example.", "ann@other.example"), ==, "mm-exact");
+  g_assert_cmpstr (identify_id (db, "mail.shared.example", "ann@zz.corp.example"), ==, "zz-glob");
+  g_assert_cmpstr (identify_id (db, "imap.shared.example", "ann@mm.example"), ==, "zz-glob");
+  /* By domain: a wildcard that sorts first wins over an exact name. */
+  g_assert_cmpstr (identify_id (db, NULL, "ann@sub.corp.example"), ==, "mm-exact");
+  add_text (db, "[Provider]\nId=aa-glob\nName=A\nPolicy=always\nDomains=sub.*.example\n"
+                "ImapHosts=mail.shared.*\n");
+  /* The database changed after the index was built: the answers follow. */
+  g_assert_cmpstr (identify_id (db, NULL, "ann@sub.corp.example"), ==, "aa-glob");
+  g_assert_cmpstr (identify_id (db, "mail.shared.example", "ann@other.example"), ==, "aa-glob");
+  g_assert_cmpstr (identify_id (db, "mail.shared.example", "ann@mm.example"), ==, "mm-exact");
+  g_assert_cmpstr (identify_id (db, "imap.gmail.com", NULL), ==, "google");
+  g_assert_null (identify_id (db, "127.0.0.1", "ann@nowhere.example"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -857,6 +977,8 @@ main (int argc, char **argv)
   g_test_add_func ("/provider/xdg-dirs", test_xdg_dirs);
   g_test_add_func ("/provider/broken-files", test_broken_files);
   g_test_add_func ("/provider/unknown-key", test_unknown_key_warns);
+  g_test_add_func ("/provider/not-files", test_not_files);
+  g_test_add_func ("/provider/index-order", test_index_order);
   g_test_add_func ("/provider/source-format", test_source_format);
   g_test_add_func ("/provider/variant-zoho-region", test_variant_zoho_region);
   g_test_add_func ("/provider/variant-gmx-family", test_variant_gmx_family);

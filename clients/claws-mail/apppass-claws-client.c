@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "apppass-file.h"
 #include "apppass-password.h"
 #include "inc.h"
 #include "mainwindow.h"
@@ -70,7 +71,10 @@ accepted_certificate (const char *host, guint16 port)
   char *pem = NULL;
   gsize length;
 
-  if (!g_file_get_contents (path, &data, &length, NULL))
+  /* Claws' own folder, but a FIFO or a device put there must not freeze
+   * the mail client's window. */
+  data = apppass_file_read_regular (path, APPPASS_FILE_MAX_CA, &length, NULL);
+  if (data == NULL)
     return NULL;
   if (g_str_has_prefix (data, "-----BEGIN"))
     return g_steal_pointer (&data);

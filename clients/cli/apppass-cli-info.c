@@ -54,6 +54,44 @@ json_servers (CliJson *json, const ApppassProvider *provider)
   cli_json_end_object (json);
 }
 
+/* Pages a provider file moved away from a built-in provider's own domain:
+ * a file in providers.d can send the user's browser anywhere. */
+static void
+json_overrides (CliJson *json, const ApppassProvider *provider)
+{
+  cli_json_begin_array (json, "overrides");
+  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
+    const char *origin = apppass_provider_get_page_override (provider, (ApppassPage)i);
+    g_autofree char *file = origin ? g_filename_display_name (origin) : NULL;
+
+    if (origin == NULL)
+      continue;
+    cli_json_begin_object (json);
+    cli_json_string (json, "page", apppass_page_json_key ((ApppassPage)i));
+    cli_json_string (json, "url", apppass_provider_get_page (provider, (ApppassPage)i));
+    cli_json_string (json, "file", file);
+    cli_json_end_object (json);
+  }
+  cli_json_end_array (json);
+}
+
+static void
+text_overrides (GString *out, const ApppassProvider *provider)
+{
+  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
+    const char *origin = apppass_provider_get_page_override (provider, (ApppassPage)i);
+    g_autofree char *file = origin ? g_filename_display_name (origin) : NULL;
+
+    if (origin == NULL)
+      continue;
+    g_string_append_printf (out,
+                            _ ("  ! overridden by %s: %s is %s, not on the domain of the "
+                               "built-in page\n"),
+                            file, apppass_page_json_key ((ApppassPage)i),
+                            apppass_provider_get_page (provider, (ApppassPage)i));
+  }
+}
+
 static void
 json_policies (CliJson *json, const ApppassProvider *provider)
 {
@@ -113,6 +151,7 @@ json_provider (CliJson *json, const ApppassProvider *provider)
     cli_json_string (json, apppass_page_json_key ((ApppassPage)i),
                      apppass_provider_get_page (provider, (ApppassPage)i));
   json_servers (json, provider);
+  json_overrides (json, provider);
   cli_json_string (json, "password_hint", hint);
   cli_json_strv (json, "steps", (const char *const *)steps);
   json_policies (json, provider);
@@ -144,10 +183,12 @@ cli_providers (int argc, char **argv)
 
     if (as_json)
       json_provider (&json, p);
-    else
+    else {
       g_string_append_printf (json.out, "%-14s %-12s %s\n", apppass_provider_get_id (p),
                               apppass_policy_to_string (apppass_provider_get_policy (p)),
                               apppass_provider_get_name (p));
+      text_overrides (json.out, p);
+    }
   }
   if (as_json) {
     cli_json_end_array (&json);

@@ -11,6 +11,7 @@
 #include "apppass-diagnosis.h"
 #include "apppass-display.h"
 #include "apppass-error.h"
+#include "apppass-file.h"
 #include "apppass-intl.h"
 #include "apppass-keyring.h"
 #include "apppass-login.h"
@@ -84,7 +85,8 @@ read_ca_file (const char *path, char **pem, int *status)
 
   if (path == NULL)
     return TRUE;
-  if (!g_file_get_contents (path, pem, NULL, &error)) {
+  *pem = apppass_file_read_regular (path, APPPASS_FILE_MAX_CA, NULL, &error);
+  if (*pem == NULL) {
     cli_error (_ ("Could not read the certificate file: %s"), error->message);
     *status = EXIT_USAGE;
     return FALSE;
@@ -256,12 +258,14 @@ typedef struct {
   char *host;
   guint16 port;
   ApppassSecurity security;
+  char *origin; /* the provider file that named it; NULL when given by the user */
 } Server;
 
 static void
 server_free (Server *server)
 {
   g_free (server->host);
+  g_free (server->origin);
   g_free (server);
 }
 
@@ -306,6 +310,7 @@ server_from_provider (const ApppassProvider *provider, ApppassProtocol protocol)
   server->host = g_strdup (host);
   server->port = port;
   server->security = security;
+  server->origin = g_strdup (apppass_provider_get_server_origin (provider, protocol));
   return server;
 }
 
@@ -520,6 +525,28 @@ collect_servers (Setup *s, const char *imap, const char *pop3, const char *smtp,
   return TRUE;
 }
 
+/* Plain text only on the user's own word: a provider file, which anyone
+ * with write access to a providers.d folder may have put there, cannot
+ * choose it. */
+static gboolean
+plain_text_allowed (const Setup *s, gboolean user_said_none)
+{
+  for (guint i = 0; i < s->servers->len && !user_said_none; i++) {
+    const Server *server = g_ptr_array_index (s->servers, i);
+    g_autofree char *origin = NULL;
+
+    if (server->security != APPPASS_SECURITY_NONE || server->origin == NULL)
+      continue;
+    origin = g_filename_display_name (server->origin);
+    cli_error (_ ("The provider file %s says to send the password to %s (%s) without encryption "
+                  "(security “none”). Nothing was sent. If you really want that, run the "
+                  "command again with --security none."),
+               origin, server->host, apppass_protocol_display_name (server->protocol));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static void
 setup_clear (Setup *s)
 {
@@ -560,7 +587,9 @@ cli_setup (int argc, char **argv)
       {"pop3", 0, 0, G_OPTION_ARG_STRING, &pop3, N_ ("The POP3 server"), "HOST[:PORT]"},
       {"smtp", 0, 0, G_OPTION_ARG_STRING, &smtp, N_ ("The SMTP server"), "HOST[:PORT]"},
       {"security", 0, 0, G_OPTION_ARG_STRING, &security_word,
-       N_ ("tls, starttls or none, for the servers given here"), "S"},
+       N_ ("tls, starttls or none, for the servers given here; none also lets a provider "
+           "file’s unencrypted server be used"),
+       "S"},
       {"ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
        N_ ("A certificate to trust besides the system’s (PEM)"), "PEM"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
@@ -587,7 +616,8 @@ cli_setup (int argc, char **argv)
   s.servers = g_ptr_array_new_with_free_func ((GDestroyNotify)server_free);
   s.provider = apppass_provider_db_identify (apppass_provider_db_get_default (),
                                              APPPASS_PROTOCOL_IMAP, imap ? imap : pop3, s.address);
-  if (read_ca_file (ca_file, &s.pem, &status) && collect_servers (&s, imap, pop3, smtp, security))
+  if (read_ca_file (ca_file, &s.pem, &status) && collect_servers (&s, imap, pop3, smtp, security) &&
+      plain_text_allowed (&s, security_word != NULL && security == APPPASS_SECURITY_NONE))
     status = run_setup (&s);
   setup_clear (&s);
   return status;

@@ -4,6 +4,9 @@
 #include "apppass-evolution.h"
 
 #include <camel/camel.h>
+#include <string.h>
+
+#include "apppass-file.h"
 
 static gboolean
 is_accepted (const CamelCert *cert, const char *host)
@@ -27,6 +30,22 @@ pem_of (GBytes *der)
   return pem;
 }
 
+/* The certificate file Camel's camel_cert_load_cert_file() reads, read
+ * without waiting: a FIFO or a device put there must not freeze Evolution. */
+static GBytes *
+load_cert_file (const CamelCert *cert)
+{
+  g_autofree char *path = NULL;
+  char *data;
+  gsize length = 0;
+
+  if (cert->fingerprint == NULL || strchr (cert->fingerprint, '/') != NULL)
+    return NULL;
+  path = g_build_filename (g_get_user_data_dir (), "camel_certs", cert->fingerprint, NULL);
+  data = apppass_file_read_regular (path, APPPASS_FILE_MAX_CA, &length, NULL);
+  return data ? g_bytes_new_take (data, length) : NULL;
+}
+
 /* Camel keeps what the user accepted by host name (for every port), with
  * the certificate itself in a file named after its fingerprint. */
 char *
@@ -43,8 +62,10 @@ evo_trust_dup_accepted (const char *host, guint16 port)
   for (GSList *l = certs; l && !pem; l = l->next) {
     CamelCert *cert = l->data;
 
-    if (is_accepted (cert, host) && camel_cert_load_cert_file (cert, NULL))
-      pem = pem_of (cert->rawcert);
+    g_autoptr (GBytes) der = is_accepted (cert, host) ? load_cert_file (cert) : NULL;
+
+    if (der)
+      pem = pem_of (der);
   }
   g_slist_free_full (certs, (GDestroyNotify)camel_cert_unref);
   return pem;
