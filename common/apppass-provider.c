@@ -936,6 +936,42 @@ page_leaves_builtin (ApppassProviderDb *db, const ApppassProvider *p, ApppassPag
   return host == NULL || !host_in_domains (host, domains);
 }
 
+static const ApppassProvider *
+variant_named (const ApppassProvider *p, const char *name)
+{
+  for (guint i = 0; p && i < p->variants->len; i++) {
+    const ApppassProvider *v = g_ptr_array_index (p->variants, i);
+
+    if (g_strcmp0 (v->variant, name) == 0)
+      return v;
+  }
+  return NULL;
+}
+
+/* A variant's servers come from its own group or else from its provider's:
+ * either way a file named them, so `setup` can tell where plain text came
+ * from whichever the account resolves to. */
+static void
+note_variant_origins (ApppassProvider *p, const ApppassProvider *old, GKeyFile *file,
+                      const char *origin)
+{
+  for (guint j = 0; j < p->variants->len; j++) {
+    ApppassProvider *v = g_ptr_array_index (p->variants, j);
+    const ApppassProvider *old_v = variant_named (old, v->variant);
+    g_autofree char *group = g_strconcat (VARIANT_PREFIX, v->variant, NULL);
+
+    for (guint i = 0; i < APPPASS_N_PROTOCOLS; i++) {
+      const char *from = p->server_origin[i];
+
+      if (g_key_file_has_key (file, group, server_keys[i], NULL))
+        from = origin;
+      else if (g_key_file_has_key (p->keys, group, server_keys[i], NULL) && old_v)
+        from = old_v->server_origin[i];
+      v->server_origin[i] = g_strdup (from);
+    }
+  }
+}
+
 /* Which file set the servers and moved pages of @p; @old is the provider
  * @file was merged into, if any. */
 static void
@@ -948,6 +984,7 @@ note_origins (ApppassProviderDb *db, ApppassProvider *p, const ApppassProvider *
     else if (old)
       p->server_origin[i] = g_strdup (old->server_origin[i]);
   }
+  note_variant_origins (p, old, file, origin);
   for (guint i = 0; i < APPPASS_N_PAGES; i++) {
     if (g_key_file_has_key (file, GROUP, page_keys[i], NULL))
       p->page_override[i] = page_leaves_builtin (db, p, (ApppassPage)i) ? g_strdup (origin) : NULL;

@@ -360,6 +360,35 @@ test_setup_none_from_file (void)
   clear_providers ();
 }
 
+/* A variant's server is provider data too: Zoho's EU data centre set to
+ * plain text by a file gets no password unless the user says so. */
+static void
+test_setup_none_from_variant (void)
+{
+  g_autofree char *scenario = test_scenario ("gmail");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+  g_autofree char *ca = test_cert_path ("ca");
+  g_autofree char *file = g_strdup_printf ("[Provider]\nId=zoho\n\n[Variant eu]\n"
+                                           "ImapServer=127.0.0.1:%u:none\n",
+                                           test_server_port (server, "imap"));
+  g_autofree char *dir = providers_dir ();
+  g_autofree char *path = g_build_filename (dir, "plain-eu.ini", NULL);
+  const char *env[] = {"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/apppass-test", NULL};
+  const char *argv[] = {"setup", "ann@zohomail.eu", "--ca-file", ca, NULL};
+  g_autoptr (Run) refused = NULL;
+  g_auto (GStrv) events = NULL;
+
+  put_provider ("plain-eu.ini", file);
+  refused = run_bounded (argv, TEST_GOOD_PASSWORD "\n", env);
+  assert_finished (refused);
+  g_assert_cmpint (refused->status, ==, 2);
+  g_assert_nonnull (strstr (refused->err, path));
+  g_assert_nonnull (strstr (refused->err, "--security none"));
+  events = record_events (server);
+  g_assert_cmpstr (events[0], ==, NULL);
+  clear_providers ();
+}
+
 static void
 test_providers_marks_override (void)
 {
@@ -484,6 +513,7 @@ main (int argc, char **argv)
   g_test_add_func ("/files/ca-file", test_ca_file);
   g_test_add_func ("/files/providers-d", test_providers_d);
   g_test_add_func ("/files/setup-none-from-file", test_setup_none_from_file);
+  g_test_add_func ("/files/setup-none-from-variant", test_setup_none_from_variant);
   g_test_add_func ("/files/providers-override", test_providers_marks_override);
   return g_test_run ();
 }
