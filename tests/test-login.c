@@ -183,10 +183,185 @@ test_starttls_stripped (void)
 
     g_test_message ("%s: %s", routes[r].service, result->error ? result->error->message : "");
     g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_FAILED);
-    g_assert_nonnull (strstr (result->error->message, "STARTTLS"));
+    g_assert_nonnull (strstr (result->error->message, "does not offer STARTTLS"));
     g_assert_false (result->password_sent);
   }
   assert_logins (server, "");
+}
+
+/* Offered, then refused (an injected error): said as it happened. */
+static void
+test_starttls_refused (void)
+{
+  g_autofree char *scenario = scenario_with_mode ("refuse-starttls");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+
+  for (guint r = 1; r < G_N_ELEMENTS (routes); r += 2) {
+    g_autoptr (ApppassLoginResult) result = check (server, &routes[r], TEST_GOOD_PASSWORD, "ca", 0);
+
+    g_test_message ("%s: %s", routes[r].service, result->error ? result->error->message : "");
+    g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_FAILED);
+    g_assert_error (result->error, APPPASS_ERROR, APPPASS_ERROR_NOT_SENT);
+    g_assert_nonnull (strstr (result->error->message, "refused STARTTLS"));
+    g_assert_false (result->password_sent);
+  }
+  assert_logins (server, "");
+}
+
+/* A server that speaks only TLS 1.0 or 1.1, with a trusted certificate: the
+ * password stays here. TLS 1.2 from the same server passes. */
+static void
+test_old_tls (void)
+{
+  const char *versions[] = {"TLS1.0", "TLS1.1", "TLS1.2"};
+  g_autofree char *scenario = test_scenario ("gmail");
+
+  for (guint v = 0; v < G_N_ELEMENTS (versions); v++) {
+    g_autofree char *priority = g_strconcat ("NORMAL:-VERS-ALL:+VERS-", versions[v], NULL);
+    g_autofree char *named = g_strdup_printf ("TLS %s", versions[v] + 3);
+    g_autoptr (TestServer) server = test_server_start_with_priority (scenario, "server", priority);
+
+    for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
+      g_autoptr (ApppassLoginResult) result =
+          check (server, &routes[r], TEST_GOOD_PASSWORD, "ca", 0);
+
+      g_test_message ("%s on %s: %s", versions[v], routes[r].service,
+                      result->error ? result->error->message : "accepted");
+      if (v == 2) {
+        g_assert_no_error (result->error);
+        continue;
+      }
+      g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_FAILED);
+      g_assert_error (result->error, APPPASS_ERROR, APPPASS_ERROR_NOT_SENT);
+      g_assert_nonnull (strstr (result->error->message, named));
+      g_assert_false (result->password_sent);
+    }
+    assert_logins (server, v == 2 ? "imap:matched imap:matched pop3:matched pop3:matched "
+                                    "smtp:matched smtp:matched"
+                                  : "");
+  }
+}
+
+/* A scenario that accepts @password, with @imap_extra keys for [imap]. */
+static char *
+scenario_for_password (const char *password, const char *capability, gboolean login_disabled)
+{
+  g_autofree char *base = test_scenario ("gmail");
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, password, -1);
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
+
+  g_assert_true (g_key_file_load_from_data (keys, base, -1, G_KEY_FILE_NONE, NULL));
+  g_key_file_set_string (keys, "scenario", "password-sha256", sha);
+  g_key_file_set_string (keys, "imap", "capability", capability);
+  g_key_file_set_boolean (keys, "imap", "login-disabled", login_disabled);
+  return g_key_file_to_data (keys, NULL, NULL);
+}
+
+/* UTF-8 goes to IMAP as a literal (the test server, like RFC 3501, refuses
+ * 8-bit quoted strings), with or without LITERAL+; quotes and backslashes
+ * are escaped; AUTHENTICATE PLAIN with and without SASL-IR; POP3 and SMTP
+ * take the bytes as they are. */
+static void
+test_password_characters (void)
+{
+  const char *passwords[] = {"Pāroļu-vārds✓9ü", "ab\"cd\\ef{3}", "ĀĒĪŪ"};
+  const struct {
+    const char *capability;
+    gboolean login_disabled;
+  } servers[] = {
+      {"IMAP4rev1 AUTH=PLAIN", FALSE},
+      {"IMAP4rev1 LITERAL+ AUTH=PLAIN", FALSE},
+      {"IMAP4rev1 AUTH=PLAIN SASL-IR", TRUE},
+      {"IMAP4rev1 AUTH=PLAIN", TRUE},
+  };
+
+  for (guint p = 0; p < G_N_ELEMENTS (passwords); p++) {
+    for (guint v = 0; v < G_N_ELEMENTS (servers); v++) {
+      g_autofree char *scenario =
+          scenario_for_password (passwords[p], servers[v].capability, servers[v].login_disabled);
+      g_autoptr (TestServer) server = test_server_start (scenario, "server");
+
+      for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
+        g_autoptr (ApppassLoginResult) result = NULL;
+
+        if (v > 0 && routes[r].protocol != APPPASS_PROTOCOL_IMAP)
+          continue;
+        result = check (server, &routes[r], passwords[p], "ca", 0);
+        g_test_message ("password %u, server %u, %s: %s", p, v, routes[r].service,
+                        result->error ? result->error->message : "accepted");
+        g_assert_no_error (result->error);
+        g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+      }
+      assert_logins (server, v > 0 ? "imap:matched imap:matched"
+                                   : "imap:matched imap:matched pop3:matched pop3:matched "
+                                     "smtp:matched smtp:matched");
+    }
+  }
+}
+
+/* `--host h:p`: GIO connects to p, and the message names p, not the default. */
+static void
+test_host_with_port (void)
+{
+  g_autofree char *scenario = test_scenario ("gmail");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+  g_autofree char *pem = test_cert_pem ("ca");
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", test_server_port (server, "imaps"));
+  ApppassLoginOptions options = {APPPASS_PROTOCOL_IMAP, "127.0.0.1:1", 0,    APPPASS_SECURITY_TLS,
+                                 "ann@gmail.com",       NULL,          NULL, 5000};
+  g_autoptr (ApppassLoginResult) refused =
+      apppass_login_check_sync (&options, TEST_GOOD_PASSWORD, NULL);
+  g_autoptr (ApppassLoginResult) accepted = NULL;
+
+  g_test_message ("%s", refused->error->message);
+  g_assert_error (refused->error, APPPASS_ERROR, APPPASS_ERROR_NOT_SENT);
+  g_assert_nonnull (strstr (refused->error->message, "on port 1."));
+  /* The certificate is checked against the host, without the port. */
+  options.host = host;
+  options.trusted_pem = pem;
+  accepted = apppass_login_check_sync (&options, TEST_GOOD_PASSWORD, NULL);
+  g_assert_no_error (accepted->error);
+  g_assert_cmpint (accepted->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+}
+
+/* A CA file with several certificates: each one is trusted, not the first alone. */
+static void
+test_several_anchors (void)
+{
+  g_autofree char *scenario = test_scenario ("gmail");
+  g_autofree char *other = test_cert_pem ("other-ca");
+  g_autofree char *ca = test_cert_pem ("ca");
+  g_autofree char *self = test_cert_pem ("self-signed");
+  struct {
+    const char *cert;
+    char *pem;
+  } cases[] = {
+      {"server", g_strconcat (other, ca, NULL)},
+      {"server", g_strconcat (other, self, ca, NULL)},
+      {"self-signed", g_strconcat (ca, other, self, NULL)},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (TestServer) server = test_server_start (scenario, cases[i].cert);
+
+    for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
+      ApppassLoginOptions options = {routes[r].protocol,
+                                     "127.0.0.1",
+                                     test_server_port (server, routes[r].service),
+                                     routes[r].security,
+                                     "ann@gmail.com",
+                                     cases[i].pem,
+                                     NULL,
+                                     10000};
+      g_autoptr (ApppassLoginResult) result =
+          apppass_login_check_sync (&options, TEST_GOOD_PASSWORD, NULL);
+
+      g_test_message ("case %u on %s: %s", i, routes[r].service,
+                      result->error ? result->error->message : "accepted");
+      g_assert_no_error (result->error);
+    }
+    g_free (cases[i].pem);
+  }
 }
 
 /* Servers that misbehave end in a clear failure within the timeout. */
@@ -660,6 +835,11 @@ main (int argc, char **argv)
   g_test_add_func ("/login/untrusted-certificates", test_untrusted_certificates);
   g_test_add_func ("/login/accepted-self-signed", test_accepted_self_signed);
   g_test_add_func ("/login/starttls-stripped", test_starttls_stripped);
+  g_test_add_func ("/login/starttls-refused", test_starttls_refused);
+  g_test_add_func ("/login/old-tls", test_old_tls);
+  g_test_add_func ("/login/password-characters", test_password_characters);
+  g_test_add_func ("/login/host-with-port", test_host_with_port);
+  g_test_add_func ("/login/several-anchors", test_several_anchors);
   g_test_add_func ("/login/misbehaving-servers", test_misbehaving_servers);
   g_test_add_func ("/login/non-utf8-answer", test_non_utf8_answer);
   g_test_add_func ("/login/refused", test_refused);
