@@ -15,6 +15,7 @@ main (void)
   g_autoptr (GInputStream) in = g_unix_input_stream_new (0, FALSE);
   g_autoptr (GOutputStream) out = g_unix_output_stream_new (1, FALSE);
 
+  apppass_protect_process ();
   setlocale (LC_ALL, "");
   return apppass_login_helper_main (in, out);
 }

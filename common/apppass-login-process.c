@@ -5,6 +5,8 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "apppass-error.h"
 #include "apppass-intl.h"
@@ -312,6 +314,20 @@ apppass_login_check_isolated_finish (GAsyncResult *result)
 }
 
 /* ---- the helper's side --------------------------------------------------- */
+
+void
+apppass_protect_process (void)
+{
+  struct rlimit core;
+
+  /* Only the soft limit: a program started from here may raise its own again
+   * (execve() makes it dumpable again as well). */
+  if (getrlimit (RLIMIT_CORE, &core) == 0) {
+    core.rlim_cur = 0;
+    setrlimit (RLIMIT_CORE, &core);
+  }
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 
 static void
 write_result (GOutputStream *out, const ApppassLoginResult *r)

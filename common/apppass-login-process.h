@@ -29,6 +29,16 @@ void apppass_login_check_isolated (const ApppassLoginOptions *options, const cha
                                    gpointer user_data);
 ApppassLoginResult *apppass_login_check_isolated_finish (GAsyncResult *result);
 
+/**
+ * apppass_protect_process:
+ *
+ * For a process that will hold a password (the helper, the `apppass`
+ * command): no core file is written if it crashes, and no other process of
+ * the same user may attach to it or read its memory (/proc/PID/mem). The
+ * programs it starts are not affected.
+ */
+void apppass_protect_process (void);
+
 /* The helper's side: reads one request from @in, checks, writes the result to
  * @out. Returns the exit status. */
 int apppass_login_helper_main (GInputStream *in, GOutputStream *out);

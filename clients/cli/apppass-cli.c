@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "apppass-intl.h"
+#include "apppass-login-process.h"
 #include "apppass-provider.h"
 
 #define CLI_DRAIN_LIMIT (64 * 1024 * 1024)
@@ -139,6 +140,8 @@ print_usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  /* verify, setup, lookup and normalize hold a password. */
+  apppass_protect_process ();
   setlocale (LC_ALL, "");
   apppass_intl_init ();
   g_set_prgname ("apppass");
