@@ -7,6 +7,10 @@
 #include "apppass-login.h"
 #include "apppass-test-server.h"
 
+#include <glib/gstdio.h>
+#include <grp.h>
+#include <unistd.h>
+
 typedef struct {
   ApppassProtocol protocol;
   ApppassSecurity security;
@@ -766,6 +770,231 @@ test_ehlo_tab (void)
   assert_logins (server, "smtp:matched");
 }
 
+/* ---- what a process holding a password leaves in its memory ---------------- */
+
+#define SCAN_PASSWORD "Qx7-memscan-Zr4w9Kp2"
+
+static guint
+count_in (const char *data, gsize length, const char *needle)
+{
+  gsize n = strlen (needle);
+  guint found = 0;
+
+  for (const char *p = data; (p = memmem (p, length - (gsize)(p - data), needle, n)) != NULL;
+       p += n)
+    found++;
+  return found;
+}
+
+/* The password as it was given, in base64 (AUTH LOGIN) and inside SASL
+ * PLAIN's base64 "\0user\0password". */
+static guint
+count_password (const char *core, gsize length, const char *user, const char *password)
+{
+  g_autofree char *b64 = g_base64_encode ((const guchar *)password, strlen (password));
+  g_autofree char *plain_raw = g_strdup_printf ("_%s_%s", user, password);
+  g_autofree char *plain = NULL;
+  guint plain_count, b64_count, sasl_count;
+
+  plain_raw[0] = '\0';
+  plain_raw[1 + strlen (user)] = '\0';
+  plain = g_base64_encode ((const guchar *)plain_raw, strlen (user) + strlen (password) + 2);
+  plain_count = count_in (core, length, password);
+  b64_count = count_in (core, length, b64);
+  sasl_count = count_in (core, length, plain);
+  g_test_message ("copies: plain %u, base64 %u, SASL PLAIN %u", plain_count, b64_count, sasl_count);
+  return plain_count + b64_count + sasl_count;
+}
+
+/* Runs @argv under gdb with @input on its standard input, stops it where it
+ * calls exit(), and writes its core to @core; returns what gdb printed. (As
+ * root: no one else may attach to a process that made itself non-dumpable,
+ * which is the point.) */
+static char *
+run_to_exit_under_gdb (const char *const *argv, GBytes *input, const char *core)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) args = NULL;
+  g_autofree char *gcore = g_strdup_printf ("gcore %s", core);
+  g_autoptr (GSubprocess) gdb = NULL;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const commands[] = {
+      "set startup-with-shell off", "set breakpoint pending on", "break exit", "run", gcore, "kill",
+  };
+
+  g_strv_builder_add_many (builder, "gdb", "-batch", "-nx", "-q", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_strv_builder_add_many (builder, "-ex", commands[i], NULL);
+  g_strv_builder_add (builder, "--args");
+  g_strv_builder_addv (builder, (const char **)argv);
+  args = g_strv_builder_end (builder);
+  gdb = g_subprocess_newv ((const char *const *)args,
+                           G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_MERGE,
+                           &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (gdb, input, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+}
+
+/* How many copies of the password the program's memory holds when it ends. */
+static guint
+copies_at_exit (const char *const *argv, GBytes *input, const char *user, const char *password)
+{
+  g_autofree char *dir = g_dir_make_tmp ("apppass-core-XXXXXX", NULL);
+  g_autofree char *core = g_build_filename (dir, "core", NULL);
+  g_autofree char *said = run_to_exit_under_gdb (argv, input, core);
+  g_autoptr (GMappedFile) mapped = g_mapped_file_new (core, FALSE, NULL);
+  guint copies;
+
+  g_test_message ("%s", said);
+  g_assert_nonnull (mapped);
+  copies = count_password (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped),
+                           user, password);
+  g_clear_pointer (&mapped, g_mapped_file_unref);
+  /* The core holds whatever the process held: gone at once. */
+  g_unlink (core);
+  g_rmdir (dir);
+  return copies;
+}
+
+static void
+drop_to_nobody (gpointer data)
+{
+  (void)data;
+  if (geteuid () == 0 && (setgroups (0, NULL) != 0 || setresgid (65534, 65534, 65534) != 0 ||
+                          setresuid (65534, 65534, 65534) != 0))
+    _exit (127);
+}
+
+/* Started as an ordinary user and left waiting for its password on standard
+ * input: it must have made itself non-dumpable (the kernel then gives its
+ * /proc/PID files to root, so that processes of its user can neither read its
+ * memory nor attach to it) and set its core file size to 0. */
+static void
+assert_protected_while_waiting (const char *const *argv)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                 G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *status = NULL, *limits_path = NULL, *limits = NULL;
+  GStatBuf st = {0};
+
+  g_subprocess_launcher_set_child_setup (launcher, drop_to_nobody, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  status = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (process));
+  limits_path = g_strdup_printf ("/proc/%s/limits", g_subprocess_get_identifier (process));
+  /* Until it has come that far: at once, unless the machine is loaded. */
+  for (guint i = 0; i < 1000 && g_stat (status, &st) == 0 && st.st_uid != 0; i++)
+    g_usleep (10 * 1000);
+  g_assert_true (g_file_get_contents (limits_path, &limits, NULL, NULL));
+  g_test_message ("%s: /proc owner %u\n%s", argv[0], (guint)st.st_uid, limits);
+  g_assert_cmpuint (st.st_uid, ==, 0);
+  g_assert_true (g_regex_match_simple ("^Max core file size +0 ", limits, G_REGEX_MULTILINE, 0));
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+/* The helper's request: a key file, a NUL, the password (apppass-login-process.c). */
+static GBytes *
+helper_request (TestServer *server, const Route *route, const char *password)
+{
+  g_autoptr (GKeyFile) keys = g_key_file_new ();
+  g_autofree char *pem = test_cert_pem ("ca");
+  g_autofree char *text = NULL;
+  GByteArray *request = g_byte_array_new ();
+  gsize length;
+
+  g_key_file_set_string (keys, "request", "protocol", apppass_protocol_to_string (route->protocol));
+  g_key_file_set_string (keys, "request", "host", "127.0.0.1");
+  g_key_file_set_integer (keys, "request", "port", test_server_port (server, route->service));
+  g_key_file_set_string (keys, "request", "security", apppass_security_to_string (route->security));
+  g_key_file_set_string (keys, "request", "user", "ann@gmail.com");
+  g_key_file_set_integer (keys, "request", "timeout", 10000);
+  g_key_file_set_string (keys, "request", "trusted-pem", pem);
+  text = g_key_file_to_data (keys, &length, NULL);
+  g_byte_array_append (request, (const guint8 *)text, length + 1);
+  g_byte_array_append (request, (const guint8 *)password, strlen (password));
+  return g_byte_array_free_to_bytes (request);
+}
+
+/* The login helper, on every route and mechanism, accepted and refused: at
+ * its exit no copy of the password, plain or base64, is left in memory
+ * (libetpan's write buffer, Cyrus SASL's and the PASS line on libetpan's
+ * stack each kept one), and it could not have been dumped or read. */
+static void
+test_helper_memory (void)
+{
+  const char *helper = g_getenv ("APPPASS_LOGIN_HELPER");
+  const char *const argv[] = {helper, NULL};
+  const char *passwords[] = {SCAN_PASSWORD, "Qx7-memscan-Zr4w9Kp2-ĀŠ"};
+
+  g_assert_nonnull (helper);
+  assert_protected_while_waiting (argv);
+  for (guint p = 0; p < G_N_ELEMENTS (passwords); p++) {
+    for (guint login_disabled = 0; login_disabled < 2; login_disabled++) {
+      g_autofree char *scenario =
+          scenario_for_password (SCAN_PASSWORD, "IMAP4rev1 AUTH=PLAIN", login_disabled);
+      g_autoptr (GKeyFile) keys = g_key_file_new ();
+      g_autoptr (TestServer) server = NULL;
+      char **logins = NULL;
+
+      /* SMTP: AUTH LOGIN the second time round. */
+      g_assert_true (g_key_file_load_from_data (keys, scenario, -1, G_KEY_FILE_NONE, NULL));
+      if (login_disabled)
+        g_key_file_set_string (keys, "smtp", "mechanisms", "LOGIN");
+      g_free (scenario);
+      scenario = g_key_file_to_data (keys, NULL, NULL);
+      server = test_server_start (scenario, "server");
+      for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
+        g_autoptr (GBytes) request = helper_request (server, &routes[r], passwords[p]);
+
+        g_test_message ("password %u, variant %u, %s", p, login_disabled, routes[r].service);
+        g_assert_cmpuint (copies_at_exit (argv, request, "ann@gmail.com", passwords[p]), ==, 0);
+      }
+      /* The first password is accepted, the second refused: both were sent. */
+      g_assert_cmpuint (g_strv_length (logins = test_server_logins (server)), ==,
+                        G_N_ELEMENTS (routes));
+      g_clear_pointer (&logins, g_strfreev);
+    }
+  }
+}
+
+/* The command: non-dumpable and without core files as well. */
+static void
+test_cli_protected (void)
+{
+  g_autofree char *scenario = scenario_for_password (SCAN_PASSWORD, "IMAP4rev1 AUTH=PLAIN", FALSE);
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+  g_autofree char *port = g_strdup_printf ("%u", test_server_port (server, "imaps"));
+  g_autofree char *ca = test_cert_path ("ca");
+  const char *const argv[] = {g_getenv ("APPPASS_CLI"),
+                              "verify",
+                              "--protocol",
+                              "imap",
+                              "--host",
+                              "127.0.0.1",
+                              "--port",
+                              port,
+                              "--user",
+                              "ann@gmail.com",
+                              "--ca-file",
+                              ca,
+                              NULL};
+  g_autoptr (GBytes) input = g_bytes_new_static (SCAN_PASSWORD "\n", strlen (SCAN_PASSWORD) + 1);
+  const char *const waiting[] = {argv[0], "normalize", NULL};
+
+  g_assert_nonnull (argv[0]);
+  assert_protected_while_waiting (waiting);
+  g_assert_cmpuint (copies_at_exit (argv, input, "ann@gmail.com", SCAN_PASSWORD), ==, 0);
+  assert_logins (server, "imap:matched");
+}
+
 /* ---- scripted servers in memory: what tests/fuzz/fuzz-login-reply.c found -- */
 
 /* The check against a server that says @script whatever it is asked, then hangs up. */
@@ -840,6 +1069,8 @@ main (int argc, char **argv)
   g_test_add_func ("/login/password-characters", test_password_characters);
   g_test_add_func ("/login/host-with-port", test_host_with_port);
   g_test_add_func ("/login/several-anchors", test_several_anchors);
+  g_test_add_func ("/login/helper-memory", test_helper_memory);
+  g_test_add_func ("/login/cli-protected", test_cli_protected);
   g_test_add_func ("/login/misbehaving-servers", test_misbehaving_servers);
   g_test_add_func ("/login/non-utf8-answer", test_non_utf8_answer);
   g_test_add_func ("/login/refused", test_refused);
