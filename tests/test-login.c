@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apppass-error.h"
+#include "apppass-login-process.h"
 #include "apppass-login.h"
 #include "apppass-test-server.h"
 
@@ -454,6 +455,16 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
   g_main_loop_quit (wait->loop);
 }
 
+static void
+on_isolated_checked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  AsyncWait *wait = data;
+
+  (void)source;
+  wait->result = apppass_login_check_isolated_finish (result);
+  g_main_loop_quit (wait->loop);
+}
+
 static gboolean
 cancel_now (gpointer cancellable)
 {
@@ -569,6 +580,102 @@ test_dns_deadline_and_cancel (void)
   g_clear_pointer (&wait.result, apppass_login_result_free);
   g_main_loop_unref (wait.loop);
   g_resolver_set_default (saved);
+}
+
+/* ---- a proxy resolver that says which address it was asked about ---------- */
+
+typedef struct {
+  GObject parent_instance;
+  char *asked;
+} RecordingResolver;
+typedef GObjectClass RecordingResolverClass;
+static void recording_resolver_iface_init (GProxyResolverInterface *iface);
+GType recording_resolver_get_type (void);
+G_DEFINE_TYPE_WITH_CODE (RecordingResolver, recording_resolver, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (G_TYPE_PROXY_RESOLVER,
+                                                recording_resolver_iface_init))
+
+static char **
+recording_lookup (GProxyResolver *resolver, const char *uri, GCancellable *cancellable,
+                  GError **error)
+{
+  RecordingResolver *self = (RecordingResolver *)resolver;
+
+  (void)cancellable, (void)error;
+  g_free (self->asked);
+  self->asked = g_strdup (uri);
+  return g_strdupv ((char *[]){"direct://", NULL});
+}
+
+static void
+recording_lookup_async (GProxyResolver *resolver, const char *uri, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer data)
+{
+  g_autoptr (GTask) task = g_task_new (resolver, cancellable, callback, data);
+
+  g_task_return_pointer (task, recording_lookup (resolver, uri, cancellable, NULL),
+                         (GDestroyNotify)g_strfreev);
+}
+
+static char **
+recording_lookup_finish (GProxyResolver *resolver, GAsyncResult *result, GError **error)
+{
+  (void)resolver;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+recording_resolver_iface_init (GProxyResolverInterface *iface)
+{
+  iface->lookup = recording_lookup;
+  iface->lookup_async = recording_lookup_async;
+  iface->lookup_finish = recording_lookup_finish;
+}
+
+static void
+recording_resolver_finalize (GObject *object)
+{
+  g_free (((RecordingResolver *)object)->asked);
+  G_OBJECT_CLASS (recording_resolver_parent_class)->finalize (object);
+}
+
+static void
+recording_resolver_class_init (RecordingResolverClass *klass)
+{
+  klass->finalize = recording_resolver_finalize;
+}
+
+static void
+recording_resolver_init (RecordingResolver *self)
+{
+  (void)self;
+}
+
+/* Through the helper, as the mail clients check: the account's proxy is
+ * asked about the host and the port in "host:port", not the default port. */
+static void
+test_host_with_port_isolated (void)
+{
+  g_autofree char *scenario = test_scenario ("gmail");
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
+  g_autofree char *pem = test_cert_pem ("ca");
+  guint16 port = test_server_port (server, "imaps");
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *expected = g_strdup_printf ("imap://127.0.0.1:%u", port);
+  RecordingResolver *resolver = g_object_new (recording_resolver_get_type (), NULL);
+  ApppassLoginOptions options = {
+      APPPASS_PROTOCOL_IMAP,       host, 0, APPPASS_SECURITY_TLS, "ann@gmail.com", pem,
+      G_PROXY_RESOLVER (resolver), 10000};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+
+  apppass_login_check_isolated (&options, TEST_GOOD_PASSWORD, NULL, on_isolated_checked, &wait);
+  g_main_loop_run (wait.loop);
+  g_assert_cmpstr (resolver->asked, ==, expected);
+  g_assert_no_error (wait.result->error);
+  g_assert_cmpint (wait.result->outcome, ==, APPPASS_LOGIN_ACCEPTED);
+  g_clear_pointer (&wait.result, apppass_login_result_free);
+  g_main_loop_unref (wait.loop);
+  g_object_unref (resolver);
 }
 
 /* ---- a SOCKS5 proxy on loopback: the account's proxy is used -------------- */
@@ -1068,6 +1175,7 @@ main (int argc, char **argv)
   g_test_add_func ("/login/old-tls", test_old_tls);
   g_test_add_func ("/login/password-characters", test_password_characters);
   g_test_add_func ("/login/host-with-port", test_host_with_port);
+  g_test_add_func ("/login/host-with-port/isolated", test_host_with_port_isolated);
   g_test_add_func ("/login/several-anchors", test_several_anchors);
   g_test_add_func ("/login/helper-memory", test_helper_memory);
   g_test_add_func ("/login/cli-protected", test_cli_protected);
