@@ -921,39 +921,40 @@ check_new (const ApppassLoginOptions *options, const char *password)
   return c;
 }
 
-#define PEM_END "-----END CERTIFICATE-----"
+#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
+#define PEM_END   "-----END CERTIFICATE-----"
 
 /* Every certificate in @pem is an anchor of its own (a CA file often holds a
  * chain or several CAs); g_tls_certificate_new_from_pem() would take the
- * first alone, with the others as its issuers. */
+ * first alone, with the others as its issuers. One that cannot be read (cut
+ * short, say) fails the whole file, as a file without any does. */
 static gboolean
 load_anchors (Check *c, const char *pem)
 {
   g_autoptr (GError) error = NULL;
-  const char *begin;
+  const char *rest = pem, *begin;
 
   if (pem == NULL)
     return TRUE;
-  while ((begin = strstr (pem, "-----BEGIN CERTIFICATE-----")) != NULL) {
+  while ((begin = strstr (rest, PEM_BEGIN)) != NULL) {
     const char *end = strstr (begin, PEM_END);
-    GTlsCertificate *anchor;
+    GTlsCertificate *anchor = g_tls_certificate_new_from_pem (
+        begin, end ? (gssize)(end + strlen (PEM_END) - begin) : -1, &error);
 
-    if (end == NULL)
-      break;
-    end += strlen (PEM_END);
-    anchor = g_tls_certificate_new_from_pem (begin, end - begin, &error);
     if (anchor == NULL)
       break;
     c->anchors = g_list_append (c->anchors, anchor);
-    pem = end;
+    if (end == NULL)
+      break;
+    rest = end + strlen (PEM_END);
   }
-  if (c->anchors != NULL && error == NULL)
-    return TRUE;
-  if (error == NULL)
+  if (c->anchors == NULL && error == NULL)
     g_clear_object (&(GTlsCertificate *){g_tls_certificate_new_from_pem (pem, -1, &error)});
-  set_failed (c, APPPASS_ERROR_NOT_SENT,
-              g_strdup_printf (_ ("The trusted certificate could not be read: %s"),
-                               error ? error->message : ""));
+  if (error == NULL)
+    return TRUE;
+  set_failed (
+      c, APPPASS_ERROR_NOT_SENT,
+      g_strdup_printf (_ ("The trusted certificate could not be read: %s"), error->message));
   return FALSE;
 }
 

@@ -369,6 +369,30 @@ test_several_anchors (void)
   }
 }
 
+/* A file whose second certificate is cut short, or that holds none: a clear
+ * error, and no password sent. */
+static void
+test_bad_anchors (void)
+{
+  g_autofree char *ca = test_cert_pem ("ca");
+  g_autofree char *other = test_cert_pem ("other-ca");
+  g_autofree char *half = g_strndup (other, strlen (other) / 2);
+  g_autofree char *cut = g_strconcat (ca, half, NULL);
+  const char *files[] = {cut, "not a certificate\n", ""};
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
+    ApppassLoginOptions options = {APPPASS_PROTOCOL_IMAP, "127.0.0.1", 1,    APPPASS_SECURITY_TLS,
+                                   "ann@gmail.com",       files[i],    NULL, 5000};
+    g_autoptr (ApppassLoginResult) result =
+        apppass_login_check_sync (&options, TEST_GOOD_PASSWORD, NULL);
+
+    g_test_message ("file %u: %s", i, result->error->message);
+    g_assert_error (result->error, APPPASS_ERROR, APPPASS_ERROR_NOT_SENT);
+    g_assert_nonnull (strstr (result->error->message, "could not be read"));
+    g_assert_false (result->password_sent);
+  }
+}
+
 /* Servers that misbehave end in a clear failure within the timeout. */
 static void
 test_misbehaving_servers (void)
@@ -1177,6 +1201,7 @@ main (int argc, char **argv)
   g_test_add_func ("/login/host-with-port", test_host_with_port);
   g_test_add_func ("/login/host-with-port/isolated", test_host_with_port_isolated);
   g_test_add_func ("/login/several-anchors", test_several_anchors);
+  g_test_add_func ("/login/bad-anchors", test_bad_anchors);
   g_test_add_func ("/login/helper-memory", test_helper_memory);
   g_test_add_func ("/login/cli-protected", test_cli_protected);
   g_test_add_func ("/login/misbehaving-servers", test_misbehaving_servers);
