@@ -631,21 +631,26 @@ imap_check (Check *c, GIOStream *io)
 
 /* ---- POP3 --------------------------------------------------------------- */
 
-/* Asked only once STLS failed, to say why: a server without CAPA never offered it. */
+/* Asked only once STLS failed, to say why: a server without CAPA never
+ * offered it. Not mailpop3_capa(): at the end of the stream libetpan reads
+ * empty lines for ever, and its CAPA list grows until memory runs out
+ * (found by tests/fuzz/fuzz-login-reply.c). */
 static gboolean
 pop3_offers_stls (mailpop3 *pop3)
 {
-  clist *capabilities = NULL;
+  mailstream *stream = pop3->pop3_stream;
+  mailstream_low *low = mailstream_get_low (stream);
   gboolean found = FALSE;
+  const char *line;
 
-  if (mailpop3_capa (pop3, &capabilities) != MAILPOP3_NO_ERROR)
+  if (mailstream_write (stream, "CAPA\r\n", 6) == -1 || mailstream_flush (stream) == -1)
     return FALSE;
-  for (clistiter *i = clist_begin (capabilities); i; i = clist_next (i)) {
-    struct mailpop3_capa *capa = clist_content (i);
-
-    found |= capa->cap_name && g_ascii_strcasecmp (capa->cap_name, "STLS") == 0;
-  }
-  mailpop3_capa_resp_free (capabilities);
+  line = mailstream_read_line_remove_eol (stream, pop3->pop3_stream_buffer);
+  if (line == NULL || !g_str_has_prefix (line, "+OK"))
+    return FALSE;
+  while ((line = mailstream_read_line_remove_eol (stream, pop3->pop3_stream_buffer)) != NULL &&
+         !apppass_stream_low_at_eof (low) && strcmp (line, ".") != 0)
+    found |= g_ascii_strncasecmp (line, "STLS", 4) == 0 && (line[4] == '\0' || line[4] == ' ');
   return found;
 }
 
