@@ -7,6 +7,7 @@
 #include "apppass-login-process.h"
 #include "apppass-login.h"
 #include "apppass-test-server.h"
+#include "apppass-test-util.h"
 
 #include <glib/gstdio.h>
 #include <grp.h>
@@ -245,6 +246,37 @@ test_old_tls (void)
                                     "smtp:matched smtp:matched"
                                   : "");
   }
+}
+
+/* The command says it, in the user's language, and exits 4 (not sent). */
+static void
+test_old_tls_cli (void)
+{
+  g_autofree char *scenario = test_scenario ("gmail");
+  g_autoptr (TestServer) server =
+      test_server_start_with_priority (scenario, "server", "NORMAL:-VERS-ALL:+VERS-TLS1.1");
+  g_autofree char *port = g_strdup_printf ("%u", test_server_port (server, "imaps"));
+  g_autofree char *ca = test_cert_path ("ca");
+  g_autofree char *dir = g_strconcat ("APPPASS_LOCALEDIR=", test_locale_dir (), NULL);
+  const char *argv[] = {"verify", "--protocol", "imap",          "--host",    "127.0.0.1", "--port",
+                        port,     "--user",     "ann@gmail.com", "--ca-file", ca,          NULL};
+  const struct {
+    const char *language, *needle;
+  } cases[] = {{"C", "offered only an old version of TLS (TLS 1.1)"},
+               {"nl", "bood alleen een oude TLS-versie aan (TLS 1.1)"},
+               {"lv", "piedāvāja tikai vecu TLS versiju (TLS 1.1)"}};
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *language = g_strconcat ("LANGUAGE=", cases[i].language, NULL);
+    const char *env[] = {dir, "LC_ALL=C.UTF-8", language, NULL};
+    g_autoptr (GBytes) input = g_bytes_new_static (TEST_GOOD_PASSWORD, strlen (TEST_GOOD_PASSWORD));
+    g_autoptr (TestRun) run = test_run_cli (argv, input, env);
+
+    g_test_message ("%s: %d %s", cases[i].language, run->status, run->err);
+    g_assert_cmpint (run->status, ==, 4);
+    g_assert_nonnull (strstr (run->err, cases[i].needle));
+  }
+  assert_logins (server, "");
 }
 
 /* A scenario that accepts @password, with @imap_extra keys for [imap]. */
@@ -1213,6 +1245,7 @@ main (int argc, char **argv)
   g_test_add_func ("/login/starttls-stripped", test_starttls_stripped);
   g_test_add_func ("/login/starttls-refused", test_starttls_refused);
   g_test_add_func ("/login/old-tls", test_old_tls);
+  g_test_add_func ("/login/old-tls/cli", test_old_tls_cli);
   g_test_add_func ("/login/password-characters", test_password_characters);
   g_test_add_func ("/login/host-with-port", test_host_with_port);
   g_test_add_func ("/login/host-with-port/isolated", test_host_with_port_isolated);
