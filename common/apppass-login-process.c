@@ -47,13 +47,21 @@ run_free (Run *run)
   g_free (run);
 }
 
-/* The address the account's proxy resolver is asked about. */
+/* The address the account's proxy resolver is asked about; a port in the
+ * host ("host:port") wins, as it does for the connection itself. */
 static char *
 server_uri (const ApppassLoginOptions *o)
 {
-  return g_strdup_printf ("%s://%s:%u", apppass_protocol_to_string (o->protocol), o->host,
-                          o->port ? o->port
-                                  : apppass_protocol_default_port (o->protocol, o->security));
+  guint16 port = o->port ? o->port : apppass_protocol_default_port (o->protocol, o->security);
+  g_autoptr (GSocketConnectable) address = g_network_address_parse (o->host, port, NULL);
+  const char *host =
+      address ? g_network_address_get_hostname (G_NETWORK_ADDRESS (address)) : o->host;
+  gboolean ipv6 = strchr (host, ':') != NULL;
+
+  if (address)
+    port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  return g_strdup_printf ("%s://%s%s%s:%u", apppass_protocol_to_string (o->protocol),
+                          ipv6 ? "[" : "", host, ipv6 ? "]" : "", port);
 }
 
 typedef struct {

@@ -22,7 +22,7 @@ typedef struct {
   ApppassSecurity security;
   char *user;
   char *password;
-  GTlsCertificate *anchor;
+  GList *anchors; /* GTlsCertificate: the account's, one or more */
   GProxyResolver *proxy_resolver;
   guint timeout_ms;
   ApppassDeadline *deadline;
@@ -160,14 +160,27 @@ set_no_starttls (Check *c)
                                c->host));
 }
 
+/* Offered, asked for, and answered with an error: not the same as never
+ * offered (a man in the middle may strip the offer or refuse the command). */
+static void
+set_starttls_refused (Check *c)
+{
+  set_failed (c, APPPASS_ERROR_NOT_SENT,
+              g_strdup_printf (_ ("%s refused STARTTLS, so the password was not sent over an "
+                                  "unencrypted connection."),
+                               c->host));
+}
+
 /* STARTTLS was refused, or the server hung up on it. */
 static void
-set_starttls_failed (Check *c, mailstream *stream)
+set_starttls_failed (Check *c, mailstream *stream, gboolean offered)
 {
   mailstream_low *low = mailstream_get_low (stream);
 
   if (apppass_stream_low_at_eof (low) || apppass_stream_low_get_error (low))
     set_stream_failed (c, low, FALSE);
+  else if (offered)
+    set_starttls_refused (c);
   else
     set_no_starttls (c);
 }
@@ -187,12 +200,47 @@ remember_certificate_errors (GTlsConnection *conn, GTlsCertificate *peer,
   return FALSE;
 }
 
+static const char *
+tls_version_name (GTlsProtocolVersion version)
+{
+  switch (version) {
+  case G_TLS_PROTOCOL_VERSION_SSL_3_0:
+    return "SSL 3.0";
+  case G_TLS_PROTOCOL_VERSION_TLS_1_0:
+    return "TLS 1.0";
+  case G_TLS_PROTOCOL_VERSION_TLS_1_1:
+    return "TLS 1.1";
+  case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
+    return "DTLS 1.0";
+  default:
+    return NULL;
+  }
+}
+
+/* GnuTLS here still agrees to TLS 1.0 and 1.1 when the server offers nothing
+ * newer, and GIO has no setting against it: the version is checked after the
+ * handshake, before a word of the login is written. */
+static gboolean
+tls_version_acceptable (Check *c, GTlsConnection *tls)
+{
+  const char *old = tls_version_name (g_tls_connection_get_protocol_version (tls));
+
+  if (old == NULL)
+    return TRUE;
+  set_failed (c, APPPASS_ERROR_NOT_SENT,
+              g_strdup_printf (_ ("%s offered only an old version of TLS (%s), which is no longer "
+                                  "safe, so the password was not sent. TLS 1.2 or newer is "
+                                  "needed."),
+                               c->host, old));
+  return FALSE;
+}
+
 static GIOStream *
 start_tls (Check *c, GIOStream *base)
 {
   g_autoptr (GSocketConnectable) identity = g_network_address_new (c->host, c->port);
   g_autoptr (GError) error = NULL;
-  GIOStream *tls = apppass_tls_client_new (base, identity, c->anchor, &error);
+  GIOStream *tls = apppass_tls_client_new (base, identity, c->anchors, &error);
 
   if (tls == NULL) {
     set_io_failed (c, error);
@@ -201,6 +249,11 @@ start_tls (Check *c, GIOStream *base)
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (remember_certificate_errors), c);
   if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), c->cancel, &error)) {
     set_io_failed (c, error);
+    g_object_unref (tls);
+    return NULL;
+  }
+  if (!tls_version_acceptable (c, G_TLS_CONNECTION (tls))) {
+    g_io_stream_close (tls, NULL, NULL);
     g_object_unref (tls);
     return NULL;
   }
@@ -256,6 +309,91 @@ upgrade_stream (Check *c, mailstream *stream)
   return TRUE;
 }
 
+/* ---- commands that carry the password -------------------------------------- */
+
+/* A command holding the password, built in one buffer sized up front (a
+ * growing buffer leaves copies behind in freed memory), written past
+ * libetpan's buffers (see apppass_stream_write_secret()) and wiped. */
+typedef struct {
+  char *data;
+  gsize length, size;
+} Secret;
+
+static void
+secret_init (Secret *s, const Check *c)
+{
+  /* Room for the user and password quoted, in literals or in base64, twice. */
+  s->size = 128 + 4 * (strlen (c->user ? c->user : "") + strlen (c->password));
+  s->data = g_malloc (s->size);
+  s->length = 0;
+}
+
+static void
+secret_add (Secret *s, const void *bytes, gsize length)
+{
+  g_assert (s->length + length <= s->size);
+  memcpy (s->data + s->length, bytes, length);
+  s->length += length;
+}
+
+static void
+secret_add_str (Secret *s, const char *text)
+{
+  secret_add (s, text, strlen (text));
+}
+
+/* SASL PLAIN's "\0user\0password", in base64. */
+static void
+secret_add_plain (Secret *s, const Check *c)
+{
+  gsize user = strlen (c->user ? c->user : ""), password = strlen (c->password);
+  gsize raw_length = 2 + user + password;
+  char *raw = g_malloc (raw_length);
+  int state = 0, save = 0;
+
+  g_assert (s->length + (raw_length / 3 + 2) * 4 <= s->size);
+  raw[0] = '\0';
+  memcpy (raw + 1, c->user ? c->user : "", user);
+  raw[1 + user] = '\0';
+  memcpy (raw + 2 + user, c->password, password);
+  s->length +=
+      g_base64_encode_step ((guchar *)raw, raw_length, FALSE, s->data + s->length, &state, &save);
+  s->length += g_base64_encode_close (FALSE, s->data + s->length, &state, &save);
+  explicit_bzero (raw, raw_length);
+  explicit_bzero (&save, sizeof save);
+  g_free (raw);
+}
+
+static void
+secret_add_base64 (Secret *s, const char *text)
+{
+  gsize length = strlen (text);
+  int state = 0, save = 0;
+
+  g_assert (s->length + (length / 3 + 2) * 4 <= s->size);
+  s->length += g_base64_encode_step ((const guchar *)text, length, FALSE, s->data + s->length,
+                                     &state, &save);
+  s->length += g_base64_encode_close (FALSE, s->data + s->length, &state, &save);
+  explicit_bzero (&save, sizeof save);
+}
+
+static gboolean
+secret_send (Secret *s, mailstream *stream)
+{
+  gboolean sent = apppass_stream_write_secret (stream, s->data, s->length);
+
+  explicit_bzero (s->data, s->length);
+  s->length = 0;
+  return sent;
+}
+
+static void
+secret_clear (Secret *s)
+{
+  explicit_bzero (s->data, s->size);
+  g_free (s->data);
+}
+
 /* ---- IMAP --------------------------------------------------------------- */
 
 static gboolean
@@ -285,8 +423,12 @@ imap_secure (Check *c, mailimap *imap)
     set_stream_failed (c, mailstream_get_low (imap->imap_stream), FALSE);
     return FALSE;
   }
-  if (!mailimap_has_extension (imap, "STARTTLS") || mailimap_starttls (imap) != MAILIMAP_NO_ERROR) {
+  if (!mailimap_has_extension (imap, "STARTTLS")) {
     set_no_starttls (c);
+    return FALSE;
+  }
+  if (mailimap_starttls (imap) != MAILIMAP_NO_ERROR) {
+    set_starttls_failed (c, imap->imap_stream, TRUE);
     return FALSE;
   }
   return upgrade_stream (c, imap->imap_stream);
@@ -321,6 +463,128 @@ imap_forget_last_answer (mailimap *imap)
   }
 }
 
+/* The tagged answer to the login: OK, or the server's refusal (kept in
+ * @imap for imap_server_text()). @line_read: its first line is read already. */
+static int
+imap_login_answer (mailimap *imap, gboolean line_read)
+{
+  struct mailimap_response *response = NULL;
+  int r, state;
+
+  if (!line_read && mailimap_read_line (imap) == NULL)
+    return MAILIMAP_ERROR_STREAM;
+  r = mailimap_parse_response (imap, &response);
+  if (r != MAILIMAP_NO_ERROR)
+    return r;
+  state = response->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type;
+  mailimap_response_free (response);
+  if (state != MAILIMAP_RESP_COND_STATE_OK)
+    return MAILIMAP_ERROR_LOGIN;
+  imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+  return MAILIMAP_NO_ERROR;
+}
+
+/* After a synchronizing literal's "{N}" or a bare AUTHENTICATE: TRUE on the
+ * server's "+"; otherwise its answer is in the buffer, or the stream failed. */
+static gboolean
+imap_continued (mailimap *imap, gboolean *answered)
+{
+  if (mailimap_read_line (imap) == NULL)
+    return FALSE;
+  *answered = imap->imap_stream_buffer->str[0] != '+';
+  return !*answered;
+}
+
+/* RFC 3501: a quoted string carries 7-bit text without CR, LF or NUL; a
+ * password or user with any other byte (UTF-8, say) goes as a literal. */
+static gboolean
+imap_quotable (const char *text)
+{
+  for (const guchar *p = (const guchar *)text; *p; p++) {
+    if (*p >= 0x80 || *p == '\r' || *p == '\n')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Adds @text to the command as a string; a synchronizing literal sends what
+ * comes before it and waits for the server's "+" (FALSE if it never came). */
+static gboolean
+imap_add_string (mailimap *imap, Secret *s, const char *text, gboolean *answered)
+{
+  gboolean nonsync = mailimap_has_extension (imap, "LITERAL+");
+  char count[32];
+
+  if (imap_quotable (text)) {
+    secret_add (s, "\"", 1);
+    for (const char *p = text; *p; p++) {
+      if (*p == '"' || *p == '\\')
+        secret_add (s, "\\", 1);
+      secret_add (s, p, 1);
+    }
+    secret_add (s, "\"", 1);
+    return TRUE;
+  }
+  g_snprintf (count, sizeof count, "{%zu%s}\r\n", strlen (text), nonsync ? "+" : "");
+  secret_add_str (s, count);
+  if (!nonsync && !(secret_send (s, imap->imap_stream) && imap_continued (imap, answered)))
+    return FALSE;
+  secret_add_str (s, text);
+  return TRUE;
+}
+
+static int
+imap_login (Check *c, mailimap *imap)
+{
+  gboolean answered = FALSE, sent;
+  Secret s;
+
+  if (mailimap_send_current_tag (imap) != MAILIMAP_NO_ERROR)
+    return MAILIMAP_ERROR_STREAM;
+  secret_init (&s, c);
+  secret_add_str (&s, "LOGIN ");
+  sent = imap_add_string (imap, &s, c->user ? c->user : "", &answered);
+  if (sent)
+    secret_add_str (&s, " ");
+  sent = sent && imap_add_string (imap, &s, c->password, &answered);
+  if (sent)
+    secret_add_str (&s, "\r\n");
+  sent = sent && secret_send (&s, imap->imap_stream);
+  secret_clear (&s);
+  if (!sent && !answered)
+    return MAILIMAP_ERROR_STREAM;
+  return imap_login_answer (imap, !sent);
+}
+
+/* Where LOGIN is disabled; in one line where the server takes SASL-IR. */
+static int
+imap_authenticate_plain (Check *c, mailimap *imap)
+{
+  gboolean answered = FALSE, sent;
+  Secret s;
+
+  if (mailimap_send_current_tag (imap) != MAILIMAP_NO_ERROR)
+    return MAILIMAP_ERROR_STREAM;
+  secret_init (&s, c);
+  secret_add_str (&s, "AUTHENTICATE PLAIN");
+  if (mailimap_has_extension (imap, "SASL-IR")) {
+    secret_add_str (&s, " ");
+    sent = TRUE;
+  } else {
+    secret_add_str (&s, "\r\n");
+    sent = secret_send (&s, imap->imap_stream) && imap_continued (imap, &answered);
+  }
+  if (sent) {
+    secret_add_plain (&s, c);
+    secret_add_str (&s, "\r\n");
+    sent = secret_send (&s, imap->imap_stream);
+  }
+  secret_clear (&s);
+  if (!sent && !answered)
+    return MAILIMAP_ERROR_STREAM;
+  return imap_login_answer (imap, !sent);
+}
+
 static int
 imap_send_password (Check *c, mailimap *imap)
 {
@@ -334,9 +598,8 @@ imap_send_password (Check *c, mailimap *imap)
   imap_forget_last_answer (imap);
   c->result->password_sent = TRUE;
   if (mailimap_has_extension (imap, "LOGINDISABLED"))
-    return mailimap_authenticate (imap, "PLAIN", c->host, NULL, NULL, c->user, c->user, c->password,
-                                  NULL);
-  return mailimap_login (imap, c->user, c->password);
+    return imap_authenticate_plain (c, imap);
+  return imap_login (c, imap);
 }
 
 static void
@@ -371,16 +634,69 @@ imap_check (Check *c, GIOStream *io)
 
 /* ---- POP3 --------------------------------------------------------------- */
 
+/* Asked only once STLS failed, to say why: a server without CAPA never
+ * offered it. Not mailpop3_capa(): at the end of the stream libetpan reads
+ * empty lines for ever, and its CAPA list grows until memory runs out
+ * (found by tests/fuzz/fuzz-login-reply.c). */
+static gboolean
+pop3_offers_stls (mailpop3 *pop3)
+{
+  mailstream *stream = pop3->pop3_stream;
+  mailstream_low *low = mailstream_get_low (stream);
+  gboolean found = FALSE;
+  const char *line;
+
+  if (mailstream_write (stream, "CAPA\r\n", 6) == -1 || mailstream_flush (stream) == -1)
+    return FALSE;
+  line = mailstream_read_line_remove_eol (stream, pop3->pop3_stream_buffer);
+  if (line == NULL || !g_str_has_prefix (line, "+OK"))
+    return FALSE;
+  while ((line = mailstream_read_line_remove_eol (stream, pop3->pop3_stream_buffer)) != NULL &&
+         !apppass_stream_low_at_eof (low) && strcmp (line, ".") != 0)
+    found |= g_ascii_strncasecmp (line, "STLS", 4) == 0 && (line[4] == '\0' || line[4] == ' ');
+  return found;
+}
+
 static gboolean
 pop3_secure (Check *c, mailpop3 *pop3)
 {
   if (c->security != APPPASS_SECURITY_STARTTLS)
     return TRUE;
   if (mailpop3_stls (pop3) != MAILPOP3_NO_ERROR) {
-    set_starttls_failed (c, pop3->pop3_stream);
+    set_starttls_failed (c, pop3->pop3_stream, pop3_offers_stls (pop3));
     return FALSE;
   }
   return upgrade_stream (c, pop3->pop3_stream);
+}
+
+/* As mailpop3_pass(), which leaves the PASS line in a buffer on its stack
+ * and in libetpan's write buffer. */
+static int
+pop3_pass (Check *c, mailpop3 *pop3)
+{
+  Secret s;
+  gboolean sent;
+  const char *line;
+
+  secret_init (&s, c);
+  secret_add_str (&s, "PASS ");
+  secret_add_str (&s, c->password);
+  secret_add_str (&s, "\r\n");
+  sent = secret_send (&s, pop3->pop3_stream);
+  secret_clear (&s);
+  pop3->pop3_response = NULL;
+  line =
+      sent ? mailstream_read_line_remove_eol (pop3->pop3_stream, pop3->pop3_stream_buffer) : NULL;
+  if (line == NULL)
+    return MAILPOP3_ERROR_STREAM;
+  if (g_str_has_prefix (line, "+OK"))
+    return MAILPOP3_NO_ERROR;
+  if (!g_str_has_prefix (line, "-ERR"))
+    return MAILPOP3_ERROR_BAD_PASSWORD;
+  line += strlen ("-ERR");
+  mmap_string_assign (pop3->pop3_response_buffer, *line == ' ' ? line + 1 : line);
+  pop3->pop3_response = pop3->pop3_response_buffer->str;
+  return MAILPOP3_ERROR_BAD_PASSWORD;
 }
 
 static void
@@ -398,7 +714,7 @@ pop3_check (Check *c, GIOStream *io)
     r = mailpop3_user (pop3, c->user);
     if (r == MAILPOP3_NO_ERROR) {
       c->result->password_sent = TRUE;
-      r = mailpop3_pass (pop3, c->password);
+      r = pop3_pass (c, pop3);
     }
     if (r == MAILPOP3_NO_ERROR)
       c->result->outcome = APPPASS_LOGIN_ACCEPTED;
@@ -441,7 +757,7 @@ smtp_secure (Check *c, mailsmtp *smtp)
   if (c->security != APPPASS_SECURITY_STARTTLS)
     return TRUE;
   if (mailesmtp_starttls (smtp) != MAILSMTP_NO_ERROR) {
-    set_starttls_failed (c, smtp->stream);
+    set_starttls_failed (c, smtp->stream, (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0);
     return FALSE;
   }
   if (!upgrade_stream (c, smtp->stream))
@@ -463,6 +779,62 @@ smtp_mechanism (mailsmtp *smtp)
   return NULL;
 }
 
+/* Exported by libetpan 1.9.4, though not in its headers: reads a reply,
+ * setting response and response_code (0 when the stream failed). */
+int mailsmtp_read_response (mailsmtp *session);
+
+/* Sends @s and reads the reply; the code a step must get for the next. */
+static int
+smtp_step (mailsmtp *smtp, Secret *s, int expected)
+{
+  if (!secret_send (s, smtp->stream))
+    return MAILSMTP_ERROR_STREAM;
+  if (mailsmtp_read_response (smtp) == 0)
+    return MAILSMTP_ERROR_STREAM;
+  return smtp->response_code == expected ? MAILSMTP_NO_ERROR : MAILSMTP_ERROR_AUTH_LOGIN;
+}
+
+/* mailesmtp_auth_sasl() goes through Cyrus SASL, whose buffers keep the
+ * password after it is done: AUTH PLAIN (RFC 4954, with the initial
+ * response) and AUTH LOGIN are simple enough to send ourselves. */
+static int
+smtp_auth_plain (Check *c, mailsmtp *smtp)
+{
+  Secret s;
+  int r;
+
+  secret_init (&s, c);
+  secret_add_str (&s, "AUTH PLAIN ");
+  secret_add_plain (&s, c);
+  secret_add_str (&s, "\r\n");
+  r = smtp_step (smtp, &s, 235);
+  secret_clear (&s);
+  return r;
+}
+
+static int
+smtp_auth_login (Check *c, mailsmtp *smtp)
+{
+  Secret s;
+  int r;
+
+  secret_init (&s, c);
+  secret_add_str (&s, "AUTH LOGIN\r\n");
+  r = smtp_step (smtp, &s, 334);
+  if (r == MAILSMTP_NO_ERROR) {
+    secret_add_base64 (&s, c->user ? c->user : "");
+    secret_add_str (&s, "\r\n");
+    r = smtp_step (smtp, &s, 334);
+  }
+  if (r == MAILSMTP_NO_ERROR) {
+    secret_add_base64 (&s, c->password);
+    secret_add_str (&s, "\r\n");
+    r = smtp_step (smtp, &s, 235);
+  }
+  secret_clear (&s);
+  return r;
+}
+
 static void
 smtp_authenticate (Check *c, mailsmtp *smtp)
 {
@@ -478,8 +850,7 @@ smtp_authenticate (Check *c, mailsmtp *smtp)
   }
   smtp->response_code = 0;
   c->result->password_sent = TRUE;
-  r = mailesmtp_auth_sasl (smtp, mechanism, c->host, NULL, NULL, c->user, c->user, c->password,
-                           NULL);
+  r = g_str_equal (mechanism, "PLAIN") ? smtp_auth_plain (c, smtp) : smtp_auth_login (c, smtp);
   if (r == MAILSMTP_NO_ERROR)
     c->result->outcome = APPPASS_LOGIN_ACCEPTED;
   else if (smtp->response_code != 0)
@@ -518,9 +889,25 @@ check_free (Check *c)
   g_free (c->host);
   g_free (c->user);
   apppass_password_free (c->password);
-  g_clear_object (&c->anchor);
+  g_list_free_full (c->anchors, g_object_unref);
   g_clear_object (&c->proxy_resolver);
   g_free (c);
+}
+
+/* "host:port" (as `--host h:p` gives it) is what GIO would connect to: the
+ * port in it wins, and every message, the certificate's name and the
+ * diagnosis use the host and port really used. */
+static void
+split_host (Check *c, const char *host)
+{
+  g_autoptr (GSocketConnectable) address = g_network_address_parse (host, c->port, NULL);
+
+  if (address == NULL) {
+    c->host = g_strdup (host);
+    return;
+  }
+  c->host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)));
+  c->port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
 }
 
 static Check *
@@ -529,10 +916,10 @@ check_new (const ApppassLoginOptions *options, const char *password)
   Check *c = g_new0 (Check, 1);
 
   c->protocol = options->protocol;
-  c->host = g_strdup (options->host);
   c->security = options->security;
   c->port = options->port ? options->port
                           : apppass_protocol_default_port (options->protocol, options->security);
+  split_host (c, options->host);
   c->user = g_strdup (options->user);
   c->password = g_strdup (password);
   c->proxy_resolver = options->proxy_resolver ? g_object_ref (options->proxy_resolver) : NULL;
@@ -542,19 +929,41 @@ check_new (const ApppassLoginOptions *options, const char *password)
   return c;
 }
 
+#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
+#define PEM_END   "-----END CERTIFICATE-----"
+
+/* Every certificate in @pem is an anchor of its own (a CA file often holds a
+ * chain or several CAs); g_tls_certificate_new_from_pem() would take the
+ * first alone, with the others as its issuers. One that cannot be read (cut
+ * short, say) fails the whole file, as a file without any does. */
 static gboolean
-load_anchor (Check *c, const char *pem)
+load_anchors (Check *c, const char *pem)
 {
   g_autoptr (GError) error = NULL;
+  const char *rest = pem, *begin;
 
   if (pem == NULL)
     return TRUE;
-  c->anchor = g_tls_certificate_new_from_pem (pem, -1, &error);
-  if (c->anchor == NULL)
-    set_failed (
-        c, APPPASS_ERROR_NOT_SENT,
-        g_strdup_printf (_ ("The trusted certificate could not be read: %s"), error->message));
-  return c->anchor != NULL;
+  while ((begin = strstr (rest, PEM_BEGIN)) != NULL) {
+    const char *end = strstr (begin, PEM_END);
+    GTlsCertificate *anchor = g_tls_certificate_new_from_pem (
+        begin, end ? (gssize)(end + strlen (PEM_END) - begin) : -1, &error);
+
+    if (anchor == NULL)
+      break;
+    c->anchors = g_list_append (c->anchors, anchor);
+    if (end == NULL)
+      break;
+    rest = end + strlen (PEM_END);
+  }
+  if (c->anchors == NULL && error == NULL)
+    g_clear_object (&(GTlsCertificate *){g_tls_certificate_new_from_pem (pem, -1, &error)});
+  if (error == NULL)
+    return TRUE;
+  set_failed (
+      c, APPPASS_ERROR_NOT_SENT,
+      g_strdup_printf (_ ("The trusted certificate could not be read: %s"), error->message));
+  return FALSE;
 }
 
 /* @given: a connection the caller opened (see apppass_login_check_over_stream_sync), or NULL. */
@@ -563,7 +972,7 @@ run_check (Check *c, const char *trusted_pem, GIOStream *given, GCancellable *ca
 {
   g_autoptr (GIOStream) io = NULL;
 
-  if (!load_anchor (c, trusted_pem))
+  if (!load_anchors (c, trusted_pem))
     return;
   c->deadline = apppass_deadline_new (cancellable, c->timeout_ms);
   c->cancel = apppass_deadline_get_cancellable (c->deadline);

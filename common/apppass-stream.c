@@ -192,6 +192,25 @@ apppass_stream_new (mailstream_low *low)
   return stream;
 }
 
+gboolean
+apppass_stream_write_secret (mailstream *stream, const void *data, gsize length)
+{
+  StreamData *d;
+  GError *error = NULL;
+
+  if (mailstream_flush (stream) == -1)
+    return FALSE;
+  d = data_of (mailstream_get_low (stream));
+  if (d->shut)
+    return FALSE;
+  if (!g_output_stream_write_all (g_io_stream_get_output_stream (d->io), data, length, NULL,
+                                  d->cancellable, &error)) {
+    remember_error (d, error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* ---- trust -------------------------------------------------------------- */
 
 /* Knows one certificate, the account's, and asks the system's store only when
@@ -204,7 +223,7 @@ G_DECLARE_FINAL_TYPE (ApppassAnchorDatabase, apppass_anchor_database, APPPASS, A
 
 struct _ApppassAnchorDatabase {
   GTlsDatabase parent_instance;
-  GTlsCertificate *anchor;
+  GList *anchors; /* GTlsCertificate */
 };
 
 G_DEFINE_TYPE (ApppassAnchorDatabase, apppass_anchor_database, G_TYPE_TLS_DATABASE)
@@ -215,13 +234,14 @@ anchor_database_verify_chain (GTlsDatabase *database, GTlsCertificate *chain, co
                               GTlsDatabaseVerifyFlags flags, GCancellable *cancellable,
                               GError **error)
 {
-  GTlsCertificate *anchor = APPPASS_ANCHOR_DATABASE (database)->anchor;
   g_autoptr (GTlsDatabase) system = NULL;
 
-  /* The certificate the user accepted in the mail client, or one it signed for this host. */
-  if (g_tls_certificate_is_same (chain, anchor) ||
-      g_tls_certificate_verify (chain, identity, anchor) == 0)
-    return 0;
+  /* A certificate the user accepted in the mail client, or one it signed for this host. */
+  for (GList *l = APPPASS_ANCHOR_DATABASE (database)->anchors; l; l = l->next) {
+    if (g_tls_certificate_is_same (chain, l->data) ||
+        g_tls_certificate_verify (chain, identity, l->data) == 0)
+      return 0;
+  }
   system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
   if (system == NULL)
     return G_TLS_CERTIFICATE_UNKNOWN_CA;
@@ -232,7 +252,7 @@ anchor_database_verify_chain (GTlsDatabase *database, GTlsCertificate *chain, co
 static void
 apppass_anchor_database_finalize (GObject *object)
 {
-  g_clear_object (&APPPASS_ANCHOR_DATABASE (object)->anchor);
+  g_list_free_full (APPPASS_ANCHOR_DATABASE (object)->anchors, g_object_unref);
   G_OBJECT_CLASS (apppass_anchor_database_parent_class)->finalize (object);
 }
 
@@ -250,15 +270,15 @@ apppass_anchor_database_init (ApppassAnchorDatabase *self)
 }
 
 GIOStream *
-apppass_tls_client_new (GIOStream *base, GSocketConnectable *identity, GTlsCertificate *anchor,
+apppass_tls_client_new (GIOStream *base, GSocketConnectable *identity, GList *anchors,
                         GError **error)
 {
   g_autoptr (ApppassAnchorDatabase) database = NULL;
 
-  if (anchor == NULL)
+  if (anchors == NULL)
     return g_tls_client_connection_new (base, identity, error);
   database = g_object_new (APPPASS_TYPE_ANCHOR_DATABASE, NULL);
-  database->anchor = g_object_ref (anchor);
+  database->anchors = g_list_copy_deep (anchors, (GCopyFunc)(void (*) (void))g_object_ref, NULL);
   /* Given at construction: the connection builds its credentials from the
    * database it has then, the system's if none was given. */
   return g_initable_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()),

@@ -39,23 +39,29 @@ void apppass_stream_low_shut (mailstream_low *low);
  * libetpan logger (Claws Mail sets one) must never see the password. */
 mailstream *apppass_stream_new (mailstream_low *low);
 
+/* Writes @data straight to the connection under @stream, after what libetpan
+ * has buffered: a password never enters libetpan's write buffer, which is
+ * freed without being wiped. The caller wipes @data. */
+gboolean apppass_stream_write_secret (mailstream *stream, const void *data, gsize length);
+
 /**
  * apppass_tls_client_new:
  * @base: the connection to wrap
  * @identity: the server's name, checked against its certificate
- * @anchor: (nullable): a certificate the account accepted
+ * @anchors: (nullable) (element-type GTlsCertificate): certificates the
+ *   account accepted (a CA file may hold several; each counts)
  *
- * A TLS client connection over @base, not yet handshaken. Without @anchor it
+ * A TLS client connection over @base, not yet handshaken. Without @anchors it
  * trusts what GIO's default database (the system's store) verifies. With
- * @anchor it trusts the server's certificate when it is @anchor, or when
- * @anchor signed it for @identity, and otherwise what the system's store
+ * @anchors it trusts the server's certificate when it is one of them, or when
+ * one of them signed it for @identity, and otherwise what the system's store
  * verifies: the same trust, but the store (parsed twice by glib-networking,
- * most of a check's time) is read only when @anchor does not fit.
+ * most of a check's time) is read only when no anchor fits.
  *
  * Returns: (transfer full): the connection, or %NULL with @error set
  */
-GIOStream *apppass_tls_client_new (GIOStream *base, GSocketConnectable *identity,
-                                   GTlsCertificate *anchor, GError **error);
+GIOStream *apppass_tls_client_new (GIOStream *base, GSocketConnectable *identity, GList *anchors,
+                                   GError **error);
 
 /**
  * ApppassDeadline:

@@ -109,6 +109,13 @@ wait_for_ports (TestServer *server, const char *path)
 TestServer *
 test_server_start (const char *scenario, const char *cert)
 {
+  return test_server_start_with_priority (scenario, cert, NULL);
+}
+
+TestServer *
+test_server_start_with_priority (const char *scenario, const char *cert, const char *priority)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autoptr (GError) error = NULL;
   TestServer *server = g_new0 (TestServer, 1);
   g_autofree char *scenario_path = NULL, *ports_path = NULL, *cert_path = NULL;
@@ -126,10 +133,12 @@ test_server_start (const char *scenario, const char *cert)
   server->ports = g_key_file_new ();
   g_file_set_contents (scenario_path, scenario, -1, &error);
   g_assert_no_error (error);
-  server->process =
-      g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, exe, "--scenario", scenario_path,
-                        "--record", server->record_path, "--cert", cert_path, "--key", key_path,
-                        "--ports-file", ports_path, NULL);
+  /* The server's own environment only: the client under test keeps its defaults. */
+  if (priority)
+    g_subprocess_launcher_setenv (launcher, "G_TLS_GNUTLS_PRIORITY", priority, TRUE);
+  server->process = g_subprocess_launcher_spawn (
+      launcher, &error, exe, "--scenario", scenario_path, "--record", server->record_path, "--cert",
+      cert_path, "--key", key_path, "--ports-file", ports_path, NULL);
   g_assert_no_error (error);
   g_assert_true (wait_for_ports (server, ports_path));
   return server;

@@ -29,6 +29,10 @@ typedef struct {
  *   "expired", "self-signed")
  */
 TestServer *test_server_start (const char *scenario, const char *cert);
+/* As test_server_start(), the server's TLS limited to GnuTLS priority string
+ * @priority (such as "NORMAL:-VERS-ALL:+VERS-TLS1.0"), or not with %NULL. */
+TestServer *test_server_start_with_priority (const char *scenario, const char *cert,
+                                             const char *priority);
 /* A scenario file from tests/server/scenarios/, by name ("gmail"). */
 char *test_scenario (const char *name);
 guint16 test_server_port (TestServer *server, const char *service);

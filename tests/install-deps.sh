@@ -12,7 +12,7 @@ packages=(
   libglib2.0-dev libjson-glib-dev
   libetpan-dev libsasl2-modules dpkg-dev libsecret-1-dev glib-networking
   xvfb at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-3.0 python3-pyatspi
-  valgrind
+  valgrind gdb
   adwaita-icon-theme librsvg2-common fonts-dejavu-core clang libclang-rt-14-dev
   claws-mail libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
   evolution evolution-data-server xdotool gnome-online-accounts

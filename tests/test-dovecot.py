@@ -46,6 +46,18 @@ try:
                bad.stdout.decode() + bad.stderr.decode())
         text = bad.stdout.decode() + bad.stderr.decode()
         tap.ok(password not in text, f"{protocol} {security}: no password in the output")
+    # A password that is not ASCII: IMAP sends it as a literal (RFC 3501), the
+    # others as UTF-8 bytes. passwd-file is read again when it changes.
+    utf8_password = "Pāroļu-vārds✓9ü"
+    with open(os.path.join(work, "passwd"), "a", encoding="utf-8") as passwd:
+        passwd.write(f"uni@example.org:{{PLAIN}}{utf8_password}::::::\n")
+    for protocol, port, security in routes:
+        args = [CLI, "verify", "--protocol", protocol, "--host", "127.0.0.1", "--port",
+                str(ports[port]), "--security", security, "--user", "uni@example.org",
+                "--ca-file", ca]
+        good = subprocess.run(args, input=utf8_password.encode(), capture_output=True, timeout=60)
+        tap.ok(good.returncode == 0, f"{protocol} {security}: Dovecot accepts a UTF-8 password",
+               good.stdout.decode() + good.stderr.decode())
 finally:
     if started:
         subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"), work],

@@ -460,13 +460,22 @@ imap_string (Conn *c, const char **p)
   while (*s == ' ')
     s++;
   if (*s == '"') {
+    gboolean eight_bit = FALSE;
+
     for (s++; *s && *s != '"'; s++) {
       if (*s == '\\' && s[1])
         s++;
+      eight_bit |= (guchar)*s >= 0x80;
       g_string_append_c (out, *s);
     }
     if (*s == '"')
       s++;
+    /* RFC 3501: a quoted string is 7-bit; 8-bit text must come as a literal. */
+    if (eight_bit) {
+      memset (out->str, 0, out->len);
+      g_string_free (out, TRUE);
+      return NULL;
+    }
   } else if (*s == '{') {
     guint64 n = g_ascii_strtoull (s + 1, NULL, 10);
     g_autofree char *data = g_malloc0 (n + 1);
@@ -584,7 +593,7 @@ imap_command (Conn *c, const char *line, gpointer data)
     send_line (c, "* CAPABILITY %s", caps);
     send_line (c, "%s OK CAPABILITY completed", tag);
   } else if (strcmp (verb, "STARTTLS") == 0) {
-    if (c->tls || mode_is (IMAP, "strip-starttls"))
+    if (c->tls || mode_is (IMAP, "strip-starttls") || mode_is (IMAP, "refuse-starttls"))
       return send_line (c, "%s BAD STARTTLS not available", tag);
     send_line (c, "%s OK Begin TLS negotiation now", tag);
     return start_tls (c);
@@ -634,7 +643,7 @@ pop3_command (Conn *c, const char *line, gpointer data)
     send_line (c, "SASL PLAIN");
     send_line (c, ".");
   } else if (strcmp (verb, "STLS") == 0) {
-    if (c->tls || mode_is (POP3, "strip-starttls"))
+    if (c->tls || mode_is (POP3, "strip-starttls") || mode_is (POP3, "refuse-starttls"))
       return send_line (c, "-ERR STLS not available");
     send_line (c, "+OK Begin TLS negotiation");
     return start_tls (c);
@@ -804,7 +813,7 @@ smtp_command (Conn *c, const char *line, char **from, GPtrArray *rcpts)
   if (strcmp (verb, "EHLO") == 0 || strcmp (verb, "HELO") == 0) {
     smtp_ehlo (c);
   } else if (strcmp (verb, "STARTTLS") == 0) {
-    if (c->tls || mode_is (SMTP, "strip-starttls"))
+    if (c->tls || mode_is (SMTP, "strip-starttls") || mode_is (SMTP, "refuse-starttls"))
       return send_line (c, "502 5.5.1 STARTTLS not available");
     send_line (c, "220 2.0.0 Ready to start TLS");
     return start_tls (c);
