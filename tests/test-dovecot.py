@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apppass_testlib as lib  # noqa: E402
@@ -49,8 +50,13 @@ try:
     # A password that is not ASCII: IMAP sends it as a literal (RFC 3501), the
     # others as UTF-8 bytes. passwd-file is read again when it changes.
     utf8_password = "Pāroļu-vārds✓9ü"
-    with open(os.path.join(work, "passwd"), "a", encoding="utf-8") as passwd:
+    passwd_path = os.path.join(work, "passwd")
+    with open(passwd_path, "a", encoding="utf-8") as passwd:
         passwd.write(f"uni@example.org:{{PLAIN}}{utf8_password}::::::\n")
+    # Dovecot looks at passwd-file again at most once a second (its
+    # last_sync_time): a login within the second of the last one would not
+    # see the new user yet.
+    time.sleep(1.1)
     for protocol, port, security in routes:
         args = [CLI, "verify", "--protocol", protocol, "--host", "127.0.0.1", "--port",
                 str(ports[port]), "--security", security, "--user", "uni@example.org",
