@@ -177,10 +177,10 @@ cli_verify (int argc, char **argv)
   int port = 0, timeout = 0, status = EXIT_DONE;
   GOptionEntry entries[] = {
       {"protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_word, N_ ("imap, pop3 or smtp"), "P"},
-      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), "HOST"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), N_ ("HOST")},
       {"port", 0, 0, G_OPTION_ARG_INT, &port, N_ ("The server’s port"), "N"},
       {"security", 0, 0, G_OPTION_ARG_STRING, &security_word, N_ ("tls, starttls or none"), "S"},
-      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The login name"), "USER"},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The login name"), N_ ("USER")},
       {"ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
        N_ ("A certificate to trust besides the system’s (PEM)"), "PEM"},
       {"timeout", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &timeout, NULL, "SECONDS"},
@@ -230,8 +230,8 @@ cli_lookup (int argc, char **argv)
   g_autofree char *protocol_word = NULL, *host = NULL, *user = NULL;
   GOptionEntry entries[] = {
       {"protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_word, N_ ("imap, pop3 or smtp"), "P"},
-      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), "HOST"},
-      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The login name"), "USER"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), N_ ("HOST")},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The login name"), N_ ("USER")},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr (GOptionContext) context =
       g_option_context_new (_ ("— print the stored password (for PassCmd and passwordeval)"));
@@ -612,8 +612,8 @@ set_oauth_only_aside (Setup *s)
                                     ((CliServer *)g_ptr_array_index (s->servers, i))->protocol))
       g_ptr_array_remove_index (s->servers, i);
   }
-  printf (_ ("%s takes no passwords from mail programs for %s, not even app passwords: only "
-             "OAuth 2.0 sign-in. So apppass asks for no password there.\n"),
+  printf (_ ("%s takes no passwords from mail programs (%s), not even app passwords: only "
+             "OAuth 2.0 sign-in. So apppass asks for no password for it.\n"),
           apppass_provider_get_name (s->provider), names->str);
   cli_print_oauth_tools (s->provider);
   if (s->servers->len == 0)

@@ -289,8 +289,8 @@ cli_print_oauth_tools (const ApppassProvider *provider)
   fputs (_ ("What works in the terminal is OAuth 2.0 sign-in:\n"), stdout);
   fputs (_ ("  • neomutt has it built in: set imap_authenticators = \"oauthbearer:xoauth2\" and "
             "imap_oauth_refresh_command (and the same smtp_ settings) to a command that prints "
-            "a fresh token. Debian’s neomutt package has such a command, mutt_oauth2.py, in "
-            "/usr/share/doc/neomutt/oauth2/ with a README.\n"),
+            "a fresh token. Debian’s neomutt package has such a command, with a README: "
+            "/usr/share/doc/neomutt/oauth2/mutt_oauth2.py.gz.\n"),
          stdout);
   fputs (_ ("  • msmtp: “auth oauthbearer” (or “auth xoauth2”) with passwordeval running that "
             "command.\n"),
@@ -304,6 +304,21 @@ cli_print_oauth_tools (const ApppassProvider *provider)
   if (url)
     printf (_ ("Provider’s page: %s\n"), url);
   printf ("\n");
+}
+
+/* For `diagnose`: the tools, and where this provider's sending still takes
+ * an app password (Microsoft 365's SMTP, where the tenant allows it), that too. */
+void
+cli_print_oauth_help (const ApppassProvider *provider, ApppassProtocol protocol)
+{
+  cli_print_oauth_tools (provider);
+  if (protocol == APPPASS_PROTOCOL_SMTP &&
+      apppass_policy_has_app_passwords (
+          apppass_provider_get_policy_for (provider, APPPASS_PROTOCOL_SMTP)))
+    printf (_ ("For sending (SMTP), %s may still take a password or app password where your "
+               "organisation’s administrator allows it: “apppass setup ADDRESS” checks one "
+               "and stores it.\n"),
+            apppass_provider_get_name (provider));
 }
 
 /* The terminal has no "password prompt of your mail program": the words of

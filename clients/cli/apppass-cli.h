@@ -57,6 +57,8 @@ void cli_print_tool_setups (const char *address, const CliServer *in, const CliS
 gboolean cli_protocol_is_oauth_only (const ApppassProvider *provider, ApppassProtocol protocol);
 /* What works for mbsync, msmtp and neomutt where the provider takes OAuth 2.0 only. */
 void cli_print_oauth_tools (const ApppassProvider *provider);
+/* The same after `diagnose` for @protocol, with Microsoft 365's SMTP exception. */
+void cli_print_oauth_help (const ApppassProvider *provider, ApppassProtocol protocol);
 /* The diagnosis's explanation in a terminal's words. */
 const char *cli_explanation (const ApppassDiagnosis *d);
 
