@@ -118,6 +118,7 @@ try:
                             str(server.ports["imaps"]), "--user", USER], lib.PASTED)
     tap.ok(status == 4 and "not trusted" in err, "verify: an untrusted certificate gives exit 4",
            out + err)
+    tap.ok("--ca-file" in err, "verify: the untrusted certificate's message names --ca-file", err)
     tap.ok(len(server.events("login")) == before, "verify: nothing was sent to it")
 
     # setup through a pseudo-terminal: pastes the grouped password
@@ -152,6 +153,8 @@ try:
     outputs.append(("setup screen (wrong paste)", screen))
     tap.ok(status == 3, "setup with a wrong password: exit 3", screen)
     tap.ok("Nothing was stored" in screen, "setup says nothing was stored", screen)
+    tap.ok("whole app password (16 letters)" in screen and "revoked" in screen,
+           "setup hints at the likely slips: part of the password, a revoked one", screen)
     tap.ok(secret_tool_lookup("imap", "127.0.0.1") == lib.GOOD_PASSWORD,
            "the stored password is unchanged")
 
