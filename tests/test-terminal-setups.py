@@ -171,9 +171,10 @@ try:
     tap.ok("account default : ann-gmail-com" in out_ann,
            "the first msmtp account is the default one", out_ann)
 
+    # --security for the server without its own; IMAP's own ":tls" wins over it.
     status, out_bob, err = setup([BOB, "--imap", f"localhost:{bob.ports['imaps']}:tls",
-                                  "--smtp", f"localhost:{bob.ports['smtp']}:starttls",
-                                  "--ca-file", ca])
+                                  "--smtp", f"localhost:{bob.ports['smtp']}",
+                                  "--security", "starttls", "--ca-file", ca])
     tap.ok(status == 0, "setup bob (IMAP over TLS, SMTP with STARTTLS): exit 0", out_bob + err)
     append_printed(out_bob)
     tap.ok("tls_starttls on" in out_bob and "SSLType IMAPS" in out_bob,
@@ -228,6 +229,17 @@ try:
     logins = new_logins()
     tap.ok(all(x == "imap:matched" for x in logins[0] + logins[1]) and logins[0] and logins[1],
            "neomutt logged in to each server with the stored password", logins)
+
+    # neomutt sends (batch mode) through the account read last: bob's, with STARTTLS
+    status, out = tool(["neomutt", "-n", "-F", os.path.join(HOME, ".config/neomutt/neomuttrc"),
+                        "-s", "Sent by neomutt", "carol@example.org"], b"Hi from neomutt\n")
+    tap.ok(status == 0 and any("Sent by neomutt" in m for m in sent(BOB)),
+           "neomutt sends through bob's SMTP server, which keeps the message", out)
+    logins = new_logins()
+    # (reading its files, neomutt also opens each account's IMAP connection)
+    tap.ok("smtp:matched" in logins[1] and "smtp:matched" not in logins[0]
+           and all(x.endswith(":matched") for x in logins[0] + logins[1]),
+           "neomutt logged in to bob's SMTP server with the stored password", logins)
 
     forms = lib.secret_forms(lib.GOOD_PASSWORD, ANN) + lib.secret_forms(lib.GOOD_PASSWORD, BOB)
     hits = [h for h in lib.scan_tree(HOME, forms) if "/keyrings/" not in h[0]]
