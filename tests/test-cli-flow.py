@@ -121,6 +121,18 @@ try:
     tap.ok("--ca-file" in err, "verify: the untrusted certificate's message names --ca-file", err)
     tap.ok(len(server.events("login")) == before, "verify: nothing was sent to it")
 
+    # verify at an OAuth-only provider: what works in the terminal instead
+    outlook = lib.TestServer("outlook", certs)
+    try:
+        status, out, err = run(["verify", "--protocol", "smtp", "--host", "127.0.0.1", "--port",
+                                str(outlook.ports["smtps"]), "--user", "cat@outlook.com",
+                                "--ca-file", ca], "myOldPassword1\n")
+    finally:
+        outlook.stop()
+    tap.ok(status == 3 and "OAuth 2.0" in out and "mbsync" in out and "msmtp" in out
+           and "neomutt" in out, "verify at Outlook.com: says what works for the terminal's tools",
+           out + err)
+
     # setup through a pseudo-terminal: pastes the grouped password
     install_url_recorder()
     status, screen = run_setup_in_pty(["setup", USER, "--imap", imap, "--smtp", smtp,

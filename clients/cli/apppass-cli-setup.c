@@ -144,6 +144,10 @@ report_result (const ApppassLoginOptions *options, const ApppassLoginResult *res
     print_server_text (result->server_text);
     if (result->diagnosis->url)
       printf (_ ("Page:     %s\n"), result->diagnosis->url);
+    if (result->diagnosis->action == APPPASS_ACTION_OAUTH && result->diagnosis->provider) {
+      printf ("\n");
+      cli_print_oauth_help (result->diagnosis->provider, options->protocol);
+    }
     return EXIT_REJECTED;
   case APPPASS_LOGIN_FAILED:
   default:
