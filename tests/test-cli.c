@@ -472,6 +472,20 @@ test_setup_server_words (void)
   g_assert_cmpint (p->status, ==, 2);
 }
 
+/* "[V6]:PORT:SECURITY" is one server: it is tried (loopback, nothing listens there). */
+static void
+test_setup_server_ipv6 (void)
+{
+  const char *argv[] = {"setup",  "ann@example.org",  "--imap", "[::1]:1:tls",
+                        "--smtp", "[::1]:1:starttls", NULL};
+  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
+  g_autoptr (TestRun) r = run (argv, "abcdefghijklmnop\n", env);
+
+  g_assert_cmpint (r->status, ==, 4);
+  g_assert_nonnull (strstr (r->out, "Checking IMAP at ::1…"));
+  g_assert_nonnull (strstr (r->err, "Nothing was stored"));
+}
+
 /* The quiet case in a terminal: no mail program's prompt to point at. */
 static void
 test_diagnose_terminal_words (void)
@@ -579,6 +593,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/diagnose-oauth-tools", test_diagnose_oauth_tools);
   g_test_add_func ("/cli/setup-unknown-provider", test_setup_unknown_provider);
   g_test_add_func ("/cli/setup-server-words", test_setup_server_words);
+  g_test_add_func ("/cli/setup-server-ipv6", test_setup_server_ipv6);
   g_test_add_func ("/cli/diagnose-terminal-words", test_diagnose_terminal_words);
   g_test_add_func ("/cli/help-usage-names-verb", test_help_usage_names_verb);
   g_test_add_func ("/cli/help-placeholders-translated", test_help_placeholders_translated);
