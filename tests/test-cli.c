@@ -484,6 +484,15 @@ test_setup_server_ipv6 (void)
   g_assert_cmpint (r->status, ==, 4);
   g_assert_nonnull (strstr (r->out, "Checking IMAP at ::1…"));
   g_assert_nonnull (strstr (r->err, "Nothing was stored"));
+
+  /* A bare IPv6 address is all host. */
+  {
+    const char *bare[] = {"setup", "ann@example.org", "--imap", "::1", "--smtp", "::1", NULL};
+    g_autoptr (TestRun) b = run (bare, "abcdefghijklmnop\n", env);
+
+    g_assert_cmpint (b->status, ==, 4);
+    g_assert_nonnull (strstr (b->out, "Checking IMAP at ::1…"));
+  }
 }
 
 /* The quiet case in a terminal: no mail program's prompt to point at. */

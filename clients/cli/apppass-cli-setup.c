@@ -310,15 +310,14 @@ split_server (const char *text, char **host, char **port, char **security)
       return FALSE;
     *host = g_strndup (text + 1, end - text - 1);
     rest = end[1] ? end + 2 : NULL;
+  } else if (g_hostname_is_ip_address (text)) {
+    *host = g_strdup (text);
+    return TRUE;
   } else {
-    g_auto (GStrv) parts = g_strsplit (text, ":", -1);
+    const char *colon = strchr (text, ':');
 
-    if (g_strv_length (parts) > 3) {
-      *host = g_strdup (text);
-      return TRUE;
-    }
-    *host = g_strdup (parts[0]);
-    rest = strchr (text, ':') ? strchr (text, ':') + 1 : NULL;
+    *host = colon ? g_strndup (text, colon - text) : g_strdup (text);
+    rest = colon ? colon + 1 : NULL;
   }
   if (rest) {
     const char *colon = strchr (rest, ':');
@@ -326,7 +325,7 @@ split_server (const char *text, char **host, char **port, char **security)
     *port = colon ? g_strndup (rest, colon - rest) : g_strdup (rest);
     *security = colon ? g_strdup (colon + 1) : NULL;
   }
-  return **host != '\0';
+  return **host != '\0' && (*security == NULL || strchr (*security, ':') == NULL);
 }
 
 /* The host part of a --imap or --pop3 value, for recognising the provider. */
