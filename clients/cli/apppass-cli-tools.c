@@ -278,6 +278,24 @@ cli_protocol_is_oauth_only (const ApppassProvider *provider, ApppassProtocol pro
          apppass_provider_get_policy_for (provider, protocol) == APPPASS_POLICY_OAUTH_ONLY;
 }
 
+/* Where Debian 12 puts neomutt's OAuth 2.0 helper, and where other
+ * packages put it: only a path that is there is named. */
+static const char *
+neomutt_oauth_script (void)
+{
+  static const char *const places[] = {
+      "/usr/share/doc/neomutt/oauth2/mutt_oauth2.py.gz",
+      "/usr/share/doc/neomutt/oauth2/mutt_oauth2.py",
+      "/usr/share/neomutt/oauth2/mutt_oauth2.py",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++) {
+    if (g_file_test (places[i], G_FILE_TEST_EXISTS))
+      return places[i];
+  }
+  return NULL;
+}
+
 /* What Debian's packages of the three tools offer (checked against isync
  * 1.4.4, msmtp 1.8.23, neomutt 20220429 and libsasl2-modules-kdexoauth2
  * 22.12 of Debian 12): the tools take a token, but none ships a client ID. */
@@ -285,13 +303,19 @@ void
 cli_print_oauth_tools (const ApppassProvider *provider)
 {
   const char *url = apppass_provider_get_page (provider, APPPASS_PAGE_OAUTH);
+  const char *script = neomutt_oauth_script ();
 
   fputs (_ ("What works in the terminal is OAuth 2.0 sign-in:\n"), stdout);
   fputs (_ ("  • neomutt has it built in: set imap_authenticators = \"oauthbearer:xoauth2\" and "
             "imap_oauth_refresh_command (and the same smtp_ settings) to a command that prints "
-            "a fresh token. Debian’s neomutt package has such a command, with a README: "
-            "/usr/share/doc/neomutt/oauth2/mutt_oauth2.py.gz.\n"),
+            "a fresh token."),
          stdout);
+  if (script)
+    printf (_ (" neomutt’s package has such a command here, with a README: %s\n"), script);
+  else
+    fputs (_ (" neomutt’s sources have such a command, mutt_oauth2.py, with a README "
+              "(contrib/oauth2).\n"),
+           stdout);
   fputs (_ ("  • msmtp: “auth oauthbearer” (or “auth xoauth2”) with passwordeval running that "
             "command.\n"),
          stdout);
