@@ -36,7 +36,9 @@ dovecot = os.path.join(work, "dovecot")
 os.mkdir(dovecot)
 servers = []
 # The printed lines call `apppass lookup` by name, as on an installed system.
-env = dict(os.environ, PATH=os.path.dirname(CLI) + os.pathsep + os.environ["PATH"])
+# The tools look for their files in ~/.config, as on a desktop.
+env = dict(os.environ, PATH=os.path.dirname(CLI) + os.pathsep + os.environ["PATH"],
+           XDG_CONFIG_HOME=os.path.join(HOME, ".config"))
 
 
 def start(scenario, user):
@@ -120,8 +122,7 @@ def neomutt_screen(*extra):
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(HOME)
-        os.execvpe("neomutt", ["neomutt", "-n", "-F",
-                               os.path.join(HOME, ".config/neomutt/neomuttrc"), *extra],
+        os.execvpe("neomutt", ["neomutt", "-n", *extra],
                    dict(env, TERM="xterm", COLUMNS="100", LINES="30"))
     screen, deadline, quitting = b"", time.time() + 60, False
     while time.time() < deadline:
@@ -153,19 +154,22 @@ try:
     ann = start("gmail", ANN)
     bob = start(scenario_for(BOB), BOB)
 
-    providers = os.path.join(os.environ["XDG_CONFIG_HOME"], "apppass", "providers.d")
+    providers = os.path.join(env["XDG_CONFIG_HOME"], "apppass", "providers.d")
     os.makedirs(providers)
     with open(os.path.join(providers, "google.ini"), "w") as f:
         f.write(f"[Provider]\nId=google\nImapServer=localhost:{ann.ports['imaps']}:tls\n"
                 f"SmtpServer=localhost:{ann.ports['smtps']}:tls\n")
 
+    # The user's own neomutt file: the lines go there, not into a new one that would hide it.
+    with open(os.path.join(HOME, ".neomuttrc"), "w") as f:
+        f.write("set sort = date\n")
     status, out_ann, err = setup([ANN, "--ca-file", ca])
     tap.ok(status == 0, "setup ann (servers from the provider file): exit 0", out_ann + err)
     written = append_printed(out_ann)
     tap.ok(written == ["~/.mbsyncrc", "~/.msmtprc", "~/.config/neomutt/ann-gmail-com.neomuttrc",
-                       "~/.config/neomutt/neomuttrc"],
-           "setup prints lines for mbsync, msmtp and neomutt, under the files they go in",
-           written)
+                       "~/.neomuttrc"],
+           "setup prints lines for mbsync, msmtp and neomutt, under the files they go in "
+           "(neomutt's: the one it reads)", written)
     tap.ok("IMAPAccount ann-gmail-com" in out_ann and "account ann-gmail-com" in out_ann,
            "the account is named after the address", out_ann)
     tap.ok("account default : ann-gmail-com" in out_ann,
@@ -231,8 +235,8 @@ try:
            "neomutt logged in to each server with the stored password", logins)
 
     # neomutt sends (batch mode) through the account read last: bob's, with STARTTLS
-    status, out = tool(["neomutt", "-n", "-F", os.path.join(HOME, ".config/neomutt/neomuttrc"),
-                        "-s", "Sent by neomutt", "carol@example.org"], b"Hi from neomutt\n")
+    status, out = tool(["neomutt", "-n", "-s", "Sent by neomutt", "carol@example.org"],
+                       b"Hi from neomutt\n")
     tap.ok(status == 0 and any("Sent by neomutt" in m for m in sent(BOB)),
            "neomutt sends through bob's SMTP server, which keeps the message", out)
     logins = new_logins()

@@ -71,6 +71,18 @@ quoted (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* A path as the user knows it: "~/…" under the home folder. */
+static char *
+shown_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize n = strlen (home);
+
+  if (strncmp (path, home, n) == 0 && path[n] == '/')
+    return g_strconcat ("~", path + n, NULL);
+  return g_strdup (path);
+}
+
 static gboolean
 make_maildir (const char *name)
 {
@@ -108,12 +120,11 @@ print_mbsync (const CliServer *in, const char *address, const char *name, const 
 
 /* The file msmtp reads: $XDG_CONFIG_HOME/msmtp/config where it exists. */
 static char *
-msmtp_config_path (gboolean *xdg)
+msmtp_config_path (void)
 {
   char *path = g_build_filename (g_get_user_config_dir (), "msmtp", "config", NULL);
 
-  *xdg = g_file_test (path, G_FILE_TEST_EXISTS);
-  if (*xdg)
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
     return path;
   g_free (path);
   return g_build_filename (g_get_home_dir (), ".msmtprc", NULL);
@@ -142,12 +153,11 @@ print_msmtp (const CliServer *out, const char *address, const char *name, const 
 {
   g_autofree char *command = lookup_command (out, address);
   g_autofree char *eval = quoted (command);
-  gboolean xdg;
-  g_autofree char *path = msmtp_config_path (&xdg);
+  g_autofree char *path = msmtp_config_path ();
+  g_autofree char *shown = shown_path (path);
 
-  printf ("# %s\naccount %s\nhost %s\nport %u\ntls %s\ntls_starttls %s\n",
-          xdg ? "~/.config/msmtp/config" : "~/.msmtprc", name, out->host, out->port,
-          out->security == APPPASS_SECURITY_NONE ? "off" : "on",
+  printf ("# %s\naccount %s\nhost %s\nport %u\ntls %s\ntls_starttls %s\n", shown, name, out->host,
+          out->port, out->security == APPPASS_SECURITY_NONE ? "off" : "on",
           out->security == APPPASS_SECURITY_STARTTLS ? "on" : "off");
   if (ca_file) {
     g_autofree char *ca = quoted (ca_file);
@@ -197,11 +207,11 @@ folder_pattern (const CliServer *in, const char *address)
 
 static void
 print_neomutt_account (const CliServer *in, const CliServer *out, const char *address,
-                       const char *name, const char *ca_file)
+                       const char *file, const char *ca_file)
 {
   g_autofree char *from = quoted (address);
 
-  printf ("# ~/.config/neomutt/%s.neomuttrc\n", name);
+  printf ("# %s\n", file);
   /* First: "mailboxes" already connects to the server. */
   printf ("set ssl_force_tls = %s\n",
           (in == NULL || in->security != APPPASS_SECURITY_NONE) &&
@@ -232,6 +242,35 @@ print_neomutt_account (const CliServer *in, const CliServer *out, const char *ad
   printf ("\n");
 }
 
+/* neomutt reads the first of its files that exists (neomutt(1), FILES):
+ * a new one in front of it would hide the user's own. */
+static char *
+neomutt_rc_path (void)
+{
+  const char *config = g_get_user_config_dir (), *home = g_get_home_dir ();
+  g_autofree char *xdg = g_build_filename (config, "neomutt", "neomuttrc", NULL);
+  char *places[] = {
+      g_strdup (xdg),
+      g_build_filename (config, "neomutt", "muttrc", NULL),
+      g_build_filename (config, "mutt", "neomuttrc", NULL),
+      g_build_filename (config, "mutt", "muttrc", NULL),
+      g_build_filename (home, ".neomutt", "neomuttrc", NULL),
+      g_build_filename (home, ".neomutt", "muttrc", NULL),
+      g_build_filename (home, ".mutt", "neomuttrc", NULL),
+      g_build_filename (home, ".mutt", "muttrc", NULL),
+      g_build_filename (home, ".neomuttrc", NULL),
+      g_build_filename (home, ".muttrc", NULL),
+  };
+  char *found = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++) {
+    if (found == NULL && g_file_test (places[i], G_FILE_TEST_EXISTS))
+      found = g_strdup (places[i]);
+    g_free (places[i]);
+  }
+  return found ? found : g_steal_pointer (&xdg);
+}
+
 /* neomutt: the account in a file of its own, read at start and again
  * whenever one of its folders is opened, so that every account brings
  * its own servers, passwords and From. */
@@ -239,12 +278,19 @@ static void
 print_neomutt (const CliServer *in, const CliServer *out, const char *address, const char *name,
                const char *ca_file)
 {
-  print_neomutt_account (in, out, address, name, ca_file);
-  printf ("# ~/.config/neomutt/neomuttrc\nsource ~/.config/neomutt/%s.neomuttrc\n", name);
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "neomutt", NULL);
+  g_autofree char *account = g_strdup_printf ("%s/%s.neomuttrc", dir, name);
+  g_autofree char *file = shown_path (account);
+  g_autofree char *source = quoted (file);
+  g_autofree char *rc_path = neomutt_rc_path ();
+  g_autofree char *rc = shown_path (rc_path);
+
+  print_neomutt_account (in, out, address, file, ca_file);
+  printf ("# %s\nsource %s\n", rc, source);
   if (in) {
     g_autofree char *pattern = folder_pattern (in, address);
 
-    printf ("folder-hook '%s' 'source ~/.config/neomutt/%s.neomuttrc'\n", pattern, name);
+    printf ("folder-hook '%s' 'source %s'\n", pattern, source);
   }
   printf ("\n");
 }
