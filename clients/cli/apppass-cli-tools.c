@@ -91,14 +91,29 @@ make_maildir (const char *name)
   return g_mkdir_with_parents (path, 0700) == 0;
 }
 
+/* isync 1.5 (Debian 13) reads $XDG_CONFIG_HOME/isyncrc where it exists. */
+static char *
+mbsync_config_path (void)
+{
+  char *path = g_build_filename (g_get_user_config_dir (), "isyncrc", NULL);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return path;
+  g_free (path);
+  return g_build_filename (g_get_home_dir (), ".mbsyncrc", NULL);
+}
+
 static void
 print_mbsync (const CliServer *in, const char *address, const char *name, const char *ca_file)
 {
   g_autofree char *command = lookup_command (in, address);
   g_autofree char *pass_cmd = quoted (command);
 
-  printf ("# ~/.mbsyncrc\nIMAPAccount %s\nHost %s\nPort %u\nUser %s\nPassCmd %s\nSSLType %s\n",
-          name, in->host, in->port, address, pass_cmd,
+  g_autofree char *config = mbsync_config_path ();
+  g_autofree char *shown = shown_path (config);
+
+  printf ("# %s\nIMAPAccount %s\nHost %s\nPort %u\nUser %s\nPassCmd %s\nSSLType %s\n", shown, name,
+          in->host, in->port, address, pass_cmd,
           in->security == APPPASS_SECURITY_TLS        ? "IMAPS"
           : in->security == APPPASS_SECURITY_STARTTLS ? "STARTTLS"
                                                       : "None");
