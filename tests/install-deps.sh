@@ -16,6 +16,7 @@ packages=(
   adwaita-icon-theme librsvg2-common fonts-dejavu-core clang libclang-rt-14-dev
   claws-mail libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
   evolution evolution-data-server xdotool gnome-online-accounts
+  isync msmtp neomutt
 )
 
 sudo=""

@@ -118,7 +118,20 @@ try:
                             str(server.ports["imaps"]), "--user", USER], lib.PASTED)
     tap.ok(status == 4 and "not trusted" in err, "verify: an untrusted certificate gives exit 4",
            out + err)
+    tap.ok("--ca-file" in err, "verify: the untrusted certificate's message names --ca-file", err)
     tap.ok(len(server.events("login")) == before, "verify: nothing was sent to it")
+
+    # verify at an OAuth-only provider: what works in the terminal instead
+    outlook = lib.TestServer("outlook", certs)
+    try:
+        status, out, err = run(["verify", "--protocol", "smtp", "--host", "127.0.0.1", "--port",
+                                str(outlook.ports["smtps"]), "--user", "cat@outlook.com",
+                                "--ca-file", ca], "myOldPassword1\n")
+    finally:
+        outlook.stop()
+    tap.ok(status == 3 and "OAuth 2.0" in out and "mbsync" in out and "msmtp" in out
+           and "neomutt" in out, "verify at Outlook.com: says what works for the terminal's tools",
+           out + err)
 
     # setup through a pseudo-terminal: pastes the grouped password
     install_url_recorder()
@@ -152,6 +165,8 @@ try:
     outputs.append(("setup screen (wrong paste)", screen))
     tap.ok(status == 3, "setup with a wrong password: exit 3", screen)
     tap.ok("Nothing was stored" in screen, "setup says nothing was stored", screen)
+    tap.ok("whole app password (16 letters)" in screen and "revoked" in screen,
+           "setup hints at the likely slips: part of the password, a revoked one", screen)
     tap.ok(secret_tool_lookup("imap", "127.0.0.1") == lib.GOOD_PASSWORD,
            "the stored password is unchanged")
 

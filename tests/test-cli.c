@@ -307,6 +307,9 @@ test_providers_text (void)
   g_assert_cmpint (r->status, ==, 0);
   g_assert_nonnull (strstr (r->out, "google"));
   g_assert_nonnull (strstr (r->out, "microsoft365"));
+  /* The policy words get a header saying what they are. */
+  g_assert_true (g_str_has_prefix (r->out, "ID "));
+  g_assert_nonnull (strstr (strtok (r->out, "\n"), "POLICY"));
 }
 
 static JsonObject *
@@ -375,6 +378,205 @@ test_setup_intro_region (void)
   g_assert_nonnull (strstr (r->out, "  1. "));
 }
 
+/* An OAuth-only provider: what works in the terminal, before any password
+ * is read (exit 4, not the empty paste's 2), and no claim that an app
+ * password is needed. */
+static void
+test_setup_oauth_only (void)
+{
+  const char *argv[] = {"setup", "cat@outlook.com", NULL};
+  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
+  g_autoptr (TestRun) r = run (argv, "", env);
+  const char *says[] = {
+      "OAuth 2.0",        "neomutt", "imap_oauth_refresh_command", "mutt_oauth2.py", "msmtp",
+      "auth oauthbearer", "mbsync",  "libsasl2-modules-kdexoauth2"};
+
+  g_assert_cmpint (r->status, ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (says); i++)
+    g_assert_nonnull (strstr (r->out, says[i]));
+  g_assert_null (strstr (r->out, "needs an app password"));
+  g_assert_null (strstr (r->err, "pasted"));
+}
+
+/* Microsoft 365: OAuth for IMAP, and SMTP's app password where the tenant allows it. */
+static void
+test_setup_m365_both (void)
+{
+  const char *argv[] = {"setup", "ann@contoso.onmicrosoft.com", NULL};
+  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
+  g_autoptr (TestRun) r = run (argv, "", env);
+
+  g_assert_cmpint (r->status, ==, 2); /* asked for SMTP's password; nothing pasted */
+  g_assert_nonnull (strstr (r->out, "(IMAP), not even app passwords"));
+  g_assert_nonnull (strstr (r->out, "mbsync"));
+  g_assert_nonnull (strstr (r->out, "For SMTP a password or app password may still work"));
+}
+
+static void
+test_diagnose_oauth_tools (void)
+{
+  const char *outlook[] = {"diagnose", "--protocol",      "imap", "--host", "outlook.office365.com",
+                           "--user",   "cat@outlook.com", NULL};
+  const char *m365[] = {"diagnose", "--protocol",      "smtp", "--host", "smtp.office365.com",
+                        "--user",   "ann@contoso.com", NULL};
+  const char *env[] = {"LANGUAGE=C", NULL};
+  g_autoptr (TestRun) o = run (outlook, "a1 NO AUTHENTICATE failed.\r\n", env);
+  g_autoptr (TestRun) m = run (
+      m365, "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\r\n", env);
+
+  g_assert_cmpint (o->status, ==, 0);
+  g_assert_nonnull (strstr (o->out, "Action:   oauth"));
+  g_assert_nonnull (strstr (o->out, "neomutt"));
+  g_assert_nonnull (strstr (o->out, "libsasl2-modules-kdexoauth2"));
+  g_assert_null (strstr (o->out, "For sending (SMTP)"));
+  g_assert_cmpint (m->status, ==, 0);
+  g_assert_nonnull (strstr (m->out, "msmtp"));
+  g_assert_nonnull (strstr (m->out, "For sending (SMTP), Microsoft 365 may still take"));
+}
+
+/* Nothing is known of an unknown provider: no empty name, no claim. */
+static void
+test_setup_unknown_provider (void)
+{
+  const char *argv[] = {"setup",  "ann@example.org",
+                        "--imap", "mail.example.org:993:tls",
+                        "--smtp", "mail.example.org:587:starttls",
+                        NULL};
+  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
+  g_autoptr (TestRun) r = run (argv, "", env);
+
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_true (g_str_has_prefix (r->out, "ann@example.org\n\n"));
+  g_assert_null (strstr (r->out, " — "));
+  g_assert_null (strstr (r->out, "needs an app password"));
+  g_assert_nonnull (strstr (r->out, "does not know this mail provider"));
+}
+
+static void
+test_setup_server_words (void)
+{
+  const char *unknown[] = {"setup", "ann@example.org", NULL};
+  const char *bad_security[] = {"setup", "ann@example.org", "--imap", "mail.example.org:993:tsl",
+                                NULL};
+  const char *bad_port[] = {"setup", "ann@example.org", "--imap", "mail.example.org:99999", NULL};
+  const char *env[] = {"LANGUAGE=C", NULL};
+  g_autoptr (TestRun) u = run (unknown, "", env);
+  g_autoptr (TestRun) s = run (bad_security, "", env);
+  g_autoptr (TestRun) p = run (bad_port, "", env);
+
+  g_assert_cmpint (u->status, ==, 2);
+  g_assert_nonnull (strstr (u->err, "The mail servers of ann@example.org are not known"));
+  g_assert_null (strstr (u->err, "apppass: apppass"));
+  g_assert_cmpint (s->status, ==, 2);
+  g_assert_nonnull (strstr (s->err, "HOST:PORT:SECURITY"));
+  g_assert_cmpint (p->status, ==, 2);
+}
+
+/* "[V6]:PORT:SECURITY" is one server: it is tried (loopback, nothing listens there). */
+static void
+test_setup_server_ipv6 (void)
+{
+  const char *argv[] = {"setup",  "ann@example.org",  "--imap", "[::1]:1:tls",
+                        "--smtp", "[::1]:1:starttls", NULL};
+  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
+  g_autoptr (TestRun) r = run (argv, "abcdefghijklmnop\n", env);
+
+  g_assert_cmpint (r->status, ==, 4);
+  g_assert_nonnull (strstr (r->out, "Checking IMAP at ::1…"));
+  g_assert_nonnull (strstr (r->err, "Nothing was stored"));
+
+  /* A bare IPv6 address is all host. */
+  {
+    const char *bare[] = {"setup", "ann@example.org", "--imap", "::1", "--smtp", "::1", NULL};
+    g_autoptr (TestRun) b = run (bare, "abcdefghijklmnop\n", env);
+
+    g_assert_cmpint (b->status, ==, 4);
+    g_assert_nonnull (strstr (b->out, "Checking IMAP at ::1…"));
+  }
+}
+
+/* The quiet case in a terminal: no mail program's prompt to point at. */
+static void
+test_diagnose_terminal_words (void)
+{
+  const char *argv[] = {"diagnose", "--protocol", "imap", "--host", "imap.example.org", NULL};
+  const char *json[] = {"diagnose",         "--protocol", "imap", "--host",
+                        "imap.example.org", "--json",     NULL};
+  const char *env[] = {"LANGUAGE=C", NULL};
+  const char *text = "a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)\r\n";
+  g_autoptr (TestRun) r = run (argv, text, env);
+  g_autoptr (TestRun) j = run (json, text, env);
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, "Action:   none"));
+  g_assert_null (strstr (r->out, "password prompt"));
+  g_assert_nonnull (strstr (r->out, "apppass verify"));
+  g_assert_null (strstr (j->out, "password prompt"));
+}
+
+/* Each verb's --help names the verb in its usage line. */
+static void
+test_help_usage_names_verb (void)
+{
+  const char *verbs[] = {"providers", "diagnose", "normalize", "verify", "setup", "lookup"};
+  const char *env[] = {"LANGUAGE=C", NULL};
+
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++) {
+    const char *argv[] = {verbs[i], "--help", NULL};
+    g_autoptr (TestRun) r = run (argv, NULL, env);
+    g_autofree char *usage = g_strdup_printf ("apppass %s [OPTION", verbs[i]);
+
+    g_assert_cmpint (r->status, ==, 0);
+    g_assert_nonnull (strstr (r->out, usage));
+  }
+}
+
+/* --help's placeholders in the words of the usage summary, per language. */
+static void
+test_help_placeholders_translated (void)
+{
+  g_autofree char *dir = g_strconcat ("APPPASS_LOCALEDIR=", test_locale_dir (), NULL);
+  const char *nl_env[] = {dir, "LANGUAGE", "LC_MESSAGES", "LANG", "LC_ALL=nl_NL.UTF-8", NULL};
+  const char *lv_env[] = {dir, "LANGUAGE", "LC_MESSAGES", "LANG", "LC_ALL=lv_LV.UTF-8", NULL};
+  const char *setup[] = {"setup", "--help", NULL};
+  const char *verify[] = {"verify", "--help", NULL};
+  const char *usage[] = {"--help", NULL};
+  g_autoptr (TestRun) nl_setup = run (setup, NULL, nl_env);
+  g_autoptr (TestRun) nl_verify = run (verify, NULL, nl_env);
+  g_autoptr (TestRun) nl_usage = run (usage, NULL, nl_env);
+  g_autoptr (TestRun) lv_setup = run (setup, NULL, lv_env);
+  g_autoptr (TestRun) lv_verify = run (verify, NULL, lv_env);
+  g_autoptr (TestRun) lv_usage = run (usage, NULL, lv_env);
+
+  g_assert_nonnull (strstr (nl_setup->out, "--imap=HOST[:POORT[:BEVEILIGING]]"));
+  g_assert_nonnull (strstr (nl_usage->out, "--imap HOST[:POORT[:BEVEILIGING]]"));
+  g_assert_nonnull (strstr (nl_verify->out, "--user=GEBRUIKER"));
+  g_assert_null (strstr (nl_setup->out, "PORT]"));
+  g_assert_nonnull (strstr (lv_setup->out, "--imap=SERVERIS[:PORTS[:DROŠĪBA]]"));
+  g_assert_nonnull (strstr (lv_usage->out, "--imap SERVERIS[:PORTS[:DROŠĪBA]]"));
+  g_assert_nonnull (strstr (lv_verify->out, "--user=LIETOTĀJS"));
+  g_assert_nonnull (strstr (lv_verify->out, "--host=SERVERIS"));
+}
+
+/* A desktop whose browser cannot be started: plain words, not GIO's. */
+static void
+test_setup_browser_fails (void)
+{
+  const char *argv[] = {"setup", "ann@gmail.com", NULL};
+  const char *env[] = {"LANGUAGE=C",
+                       "DISPLAY=:99",
+                       "WAYLAND_DISPLAY",
+                       "DBUS_SESSION_BUS_ADDRESS",
+                       "XDG_DATA_DIRS=/nonexistent",
+                       "XDG_DATA_HOME=/nonexistent",
+                       NULL};
+  g_autoptr (TestRun) r = run (argv, "", env);
+
+  g_assert_nonnull (strstr (r->out, "https://myaccount.google.com/apppasswords"));
+  g_assert_nonnull (strstr (r->out, "No web browser could be opened"));
+  g_assert_null (strstr (r->out, "Error"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -395,5 +597,15 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/providers-text", test_providers_text);
   g_test_add_func ("/cli/providers-json-variants", test_providers_json_variants);
   g_test_add_func ("/cli/setup-intro-region", test_setup_intro_region);
+  g_test_add_func ("/cli/setup-oauth-only", test_setup_oauth_only);
+  g_test_add_func ("/cli/setup-m365-both", test_setup_m365_both);
+  g_test_add_func ("/cli/diagnose-oauth-tools", test_diagnose_oauth_tools);
+  g_test_add_func ("/cli/setup-unknown-provider", test_setup_unknown_provider);
+  g_test_add_func ("/cli/setup-server-words", test_setup_server_words);
+  g_test_add_func ("/cli/setup-server-ipv6", test_setup_server_ipv6);
+  g_test_add_func ("/cli/diagnose-terminal-words", test_diagnose_terminal_words);
+  g_test_add_func ("/cli/help-usage-names-verb", test_help_usage_names_verb);
+  g_test_add_func ("/cli/help-placeholders-translated", test_help_placeholders_translated);
+  g_test_add_func ("/cli/setup-browser-fails", test_setup_browser_fails);
   return g_test_run ();
 }

@@ -162,6 +162,15 @@ json_provider (CliJson *json, const ApppassProvider *provider)
   cli_json_end_object (json);
 }
 
+/* The policy words are design.md's fixed vocabulary; the header says what they are. */
+static void
+print_providers_header (GString *out)
+{
+  /* TRANSLATORS: column headers of `apppass providers`: the id, the app-password policy
+     (the words under it stay English), the provider's name */
+  g_string_append_printf (out, "%-14s %-12s %s\n", _ ("ID"), _ ("POLICY"), _ ("NAME"));
+}
+
 int
 cli_providers (int argc, char **argv)
 {
@@ -178,6 +187,8 @@ cli_providers (int argc, char **argv)
   list = apppass_provider_db_list (apppass_provider_db_get_default ());
   if (as_json)
     cli_json_begin_array (&json, NULL);
+  else
+    print_providers_header (json.out);
   for (guint i = 0; i < list->len; i++) {
     const ApppassProvider *p = g_ptr_array_index (list, i);
 
@@ -213,16 +224,18 @@ print_diagnosis_json (const ApppassDiagnosis *d)
   cli_json_string (&json, "provider_name",
                    d->provider ? apppass_provider_get_name (d->provider) : NULL);
   cli_json_string (&json, "url", d->url);
-  cli_json_string (&json, "explanation", d->explanation);
+  cli_json_string (&json, "explanation", cli_explanation (d));
   cli_json_end_object (&json);
   printf ("%s\n", json.out->str);
   g_string_free (json.out, TRUE);
 }
 
 static void
-print_diagnosis_text (const ApppassDiagnosis *d)
+print_diagnosis_text (const ApppassDiagnosis *d, ApppassProtocol protocol)
 {
-  printf ("%s\n\n", d->explanation);
+  printf ("%s\n\n", cli_explanation (d));
+  if (d->action == APPPASS_ACTION_OAUTH && d->provider)
+    cli_print_oauth_help (d->provider, protocol);
   /* TRANSLATORS: the labels are followed by design.md's fixed words */
   printf (_ ("Cause:    %s\n"), apppass_cause_to_string (d->cause));
   printf (_ ("Action:   %s\n"), apppass_action_to_string (d->action));
@@ -240,8 +253,8 @@ cli_diagnose (int argc, char **argv)
   gboolean as_json = FALSE, too_long;
   GOptionEntry entries[] = {
       {"protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_word, N_ ("imap, pop3 or smtp"), "P"},
-      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), "HOST"},
-      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The account’s address"), "ADDRESS"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), N_ ("HOST")},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The account’s address"), N_ ("ADDRESS")},
       {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_ ("Print JSON"), NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr (GOptionContext) context =
@@ -272,7 +285,7 @@ cli_diagnose (int argc, char **argv)
   if (as_json)
     print_diagnosis_json (d);
   else
-    print_diagnosis_text (d);
+    print_diagnosis_text (d, protocol);
   return EXIT_DONE;
 }
 

@@ -117,6 +117,18 @@ print_server_text (const char *server_text)
   printf (_ ("The server said: %s\n"), shown);
 }
 
+/* common/ words it for every client; only the terminal has --ca-file to name. */
+static gboolean
+is_untrusted_certificate (const ApppassLoginOptions *options, const GError *error)
+{
+  g_autofree char *untrusted = g_strdup_printf (
+      _ ("The certificate of %s is not trusted, so the password was not sent. If your mail "
+         "program accepted this certificate, apppass can be given the same one."),
+      options->host);
+
+  return g_strcmp0 (error->message, untrusted) == 0;
+}
+
 /* Prints what the check found; returns the exit code of design.md. */
 static int
 report_result (const ApppassLoginOptions *options, const ApppassLoginResult *result)
@@ -128,14 +140,21 @@ report_result (const ApppassLoginOptions *options, const ApppassLoginResult *res
     return EXIT_DONE;
   case APPPASS_LOGIN_REJECTED:
     printf (_ ("%s rejected the password for %s (%s).\n\n%s\n\n"), options->host, options->user,
-            apppass_protocol_display_name (options->protocol), result->diagnosis->explanation);
+            apppass_protocol_display_name (options->protocol), cli_explanation (result->diagnosis));
     print_server_text (result->server_text);
     if (result->diagnosis->url)
       printf (_ ("Page:     %s\n"), result->diagnosis->url);
+    if (result->diagnosis->action == APPPASS_ACTION_OAUTH && result->diagnosis->provider) {
+      printf ("\n");
+      cli_print_oauth_help (result->diagnosis->provider, options->protocol);
+    }
     return EXIT_REJECTED;
   case APPPASS_LOGIN_FAILED:
   default:
     cli_error ("%s", result->error->message);
+    if (options->trusted_pem == NULL && is_untrusted_certificate (options, result->error))
+      cli_error (_ ("If the server’s certificate (or its CA’s) is one you trust, give it with "
+                    "--ca-file PEM."));
     return g_error_matches (result->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED)
                ? EXIT_FAILURE_OTHER
                : EXIT_NOT_SENT;
@@ -162,10 +181,10 @@ cli_verify (int argc, char **argv)
   int port = 0, timeout = 0, status = EXIT_DONE;
   GOptionEntry entries[] = {
       {"protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_word, N_ ("imap, pop3 or smtp"), "P"},
-      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), "HOST"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), N_ ("HOST")},
       {"port", 0, 0, G_OPTION_ARG_INT, &port, N_ ("The server’s port"), "N"},
       {"security", 0, 0, G_OPTION_ARG_STRING, &security_word, N_ ("tls, starttls or none"), "S"},
-      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The login name"), "USER"},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The login name"), N_ ("USER")},
       {"ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
        N_ ("A certificate to trust besides the system’s (PEM)"), "PEM"},
       {"timeout", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &timeout, NULL, "SECONDS"},
@@ -215,8 +234,8 @@ cli_lookup (int argc, char **argv)
   g_autofree char *protocol_word = NULL, *host = NULL, *user = NULL;
   GOptionEntry entries[] = {
       {"protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_word, N_ ("imap, pop3 or smtp"), "P"},
-      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), "HOST"},
-      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The login name"), "USER"},
+      {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), N_ ("HOST")},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The login name"), N_ ("USER")},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr (GOptionContext) context =
       g_option_context_new (_ ("— print the stored password (for PassCmd and passwordeval)"));
@@ -253,59 +272,110 @@ cli_lookup (int argc, char **argv)
 
 /* ---- setup -------------------------------------------------------------- */
 
-typedef struct {
-  ApppassProtocol protocol;
-  char *host;
-  guint16 port;
-  ApppassSecurity security;
-  char *origin; /* the provider file that named it; NULL when given by the user */
-} Server;
+static void
+describe_setup (GOptionContext *context)
+{
+  g_autofree char *text = g_strconcat (
+      _ ("SECURITY is tls, starttls or none; a server’s own SECURITY wins over --security. For "
+         "example: --imap imap.example.org:993:tls --smtp smtp.example.org:587:starttls"),
+      "\n\n",
+      _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
+         "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
+         "certificate accepted in a mail client: its dates, host name and algorithm "
+         "are not checked."),
+      NULL);
+
+  g_option_context_set_description (context, text);
+}
 
 static void
-server_free (Server *server)
+server_free (CliServer *server)
 {
   g_free (server->host);
   g_free (server->origin);
   g_free (server);
 }
 
-/* "HOST", "HOST:PORT" or "[V6]:PORT". */
-static Server *
+/* Splits "HOST", "HOST:PORT", "HOST:PORT:SECURITY" or "[V6]:PORT:SECURITY";
+ * a bare IPv6 address is all host. */
+static gboolean
+split_server (const char *text, char **host, char **port, char **security)
+{
+  const char *rest;
+
+  if (text[0] == '[') {
+    const char *end = strchr (text, ']');
+
+    if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+      return FALSE;
+    *host = g_strndup (text + 1, end - text - 1);
+    rest = end[1] ? end + 2 : NULL;
+  } else if (g_hostname_is_ip_address (text)) {
+    *host = g_strdup (text);
+    return TRUE;
+  } else {
+    const char *colon = strchr (text, ':');
+
+    *host = colon ? g_strndup (text, colon - text) : g_strdup (text);
+    rest = colon ? colon + 1 : NULL;
+  }
+  if (rest) {
+    const char *colon = strchr (rest, ':');
+
+    *port = colon ? g_strndup (rest, colon - rest) : g_strdup (rest);
+    *security = colon ? g_strdup (colon + 1) : NULL;
+  }
+  return **host != '\0' && (*security == NULL || strchr (*security, ':') == NULL);
+}
+
+/* The host part of a --imap or --pop3 value, for recognising the provider. */
+static char *
+option_host (const char *text)
+{
+  char *host = NULL, *port = NULL, *security = NULL;
+
+  if (text == NULL || !split_server (text, &host, &port, &security)) {
+    g_free (host);
+    host = NULL;
+  }
+  g_free (port);
+  g_free (security);
+  return host;
+}
+
+/* From an option: the server's own SECURITY wins over --security. */
+static CliServer *
 server_from_option (ApppassProtocol protocol, const char *text, ApppassSecurity security)
 {
-  Server *server = g_new0 (Server, 1);
-  const char *colon = text[0] == '[' ? strstr (text, "]:") : strrchr (text, ':');
+  g_autofree char *host = NULL, *port_word = NULL, *security_word = NULL;
   guint64 port = 0;
+  CliServer *server;
 
+  if (!split_server (text, &host, &port_word, &security_word) ||
+      (port_word && *port_word &&
+       !g_ascii_string_to_unsigned (port_word, 10, 1, 65535, &port, NULL)) ||
+      (security_word && !apppass_security_from_string (security_word, &security, NULL)))
+    return NULL;
+  server = g_new0 (CliServer, 1);
   server->protocol = protocol;
+  server->host = g_steal_pointer (&host);
   server->security = security;
-  if (colon && text[0] == '[')
-    colon++;
-  if (colon && (strchr (text, ':') == colon || text[0] == '[')) {
-    if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL)) {
-      server_free (server);
-      return NULL;
-    }
-    server->host = g_strndup (text + (text[0] == '['), colon - text - 2 * (text[0] == '['));
-  } else {
-    server->host = g_strdup (text);
-  }
   server->port = port ? (guint16)port : apppass_protocol_default_port (protocol, security);
   return server;
 }
 
-static Server *
+static CliServer *
 server_from_provider (const ApppassProvider *provider, ApppassProtocol protocol)
 {
   const char *host;
   guint16 port;
   ApppassSecurity security;
-  Server *server;
+  CliServer *server;
 
   if (provider == NULL ||
       !apppass_provider_get_server (provider, protocol, &host, &port, &security))
     return NULL;
-  server = g_new0 (Server, 1);
+  server = g_new0 (CliServer, 1);
   server->protocol = protocol;
   server->host = g_strdup (host);
   server->port = port;
@@ -319,17 +389,29 @@ typedef struct {
   const ApppassProvider *provider;
   GPtrArray *servers; /* incoming first, SMTP last */
   char *pem;
+  char *ca_file; /* absolute, for the tools' files */
 } Setup;
 
 /* The protocol the explanation and steps are for: the first server's. */
 static ApppassProtocol
 intro_protocol (const Setup *s)
 {
-  const Server *first = s->servers->len > 0 ? g_ptr_array_index (s->servers, 0) : NULL;
+  const CliServer *first = s->servers->len > 0 ? g_ptr_array_index (s->servers, 0) : NULL;
 
   return first ? first->protocol : APPPASS_PROTOCOL_IMAP;
 }
 
+static void
+print_heading (const Setup *s)
+{
+  if (s->provider)
+    printf ("%s — %s\n\n", apppass_provider_get_name (s->provider), s->address);
+  else
+    printf ("%s\n\n", s->address);
+}
+
+/* What is needed and how to get it. Of an unknown provider nothing is
+ * known: no claim that it wants an app password, only what setup does. */
 static void
 print_intro (const Setup *s)
 {
@@ -339,13 +421,20 @@ print_intro (const Setup *s)
                         NULL,
                         NULL,
                         TRUE};
-  g_autofree char *explanation = apppass_diagnosis_explain (&d, intro_protocol (s));
+  g_autofree char *explanation = NULL;
   /* Steps in data mention no buttons: the terminal has none; offer_page() prints the address. */
-  g_auto (GStrv) steps =
-      s->provider ? apppass_provider_get_steps_for (s->provider, intro_protocol (s)) : NULL;
+  g_auto (GStrv) steps = NULL;
 
-  printf ("%s — %s\n\n%s\n\n", s->provider ? apppass_provider_get_name (s->provider) : "",
-          s->address, explanation);
+  if (s->provider == NULL) {
+    printf (_ ("apppass does not know this mail provider, so it cannot say whether it wants an "
+               "app password. If it does, create one on the provider’s website (look for “app "
+               "passwords” in its security settings) and paste it here; otherwise paste the "
+               "account’s password. apppass logs in with it before it stores anything.\n\n"));
+    return;
+  }
+  explanation = apppass_diagnosis_explain (&d, intro_protocol (s));
+  steps = apppass_provider_get_steps_for (s->provider, intro_protocol (s));
+  printf ("%s\n\n", explanation);
   for (guint i = 0; steps && steps[i]; i++)
     printf ("  %u. %s\n", i + 1, steps[i]);
   if (steps && steps[0])
@@ -363,15 +452,30 @@ offer_page (const Setup *s)
     return;
   printf (_ ("App password page: %s\n"), url);
   if (g_getenv ("DISPLAY") || g_getenv ("WAYLAND_DISPLAY")) {
-    g_autoptr (GError) error = NULL;
-
-    if (g_app_info_launch_default_for_uri (url, NULL, &error))
+    /* GIO's reason ("Error resolving …") means nothing to the user. */
+    if (g_app_info_launch_default_for_uri (url, NULL, NULL))
       fputs (_ ("It was opened in your web browser.\n"), stdout);
     else
-      printf (_ ("Open it in your web browser (%s).\n"), error->message);
+      fputs (_ ("No web browser could be opened: copy the address into one.\n"), stdout);
   }
   printf ("\n");
   fflush (stdout);
+}
+
+/* After a rejected paste: the likely slips, before the same steps again. */
+static void
+hint_rejected_paste (const Setup *s)
+{
+  g_autofree char *hint = s->provider ? apppass_provider_get_password_hint (s->provider) : NULL;
+
+  if (hint)
+    printf (_ ("Check that you copied the whole app password (%s), that it was made for this "
+               "account, and that it has not been revoked on the app password page. If in "
+               "doubt, make a new one and run setup again.\n"),
+            hint);
+  else
+    printf (_ ("Check that you copied the whole password, that it is for this account, and that "
+               "it has not been revoked. If in doubt, make a new one and run setup again.\n"));
 }
 
 /* Proves the password on every server; the exit code, EXIT_DONE when all accepted. */
@@ -379,7 +483,7 @@ static int
 verify_all (const Setup *s, const char *password)
 {
   for (guint i = 0; i < s->servers->len; i++) {
-    const Server *server = g_ptr_array_index (s->servers, i);
+    const CliServer *server = g_ptr_array_index (s->servers, i);
     ApppassLoginOptions options = {server->protocol, server->host, server->port, server->security,
                                    s->address,       s->pem,       NULL,         0};
     g_autoptr (ApppassLoginResult) result = NULL;
@@ -390,6 +494,8 @@ verify_all (const Setup *s, const char *password)
     fflush (stdout);
     result = apppass_login_check_sync (&options, password, NULL);
     status = report_result (&options, result);
+    if (status == EXIT_REJECTED && result->diagnosis->action == APPPASS_ACTION_APP_PASSWORD)
+      hint_rejected_paste (s);
     if (status != EXIT_DONE) {
       cli_error (_ ("Nothing was stored; a password stored before is unchanged."));
       return status;
@@ -402,7 +508,7 @@ static int
 store_all (const Setup *s, const char *password)
 {
   for (guint i = 0; i < s->servers->len; i++) {
-    const Server *server = g_ptr_array_index (s->servers, i);
+    const CliServer *server = g_ptr_array_index (s->servers, i);
     g_autoptr (GError) error = NULL;
 
     if (!apppass_keyring_store_sync (server->protocol, server->host, server->port, s->address,
@@ -415,81 +521,20 @@ store_all (const Setup *s, const char *password)
   return EXIT_DONE;
 }
 
-static char *
-lookup_command (const Server *server, const char *address)
-{
-  g_autofree char *host = g_shell_quote (server->host);
-  g_autofree char *user = g_shell_quote (address);
-
-  return g_strdup_printf ("apppass lookup --protocol %s --host %s --user %s",
-                          apppass_protocol_to_string (server->protocol), host, user);
-}
-
-static void
-print_mbsync (const Server *in, const char *address)
-{
-  g_autofree char *command = lookup_command (in, address);
-
-  printf ("# ~/.mbsyncrc\nIMAPAccount mail\nHost %s\nPort %u\nUser %s\nPassCmd \"%s\"\n"
-          "TLSType %s\n\n",
-          in->host, in->port, address, command,
-          in->security == APPPASS_SECURITY_TLS        ? "IMAPS"
-          : in->security == APPPASS_SECURITY_STARTTLS ? "STARTTLS"
-                                                      : "None");
-}
-
-static void
-print_msmtp (const Server *out, const char *address)
-{
-  g_autofree char *command = lookup_command (out, address);
-
-  printf ("# ~/.msmtprc\naccount mail\nhost %s\nport %u\ntls %s\ntls_starttls %s\nauth on\n"
-          "user %s\nfrom %s\npasswordeval \"%s\"\n\n",
-          out->host, out->port, out->security == APPPASS_SECURITY_NONE ? "off" : "on",
-          out->security == APPPASS_SECURITY_STARTTLS ? "on" : "off", address, address, command);
-}
-
-static void
-print_neomutt (const Server *in, const Server *out, const char *address)
-{
-  g_autofree char *user = g_uri_escape_string (address, NULL, FALSE);
-
-  printf ("# ~/.config/neomutt/neomuttrc\nset from = \"%s\"\n", address);
-  if (in && in->protocol == APPPASS_PROTOCOL_IMAP) {
-    g_autofree char *command = lookup_command (in, address);
-
-    printf ("set folder = \"%s://%s@%s:%u/\"\nset imap_pass = \"`%s`\"\n",
-            in->security == APPPASS_SECURITY_TLS ? "imaps" : "imap", user, in->host, in->port,
-            command);
-  }
-  if (out) {
-    g_autofree char *command = lookup_command (out, address);
-
-    printf ("set smtp_url = \"%s://%s@%s:%u/\"\nset smtp_pass = \"`%s`\"\n",
-            out->security == APPPASS_SECURITY_TLS ? "smtps" : "smtp", user, out->host, out->port,
-            command);
-  }
-}
-
 static void
 print_config (const Setup *s)
 {
-  const Server *in = NULL, *out = NULL;
+  const CliServer *in = NULL, *out = NULL;
 
   for (guint i = 0; i < s->servers->len; i++) {
-    const Server *server = g_ptr_array_index (s->servers, i);
+    const CliServer *server = g_ptr_array_index (s->servers, i);
 
     if (server->protocol == APPPASS_PROTOCOL_SMTP)
       out = server;
     else if (in == NULL || server->protocol == APPPASS_PROTOCOL_IMAP)
       in = server;
   }
-  fputs (_ ("Lines for your mail programs:\n\n"), stdout);
-  if (in && in->protocol == APPPASS_PROTOCOL_IMAP)
-    print_mbsync (in, s->address);
-  if (out)
-    print_msmtp (out, s->address);
-  print_neomutt (in, out, s->address);
+  cli_print_tool_setups (s->address, in, out, s->ca_file);
 }
 
 /* Servers from the options, else from the provider database. */
@@ -500,12 +545,14 @@ collect_servers (Setup *s, const char *imap, const char *pop3, const char *smtp,
   const char *given[] = {imap, pop3, smtp};
 
   for (guint p = 0; p < APPPASS_N_PROTOCOLS; p++) {
-    Server *server = NULL;
+    CliServer *server = NULL;
 
     if (given[p]) {
       server = server_from_option ((ApppassProtocol)p, given[p], security);
       if (server == NULL) {
-        cli_error (_ ("“%s” is not a server: write HOST or HOST:PORT."), given[p]);
+        cli_error (_ ("“%s” is not a server: write HOST, HOST:PORT or HOST:PORT:SECURITY "
+                      "(tls, starttls or none)."),
+                   given[p]);
         return FALSE;
       }
     } else if (p == APPPASS_PROTOCOL_SMTP || (!imap && !pop3 && p == APPPASS_PROTOCOL_IMAP) ||
@@ -516,9 +563,9 @@ collect_servers (Setup *s, const char *imap, const char *pop3, const char *smtp,
       g_ptr_array_add (s->servers, server);
   }
   if (s->servers->len == 0 ||
-      ((Server *)g_ptr_array_index (s->servers, 0))->protocol == APPPASS_PROTOCOL_SMTP) {
-    cli_error (_ ("apppass does not know the mail servers of %s. Give them with --imap (or "
-                  "--pop3) and --smtp."),
+      ((CliServer *)g_ptr_array_index (s->servers, 0))->protocol == APPPASS_PROTOCOL_SMTP) {
+    cli_error (_ ("The mail servers of %s are not known. Give them with --imap (or --pop3) and "
+                  "--smtp."),
                s->address);
     return FALSE;
   }
@@ -532,7 +579,7 @@ static gboolean
 plain_text_allowed (const Setup *s, gboolean user_said_none)
 {
   for (guint i = 0; i < s->servers->len && !user_said_none; i++) {
-    const Server *server = g_ptr_array_index (s->servers, i);
+    const CliServer *server = g_ptr_array_index (s->servers, i);
     g_autofree char *origin = NULL;
 
     if (server->security != APPPASS_SECURITY_NONE || server->origin == NULL)
@@ -547,20 +594,66 @@ plain_text_allowed (const Setup *s, gboolean user_said_none)
   return TRUE;
 }
 
+/* Takes the servers whose protocol takes OAuth 2.0 only out of @s, saying
+ * why and what works instead, before any password is asked for. FALSE when
+ * none is left. */
+static gboolean
+set_oauth_only_aside (Setup *s)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+  const CliServer *next;
+
+  for (guint i = 0; i < s->servers->len; i++) {
+    const CliServer *server = g_ptr_array_index (s->servers, i);
+
+    if (cli_protocol_is_oauth_only (s->provider, server->protocol))
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "",
+                              apppass_protocol_display_name (server->protocol));
+  }
+  for (guint i = s->servers->len; i-- > 0;) {
+    if (cli_protocol_is_oauth_only (s->provider,
+                                    ((CliServer *)g_ptr_array_index (s->servers, i))->protocol))
+      g_ptr_array_remove_index (s->servers, i);
+  }
+  printf (_ ("%s takes no passwords from mail programs (%s), not even app passwords: only "
+             "OAuth 2.0 sign-in. So apppass asks for no password for it.\n"),
+          apppass_provider_get_name (s->provider), names->str);
+  cli_print_oauth_tools (s->provider);
+  if (s->servers->len == 0)
+    return FALSE;
+  next = g_ptr_array_index (s->servers, 0);
+  if (apppass_provider_admin_decides (s->provider, next->protocol))
+    printf (_ ("For %s a password or app password may still work, where your organisation’s "
+               "administrator allows it. If you have one, paste it below to set up %s.\n\n"),
+            apppass_protocol_display_name (next->protocol),
+            apppass_protocol_display_name (next->protocol));
+  return TRUE;
+}
+
 static void
 setup_clear (Setup *s)
 {
   g_free (s->address);
   g_clear_pointer (&s->servers, g_ptr_array_unref);
   g_free (s->pem);
+  g_free (s->ca_file);
 }
 
 static int
 run_setup (Setup *s)
 {
   int status = EXIT_DONE;
+  gboolean had_oauth_only = FALSE;
   char *password;
 
+  for (guint i = 0; i < s->servers->len; i++)
+    had_oauth_only |= cli_protocol_is_oauth_only (
+        s->provider, ((CliServer *)g_ptr_array_index (s->servers, i))->protocol);
+  print_heading (s);
+  if (had_oauth_only && !set_oauth_only_aside (s)) {
+    cli_error (_ ("No password was asked for, sent or stored."));
+    return EXIT_NOT_SENT;
+  }
   print_intro (s);
   offer_page (s);
   password = read_password (
@@ -581,11 +674,14 @@ int
 cli_setup (int argc, char **argv)
 {
   g_autofree char *imap = NULL, *pop3 = NULL, *smtp = NULL, *security_word = NULL;
-  g_autofree char *ca_file = NULL;
+  g_autofree char *ca_file = NULL, *given_host = NULL;
   GOptionEntry entries[] = {
-      {"imap", 0, 0, G_OPTION_ARG_STRING, &imap, N_ ("The IMAP server"), "HOST[:PORT]"},
-      {"pop3", 0, 0, G_OPTION_ARG_STRING, &pop3, N_ ("The POP3 server"), "HOST[:PORT]"},
-      {"smtp", 0, 0, G_OPTION_ARG_STRING, &smtp, N_ ("The SMTP server"), "HOST[:PORT]"},
+      {"imap", 0, 0, G_OPTION_ARG_STRING, &imap, N_ ("The IMAP server"),
+       N_ ("HOST[:PORT[:SECURITY]]")},
+      {"pop3", 0, 0, G_OPTION_ARG_STRING, &pop3, N_ ("The POP3 server"),
+       N_ ("HOST[:PORT[:SECURITY]]")},
+      {"smtp", 0, 0, G_OPTION_ARG_STRING, &smtp, N_ ("The SMTP server"),
+       N_ ("HOST[:PORT[:SECURITY]]")},
       {"security", 0, 0, G_OPTION_ARG_STRING, &security_word,
        N_ ("tls, starttls or none, for the servers given here; none also lets a provider "
            "file’s unencrypted server be used"),
@@ -601,7 +697,7 @@ cli_setup (int argc, char **argv)
   int status = EXIT_USAGE;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  describe_ca_file (context);
+  describe_setup (context);
   if (!cli_parse (context, &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2 || strchr (argv[1], '@') == NULL) {
@@ -614,8 +710,10 @@ cli_setup (int argc, char **argv)
   }
   s.address = g_strdup (argv[1]);
   s.servers = g_ptr_array_new_with_free_func ((GDestroyNotify)server_free);
+  s.ca_file = ca_file ? g_canonicalize_filename (ca_file, NULL) : NULL;
+  given_host = option_host (imap ? imap : pop3);
   s.provider = apppass_provider_db_identify (apppass_provider_db_get_default (),
-                                             APPPASS_PROTOCOL_IMAP, imap ? imap : pop3, s.address);
+                                             APPPASS_PROTOCOL_IMAP, given_host, s.address);
   if (read_ca_file (ca_file, &s.pem, &status) && collect_servers (&s, imap, pop3, smtp, security) &&
       plain_text_allowed (&s, security_word != NULL && security == APPPASS_SECURITY_NONE))
     status = run_setup (&s);

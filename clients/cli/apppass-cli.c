@@ -127,8 +127,9 @@ print_usage (FILE *out)
          "  apppass normalize [--provider ID]\n"
          "  apppass verify --protocol P --host HOST [--port N] [--security tls|starttls|none]\n"
          "                 --user USER [--ca-file PEM]\n"
-         "  apppass setup ADDRESS [--imap HOST[:PORT]] [--pop3 HOST[:PORT]] [--smtp HOST[:PORT]]\n"
-         "                [--security tls|starttls|none] [--ca-file PEM]\n"
+         "  apppass setup ADDRESS [--imap HOST[:PORT[:SECURITY]]] [--pop3 HOST[:PORT[:SECURITY]]]\n"
+         "                [--smtp HOST[:PORT[:SECURITY]]] [--security tls|starttls|none]\n"
+         "                [--ca-file PEM]\n"
          "  apppass lookup --protocol P --host HOST --user USER\n"
          "\n"
          "apppass helps when a mail provider wants an app password.\n"
@@ -160,8 +161,13 @@ main (int argc, char **argv)
     return EXIT_DONE;
   }
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++) {
-    if (strcmp (argv[1], verbs[i].name) == 0)
+    if (strcmp (argv[1], verbs[i].name) == 0) {
+      /* --help's "Usage:" line names the program: "apppass setup", not "apppass". */
+      g_autofree char *name = g_strdup_printf ("apppass %s", verbs[i].name);
+
+      g_set_prgname (name);
       return verbs[i].run (argc - 1, argv + 1);
+    }
   }
   cli_error (_ ("unknown verb “%s”."), argv[1]);
   print_usage (stderr);

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "apppass-diagnosis.h"
 #include "apppass-provider.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,28 @@ char *cli_prompt_read_paste (const char *prompt, gsize *length, gboolean *too_lo
 /* TRUE when a paste of several lines holds more than one whole password. */
 gboolean cli_paste_has_two_passwords (const ApppassProvider *provider, const char *text,
                                       gsize length);
+
+/* A server of `setup`: given by the user (origin NULL) or by a provider file. */
+typedef struct {
+  ApppassProtocol protocol;
+  char *host;
+  guint16 port;
+  ApppassSecurity security;
+  char *origin;
+} CliServer;
+
+/* The name an account's lines use in every tool: the address, lowercase, "-" for the rest. */
+char *cli_account_name (const char *address);
+/* Lines for mbsync, msmtp and neomutt; @in or @out may be NULL. */
+void cli_print_tool_setups (const char *address, const CliServer *in, const CliServer *out,
+                            const char *ca_file);
+gboolean cli_protocol_is_oauth_only (const ApppassProvider *provider, ApppassProtocol protocol);
+/* What works for mbsync, msmtp and neomutt where the provider takes OAuth 2.0 only. */
+void cli_print_oauth_tools (const ApppassProvider *provider);
+/* The same after `diagnose` for @protocol, with Microsoft 365's SMTP exception. */
+void cli_print_oauth_help (const ApppassProvider *provider, ApppassProtocol protocol);
+/* The diagnosis's explanation in a terminal's words. */
+const char *cli_explanation (const ApppassDiagnosis *d);
 
 int cli_providers (int argc, char **argv);
 int cli_diagnose (int argc, char **argv);
