@@ -360,6 +360,9 @@ test_codes_first (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_test_message ("%s", cases[i].text);
     g_assert_cmpint (apppass_classify (cases[i].protocol, cases[i].text, -1), ==, cases[i].cause);
+    /* A code that decides is never dropped by the plugins' pre-filter. */
+    if (cases[i].cause != APPPASS_CAUSE_NOT_AUTH)
+      g_assert_true (apppass_prefilter_line (cases[i].text, strlen (cases[i].text)));
   }
 }
 
