@@ -215,8 +215,9 @@ enhanced_code (const char *p)
   return p;
 }
 
-/* An SMTP line: 4xx and enhanced 4.x.x are transient by RFC 5321 and 3463;
- * 535 and 5.7.8 say "authentication credentials invalid" (RFC 4954). */
+/* An SMTP line: 4xx replies are transient (RFC 5321), and so is 4.7.x, the
+ * enhanced code of a refused AUTH (RFC 3463) where a client dropped the reply
+ * code; 535 and 5.7.8 say "authentication credentials invalid" (RFC 4954). */
 static CodeVerdict
 smtp_codes (const char *line)
 {
@@ -228,7 +229,7 @@ smtp_codes (const char *line)
     rest++;
   enhanced = enhanced_code (rest);
 
-  if ((code >= 400 && code < 500) || (enhanced && enhanced[0] == '4'))
+  if ((code >= 400 && code < 500) || (enhanced && g_str_has_prefix (enhanced, "4.7.")))
     return CODES_SAY_TEMPORARY;
   if (code == 535 || (enhanced && g_str_has_prefix (enhanced, "5.7.8")))
     return CODES_SAY_REJECTED;
