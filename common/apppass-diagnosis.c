@@ -315,7 +315,10 @@ says_refused (const char *line)
       length++;
     if (length == 0)
       break;
-    kind = word_kind (p, length, after_not);
+    /* An IMAP reply's tag and status ("A3 BAD …") are not its words. */
+    kind = index < 2 && length == 3 && strncmp (p, "bad", 3) == 0
+               ? WORD_OTHER
+               : word_kind (p, length, after_not);
     after_not = length == 3 && strncmp (p, "not", 3) == 0;
     if (kind != WORD_OTHER) {
       last[kind] = index;

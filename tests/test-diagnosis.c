@@ -386,6 +386,8 @@ test_refusal_in_other_words (void)
       "A1 NO Mailbox does not exist",
       "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\nA1 NO [TRYCREATE] failed",
       "A1 NO Login completed, but the folder you asked for is wrong and far away",
+      "A3 BAD User is authenticated but not connected.",
+      "* BAD [AUTHENTICATE] unexpected",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++) {
