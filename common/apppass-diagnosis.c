@@ -84,10 +84,11 @@ static const char *const access_phrases[] = {"not enabled for imap",
                                              NULL};
 
 static const char *const temporary_phrases[] = {
-    "too many",   "try again later", "try later",   "temporarily",
-    "temporary",  "[unavailable]",   "[inuse]",     "[in-use]",
-    "[sys/temp]", "[limit]",         "server busy", "service unavailable",
-    "rate limit", "throttl",         NULL};
+    "too many", "try again later", "try later", "temporarily", "temporary", "[unavailable]",
+    "[inuse]", "[in-use]", "[sys/temp]", "[limit]", "server busy", "service unavailable",
+    "rate limit", "throttl",
+    /* Dovecot's [UNAVAILABLE], whose code Claws Mail does not log */
+    "number of connections", NULL};
 
 /* Mostly what says_refused() cannot see: codes written as words, users the
  * server does not know, other scripts; and the commonest answer of all, even

@@ -311,6 +311,11 @@ test_refused_context (void)
                    APPPASS_CAUSE_TEMPORARY);
   g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_IMAP, "A1 NO [UNAVAILABLE] Sorry"), ==,
                    APPPASS_CAUSE_TEMPORARY);
+  /* The same without its code, as Claws Mail logs it. */
+  g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_IMAP,
+                                     "Maximum number of connections from user+IP exceeded "
+                                     "(mail_max_userip_connections=16)"),
+                   ==, APPPASS_CAUSE_TEMPORARY);
 }
 
 /* A code is the protocol's verdict: it decides before words of a temporary
