@@ -175,8 +175,8 @@ typedef enum {
 
 /* IMAP response codes (RFC 5530) and POP3 extended response codes (RFC 2449,
  * RFC 3206), casefolded, as they stand after "[". */
-static const char *const rejected_codes[] = {"authenticationfailed", "authorizationfailed",
-                                             "expired", "auth", NULL};
+static const char *const rejected_codes[] = {"authenticationfailed", "authorizationfailed", "auth",
+                                             NULL};
 static const char *const temporary_codes[] = {"unavailable", "inuse",       "in-use", "limit",
                                               "sys/temp",    "login-delay", NULL};
 
