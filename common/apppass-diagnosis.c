@@ -84,34 +84,19 @@ static const char *const access_phrases[] = {"not enabled for imap",
                                              NULL};
 
 static const char *const temporary_phrases[] = {
-    "too many",   "try again later", "try later",   "temporarily",
-    "temporary",  "[unavailable]",   "[inuse]",     "[in-use]",
-    "[sys/temp]", "[limit]",         "server busy", "service unavailable",
-    "rate limit", "throttl",         NULL};
+    "too many", "try again later", "try later", "temporarily", "temporary", "[unavailable]",
+    "[inuse]", "[in-use]", "[sys/temp]", "[limit]", "server busy", "service unavailable",
+    "rate limit", "throttl",
+    /* Dovecot's [UNAVAILABLE], whose code Claws Mail does not log */
+    "number of connections", NULL};
 
+/* Mostly what says_refused() cannot see: codes written as words, users the
+ * server does not know, other scripts; and the commonest answer of all, even
+ * glued to other text. "Wrong password", "login failed" and their like are
+ * found there. */
 static const char *const rejected_phrases[] = {"authenticationfailed",
                                                "invalid credentials",
-                                               "bad credentials",
-                                               "authentication failed",
-                                               "authentication failure",
-                                               "authentication unsuccessful",
-                                               "authenticate failed",
-                                               "auth failed",
-                                               "login failed",
-                                               "login fail",
-                                               "logon failure",
                                                "login error",
-                                               "invalid login",
-                                               "login incorrect",
-                                               "incorrect login",
-                                               "incorrect password",
-                                               "invalid password",
-                                               "wrong password",
-                                               "bad password",
-                                               "password incorrect",
-                                               "password is incorrect",
-                                               "password not accepted",
-                                               "username and password",
                                                "invalid user",
                                                "unknown user",
                                                "no such user",
@@ -177,25 +162,190 @@ smtp_code (const char *line)
   return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 }
 
-/* What the shape of the lines says, where no phrase did: SMTP codes and POP3's -ERR. */
-static ApppassCause
-classify_by_codes (ApppassProtocol protocol, char **lines)
+/* ---- what the codes say ------------------------------------------------- */
+
+/* Reply codes and response codes are the protocol's own verdict, chosen by
+ * the server's software rather than written for people; they hold whatever
+ * words follow them. */
+typedef enum {
+  CODES_SAY_NOTHING,
+  CODES_SAY_REJECTED,
+  CODES_SAY_TEMPORARY,
+} CodeVerdict;
+
+/* IMAP response codes (RFC 5530) and POP3 extended response codes (RFC 2449,
+ * RFC 3206), casefolded, as they stand after "[". */
+static const char *const rejected_codes[] = {"authenticationfailed", "authorizationfailed", "auth",
+                                             NULL};
+static const char *const temporary_codes[] = {"unavailable", "inuse",       "in-use", "limit",
+                                              "sys/temp",    "login-delay", NULL};
+
+static gboolean
+word_in (const char *word, gsize length, const char *const *words)
 {
-  gboolean rejected = FALSE;
+  for (guint i = 0; words[i]; i++) {
+    if (strlen (words[i]) == length && strncmp (word, words[i], length) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Every "[CODE" of an IMAP or POP3 line. */
+static CodeVerdict
+bracket_codes (const char *line)
+{
+  CodeVerdict verdict = CODES_SAY_NOTHING;
+
+  for (const char *p = strchr (line, '['); p; p = strchr (p + 1, '[')) {
+    gsize length = strcspn (p + 1, "] \r");
+
+    if (word_in (p + 1, length, temporary_codes))
+      return CODES_SAY_TEMPORARY;
+    if (word_in (p + 1, length, rejected_codes))
+      verdict = CODES_SAY_REJECTED;
+  }
+  return verdict;
+}
+
+/* An SMTP enhanced status code ("5.7.8", RFC 3463) at @p, or NULL. */
+static const char *
+enhanced_code (const char *p)
+{
+  if ((p[0] != '4' && p[0] != '5') || p[1] != '.' || !g_ascii_isdigit (p[2]))
+    return NULL;
+  return p;
+}
+
+/* An SMTP line: 4xx replies are transient (RFC 5321), and so is 4.7.x, the
+ * enhanced code of a refused AUTH (RFC 3463) where a client dropped the reply
+ * code; 535 and 5.7.8 say "authentication credentials invalid" (RFC 4954). */
+static CodeVerdict
+smtp_codes (const char *line)
+{
+  int code = smtp_code (line);
+  const char *rest = code && line[3] ? line + 4 : line + (code ? 3 : 0);
+  const char *enhanced;
+
+  while (*rest == ' ')
+    rest++;
+  enhanced = enhanced_code (rest);
+
+  if ((code >= 400 && code < 500) || (enhanced && g_str_has_prefix (enhanced, "4.7.")))
+    return CODES_SAY_TEMPORARY;
+  if (code == 535 || (enhanced && g_str_has_prefix (enhanced, "5.7.8")))
+    return CODES_SAY_REJECTED;
+  return CODES_SAY_NOTHING;
+}
+
+/* A temporary code anywhere wins over a rejection elsewhere: the server was
+ * busy, and a busy server refuses every password. */
+static CodeVerdict
+codes_say (ApppassProtocol protocol, char **lines)
+{
+  CodeVerdict verdict = CODES_SAY_NOTHING;
 
   for (guint i = 0; lines[i]; i++) {
-    const char *line = g_strchug (lines[i]);
-    /* Reply codes are SMTP's: an IMAP or POP3 line that starts with digits is text. */
-    int code = protocol == APPPASS_PROTOCOL_SMTP ? smtp_code (line) : 0;
+    CodeVerdict line =
+        protocol == APPPASS_PROTOCOL_SMTP ? smtp_codes (lines[i]) : bracket_codes (lines[i]);
 
-    if (code >= 400 && code < 500)
-      return APPPASS_CAUSE_TEMPORARY;
-    if (code == 535)
-      rejected = TRUE;
-    if (protocol == APPPASS_PROTOCOL_POP3 && g_str_has_prefix (line, "-err"))
-      rejected = TRUE;
+    if (line == CODES_SAY_TEMPORARY)
+      return line;
+    if (line == CODES_SAY_REJECTED)
+      verdict = line;
   }
-  return rejected ? APPPASS_CAUSE_CREDENTIALS_REJECTED : APPPASS_CAUSE_NOT_AUTH;
+  return verdict;
+}
+
+/* ---- what the words say ------------------------------------------------- */
+
+/* A word about credentials and a word of failure close together in one line:
+ * "Authentication failed, sorry", "wrong username or password", "password
+ * not accepted". Each credential stem is a pre-filter keyword, so a line that
+ * fits always reaches the diagnosis. */
+#define PAIR_DISTANCE 4
+
+static const char *const credential_stems[] = {"passw", "credential", "login",
+                                               "logon", "authent",    NULL};
+static const char *const failure_stems[] = {"fail",         "invalid",  "incorrect", "wrong",
+                                            "bad",          "reject",   "denied",    "refused",
+                                            "unsuccessful", "mismatch", "unknown",   NULL};
+
+typedef enum {
+  WORD_OTHER,
+  WORD_CREDENTIAL,
+  WORD_FAILURE,
+} WordKind;
+
+static gboolean
+has_stem (const char *word, gsize length, const char *const *stems)
+{
+  for (guint i = 0; stems[i]; i++) {
+    gsize n = strlen (stems[i]);
+
+    if (length >= n && strncmp (word, stems[i], n) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static WordKind
+word_kind (const char *word, gsize length, gboolean after_not)
+{
+  if (has_stem (word, length, credential_stems) || (length == 4 && strncmp (word, "auth", 4) == 0))
+    return WORD_CREDENTIAL;
+  if (has_stem (word, length, failure_stems) ||
+      (after_not && has_stem (word, length, (const char *const[]){"accept", "valid", NULL})))
+    return WORD_FAILURE;
+  return WORD_OTHER;
+}
+
+static gboolean
+says_refused (const char *line)
+{
+  int last[3] = {-1000, -1000, -1000}; /* the index of each kind's last word */
+  gboolean after_not = FALSE;
+  int index = 0;
+
+  for (const char *p = line; *p;) {
+    gsize length = 0;
+    WordKind kind;
+
+    while (*p && !g_ascii_isalnum (*p))
+      p++;
+    while (g_ascii_isalnum (p[length]))
+      length++;
+    if (length == 0)
+      break;
+    /* An IMAP reply's tag and status ("A3 BAD …") are not its words. */
+    kind = index < 2 && length == 3 && strncmp (p, "bad", 3) == 0
+               ? WORD_OTHER
+               : word_kind (p, length, after_not);
+    after_not = length == 3 && strncmp (p, "not", 3) == 0;
+    if (kind != WORD_OTHER) {
+      last[kind] = index;
+      if (last[WORD_CREDENTIAL] >= 0 && last[WORD_FAILURE] >= 0 &&
+          ABS (last[WORD_CREDENTIAL] - last[WORD_FAILURE]) <= PAIR_DISTANCE)
+        return TRUE;
+    }
+    p += length;
+    index++;
+  }
+  return FALSE;
+}
+
+static gboolean
+words_say_refused (ApppassProtocol protocol, const char *folded, char **lines)
+{
+  if (contains_any (folded, rejected_phrases))
+    return TRUE;
+  for (guint i = 0; lines[i]; i++) {
+    /* POP3 answers a refused USER, PASS or AUTH with -ERR, whatever it says. */
+    if (protocol == APPPASS_PROTOCOL_POP3 && g_str_has_prefix (lines[i], "-err"))
+      return TRUE;
+    if (says_refused (lines[i]))
+      return TRUE;
+  }
+  return FALSE;
 }
 
 /* A casefolded, valid UTF-8 copy of at most APPPASS_DIAGNOSIS_MAX_TEXT bytes. */
@@ -228,24 +378,50 @@ fold_text (const char *text, gssize length)
   return g_utf8_casefold (valid, -1);
 }
 
+/* The order, and why:
+ * 1. Words that name a cause (an app password, OAuth, a web sign-in, access
+ *    switched off), in design.md's "first wins" order: the server said why.
+ * 2. Codes: a temporary one (SMTP 4xx, [UNAVAILABLE], [SYS/TEMP]) before a
+ *    rejection (SMTP 535, [AUTHENTICATIONFAILED], POP3 [AUTH]). A code is the
+ *    protocol's verdict, so "535 5.7.0 Too many bad auth attempts" (Yahoo's
+ *    answer to a wrong password) is a refusal of the password, and the words
+ *    only say how often it happened.
+ * 3. Words of a temporary problem ("too many", "try again later") where no
+ *    code decided: Gmail's "NO [ALERT] Too many simultaneous connections".
+ * 4. Words or shapes of a refusal: "invalid credentials", POP3's -ERR.
+ * 5. What the client knows: a login it saw refused is a refusal, in whatever
+ *    words; otherwise the answer is not about logging in. */
 ApppassCause
-apppass_classify (ApppassProtocol protocol, const char *text, gssize length)
+apppass_classify_in_context (ApppassProtocol protocol, const char *text, gssize length,
+                             ApppassContext context)
 {
   g_autofree char *folded = fold_text (text, length);
   g_auto (GStrv) lines = NULL;
-  ApppassCause by_codes;
+  CodeVerdict codes;
 
   for (guint c = 0; c < APPPASS_CAUSE_TEMPORARY; c++) {
     if (contains_any (folded, cause_phrases[c]))
       return (ApppassCause)c;
   }
   lines = g_strsplit (folded, "\n", -1);
-  by_codes = classify_by_codes (protocol, lines);
-  if (by_codes == APPPASS_CAUSE_TEMPORARY || contains_any (folded, temporary_phrases))
+  for (guint i = 0; lines[i]; i++)
+    g_strchug (lines[i]);
+  codes = codes_say (protocol, lines);
+  if (codes == CODES_SAY_TEMPORARY)
     return APPPASS_CAUSE_TEMPORARY;
-  if (by_codes == APPPASS_CAUSE_CREDENTIALS_REJECTED || contains_any (folded, rejected_phrases))
+  if (codes == CODES_SAY_REJECTED)
+    return APPPASS_CAUSE_CREDENTIALS_REJECTED;
+  if (contains_any (folded, temporary_phrases))
+    return APPPASS_CAUSE_TEMPORARY;
+  if (words_say_refused (protocol, folded, lines) || (context & APPPASS_CONTEXT_REFUSED))
     return APPPASS_CAUSE_CREDENTIALS_REJECTED;
   return APPPASS_CAUSE_NOT_AUTH;
+}
+
+ApppassCause
+apppass_classify (ApppassProtocol protocol, const char *text, gssize length)
+{
+  return apppass_classify_in_context (protocol, text, length, APPPASS_CONTEXT_NONE);
 }
 
 static ApppassAction
@@ -542,11 +718,19 @@ apppass_diagnosis_explain (const ApppassDiagnosis *d, ApppassProtocol protocol)
 }
 
 ApppassDiagnosis *
+apppass_diagnose_in_context (const ApppassProviderDb *db, ApppassProtocol protocol,
+                             const char *host, const char *user, const char *text, gssize length,
+                             ApppassContext context)
+{
+  return apppass_diagnosis_new (protocol, apppass_provider_db_identify (db, protocol, host, user),
+                                apppass_classify_in_context (protocol, text, length, context));
+}
+
+ApppassDiagnosis *
 apppass_diagnose (const ApppassProviderDb *db, ApppassProtocol protocol, const char *host,
                   const char *user, const char *text, gssize length)
 {
-  return apppass_diagnosis_new (protocol, apppass_provider_db_identify (db, protocol, host, user),
-                                apppass_classify (protocol, text, length));
+  return apppass_diagnose_in_context (db, protocol, host, user, text, length, APPPASS_CONTEXT_NONE);
 }
 
 ApppassDiagnosis *

@@ -57,6 +57,22 @@ const char *apppass_cause_to_string (ApppassCause cause);
 const char *apppass_action_to_string (ApppassAction action);
 
 /**
+ * ApppassContext:
+ * @APPPASS_CONTEXT_NONE: only the server's words are known
+ * @APPPASS_CONTEXT_REFUSED: the client knows that the login was refused (its
+ *   own verdict: Claws Mail's "LOGIN error", POP3's -ERR after USER, PASS,
+ *   APOP or AUTH, an SMTP 5xx to AUTH, Evolution's rejected login, our own
+ *   login check): words that name no cause then mean credentials-rejected,
+ *   never not-auth
+ *
+ * What the client knows about a failure besides the server's words.
+ */
+typedef enum {
+  APPPASS_CONTEXT_NONE = 0,
+  APPPASS_CONTEXT_REFUSED = 1 << 0,
+} ApppassContext;
+
+/**
  * apppass_classify:
  * @text: the server's answer: IMAP lines, a multi-line SMTP reply, POP3
  *   lines, with CRLFs; any bytes (invalid UTF-8 is repaired, not refused)
@@ -65,6 +81,9 @@ const char *apppass_action_to_string (ApppassAction action);
  * Returns: the cause, by design.md's precedence
  */
 ApppassCause apppass_classify (ApppassProtocol protocol, const char *text, gssize length);
+/* The same, with what the client knows about the failure (see ApppassContext). */
+ApppassCause apppass_classify_in_context (ApppassProtocol protocol, const char *text, gssize length,
+                                          ApppassContext context);
 
 /* What to offer for @cause at @provider (nullable), by design.md's table,
  * read with the provider's Policy=. */
@@ -84,6 +103,11 @@ ApppassAction apppass_action_for_protocol (ApppassCause cause, const ApppassProv
 ApppassDiagnosis *apppass_diagnose (const ApppassProviderDb *db, ApppassProtocol protocol,
                                     const char *host, const char *user, const char *text,
                                     gssize length);
+/* The same, with what the client knows about the failure (see ApppassContext). */
+ApppassDiagnosis *apppass_diagnose_in_context (const ApppassProviderDb *db,
+                                               ApppassProtocol protocol, const char *host,
+                                               const char *user, const char *text, gssize length,
+                                               ApppassContext context);
 /* The diagnosis of a known @cause at @provider (nullable): for an account
  * whose provider the user chose, or a failure whose text the client lost. */
 ApppassDiagnosis *apppass_diagnosis_new (ApppassProtocol protocol, const ApppassProvider *provider,

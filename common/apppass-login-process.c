@@ -142,9 +142,9 @@ parse_result (Run *run, const char *text, gsize length)
   if (r->outcome != APPPASS_LOGIN_ACCEPTED)
     r->error = g_error_new_literal (APPPASS_ERROR, code, message ? message : "");
   if (r->outcome == APPPASS_LOGIN_REJECTED)
-    r->diagnosis = apppass_diagnose (apppass_provider_db_get_default (), run->options.protocol,
-                                     run->options.host, run->options.user,
-                                     r->server_text ? r->server_text : "", -1);
+    r->diagnosis = apppass_diagnose_in_context (
+        apppass_provider_db_get_default (), run->options.protocol, run->options.host,
+        run->options.user, r->server_text ? r->server_text : "", -1, APPPASS_CONTEXT_REFUSED);
   return r;
 }
 

@@ -54,8 +54,10 @@ set_rejected (Check *c, char *server_text)
   r->outcome = APPPASS_LOGIN_REJECTED;
   r->server_text = g_utf8_make_valid (server_text, -1);
   g_free (server_text);
-  r->diagnosis = apppass_diagnose (apppass_provider_db_get_default (), c->protocol, c->host,
-                                   c->user, r->server_text, -1);
+  /* The server refused this login: words of its we do not know still mean that. */
+  r->diagnosis =
+      apppass_diagnose_in_context (apppass_provider_db_get_default (), c->protocol, c->host,
+                                   c->user, r->server_text, -1, APPPASS_CONTEXT_REFUSED);
   shown = apppass_display_text (r->server_text, -1);
   r->error = g_error_new (APPPASS_ERROR, APPPASS_ERROR_REJECTED,
                           _ ("The server rejected the password: %s"), shown);

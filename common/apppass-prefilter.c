@@ -25,7 +25,7 @@ static const char *const keywords[] = {
     "passw", "auth", "credent", "login", "logon", "log in", "alert", "browser", "verify", "5.7.",
     "4.7.", "invalid", "enabl", "disabl", "unavail", "permission", "too many", "try again",
     "try later", "tempora", "inuse", "in-use", "sys/temp", "limit", "busy", "throttl",
-    "unknown user", "no such user", "-err", "parol", "nevern",
+    "unknown user", "no such user", "-err", "parol", "nevern", "number of",
     /* Chinese: authorization (code), password, log in, authentication, verification */
     "授权", "密码", "登录", "认证", "验证",
     /* The same "authorization" in GBK, as QQ Mail sends it */

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * allocating, whether @text may be a login failure and deserves
  * apppass_classify(): it may answer %TRUE for lines that are not (the
  * diagnosis decides; every line with non-ASCII text passes), but never
- * %FALSE for a line whose cause the plugins act on (any cause but not-auth
- * and temporary). Thread-safe.
+ * %FALSE for a line that names a cause (any cause but not-auth): in a login
+ * the client saw refused, a dropped "too many connections" would turn a busy
+ * server into a rejected password. Thread-safe.
  */
 gboolean apppass_prefilter_line (const char *text, gsize length);
 

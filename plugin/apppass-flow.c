@@ -71,12 +71,20 @@ provider_for (ApppassFlow *self, const ApppassAccount *account)
 }
 
 ApppassDiagnosis *
-apppass_flow_diagnose (ApppassFlow *self, const ApppassAccount *account, const char *server_text)
+apppass_flow_diagnose_in_context (ApppassFlow *self, const ApppassAccount *account,
+                                  const char *server_text, ApppassContext context)
 {
-  ApppassCause cause = server_text ? apppass_classify (account->protocol, server_text, -1)
-                                   : APPPASS_CAUSE_CREDENTIALS_REJECTED;
+  ApppassCause cause =
+      server_text ? apppass_classify_in_context (account->protocol, server_text, -1, context)
+                  : APPPASS_CAUSE_CREDENTIALS_REJECTED;
 
   return apppass_diagnosis_new (account->protocol, provider_for (self, account), cause);
+}
+
+ApppassDiagnosis *
+apppass_flow_diagnose (ApppassFlow *self, const ApppassAccount *account, const char *server_text)
+{
+  return apppass_flow_diagnose_in_context (self, account, server_text, APPPASS_CONTEXT_NONE);
 }
 
 static void show_next (ApppassFlow *self);
@@ -200,25 +208,25 @@ wanted (ApppassFlow *self, const char *id, const ApppassSettings *settings,
 /* What @id's failure means; %NULL for an account the client does not know. */
 static ApppassDiagnosis *
 assess (ApppassFlow *self, const char *id, ApppassProtocol protocol, const char *server_text,
-        ApppassAccount **account, ApppassSettings **settings)
+        ApppassContext context, ApppassAccount **account, ApppassSettings **settings)
 {
   *account = apppass_client_describe_account (self->client, id, protocol);
   if (*account == NULL)
     return NULL;
   *settings = apppass_settings_load (self->client, id);
-  return apppass_flow_diagnose (self, *account, server_text);
+  return apppass_flow_diagnose_in_context (self, *account, server_text, context);
 }
 
 gboolean
-apppass_flow_login_failed (ApppassFlow *self, const char *id, ApppassProtocol protocol,
-                           const char *server_text)
+apppass_flow_login_failed_in_context (ApppassFlow *self, const char *id, ApppassProtocol protocol,
+                                      const char *server_text, ApppassContext context)
 {
   g_autoptr (ApppassAccount) account = NULL;
   g_autoptr (ApppassSettings) settings = NULL;
   g_autoptr (ApppassDiagnosis) diagnosis = NULL;
 
   g_return_val_if_fail (APPPASS_IS_FLOW (self), FALSE);
-  diagnosis = assess (self, id, protocol, server_text, &account, &settings);
+  diagnosis = assess (self, id, protocol, server_text, context, &account, &settings);
   if (diagnosis == NULL)
     return FALSE;
   remember_problem (self, settings, account, diagnosis->cause);
@@ -226,16 +234,31 @@ apppass_flow_login_failed (ApppassFlow *self, const char *id, ApppassProtocol pr
 }
 
 gboolean
-apppass_flow_would_take (ApppassFlow *self, const char *id, ApppassProtocol protocol,
-                         const char *server_text)
+apppass_flow_login_failed (ApppassFlow *self, const char *id, ApppassProtocol protocol,
+                           const char *server_text)
+{
+  return apppass_flow_login_failed_in_context (self, id, protocol, server_text,
+                                               APPPASS_CONTEXT_NONE);
+}
+
+gboolean
+apppass_flow_would_take_in_context (ApppassFlow *self, const char *id, ApppassProtocol protocol,
+                                    const char *server_text, ApppassContext context)
 {
   g_autoptr (ApppassAccount) account = NULL;
   g_autoptr (ApppassSettings) settings = NULL;
   g_autoptr (ApppassDiagnosis) diagnosis = NULL;
 
   g_return_val_if_fail (APPPASS_IS_FLOW (self), FALSE);
-  diagnosis = assess (self, id, protocol, server_text, &account, &settings);
+  diagnosis = assess (self, id, protocol, server_text, context, &account, &settings);
   return diagnosis && wanted (self, id, settings, diagnosis);
+}
+
+gboolean
+apppass_flow_would_take (ApppassFlow *self, const char *id, ApppassProtocol protocol,
+                         const char *server_text)
+{
+  return apppass_flow_would_take_in_context (self, id, protocol, server_text, APPPASS_CONTEXT_NONE);
 }
 
 void

@@ -25,6 +25,13 @@ ApppassClient *apppass_flow_get_client (ApppassFlow *flow);
 ApppassDiagnosis *apppass_flow_diagnose (ApppassFlow *flow, const ApppassAccount *account,
                                          const char *server_text);
 
+/* The same, with what the client knows about the failure: with
+ * %APPPASS_CONTEXT_REFUSED, words that name no cause mean credentials-rejected. */
+ApppassDiagnosis *apppass_flow_diagnose_in_context (ApppassFlow *flow,
+                                                    const ApppassAccount *account,
+                                                    const char *server_text,
+                                                    ApppassContext context);
+
 /**
  * apppass_flow_login_failed:
  * @account_id: the adapter's key for the account
@@ -42,11 +49,20 @@ ApppassDiagnosis *apppass_flow_diagnose (ApppassFlow *flow, const ApppassAccount
 gboolean apppass_flow_login_failed (ApppassFlow *flow, const char *account_id,
                                     ApppassProtocol protocol, const char *server_text);
 
+/* The same, for a client that knows more than the server's words: pass
+ * %APPPASS_CONTEXT_REFUSED where it saw the login refused (its own verdict). */
+gboolean apppass_flow_login_failed_in_context (ApppassFlow *flow, const char *account_id,
+                                               ApppassProtocol protocol, const char *server_text,
+                                               ApppassContext context);
+
 /* Whether apppass_flow_login_failed() would take this failure now, for a
  * client that hears the server's words before it reports the failed login
  * (Evolution shows an IMAP [ALERT] first). Changes nothing. */
 gboolean apppass_flow_would_take (ApppassFlow *flow, const char *account_id,
                                   ApppassProtocol protocol, const char *server_text);
+gboolean apppass_flow_would_take_in_context (ApppassFlow *flow, const char *account_id,
+                                             ApppassProtocol protocol, const char *server_text,
+                                             ApppassContext context);
 
 /* The app-password dialog by hand (the account page's button): ignores the
  * snooze and the on/off setting. */

@@ -71,6 +71,38 @@ test_diagnose_unknown_json_nulls (void)
   g_assert_true (json_object_get_null_member (o, "url"));
 }
 
+/* --refused: the caller saw the login refused, so words the diagnosis does
+ * not know mean a rejected password, judged by Fastmail's policy. */
+static void
+test_diagnose_refused (void)
+{
+  const char *known[] = {"diagnose", "--protocol",       "imap",      "--host", "imap.fastmail.com",
+                         "--user",   "eve@fastmail.com", "--refused", "--json", NULL};
+  const char *words_only[] = {
+      "diagnose", "--protocol",       "imap",   "--host", "imap.fastmail.com",
+      "--user",   "eve@fastmail.com", "--json", NULL};
+  const char *text = "A1 NO Sorry, that did not match our records\r\n";
+  g_autoptr (TestRun) r = run (known, text, NULL);
+  g_autoptr (TestRun) w = run (words_only, text, NULL);
+  g_autoptr (JsonNode) node = NULL, plain = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->err, ==, "");
+  node = parse_json (r->out);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "cause"), ==, "credentials-rejected");
+  g_assert_cmpstr (json_object_get_string_member (o, "action"), ==, "app-password");
+  g_assert_cmpstr (json_object_get_string_member (o, "provider"), ==, "fastmail");
+  g_assert_cmpstr (json_object_get_string_member (o, "url"), ==,
+                   "https://www.fastmail.com/help/clients/apppassword.html");
+  g_assert_cmpint (w->status, ==, 0);
+  plain = parse_json (w->out);
+  o = json_node_get_object (plain);
+  g_assert_cmpstr (json_object_get_string_member (o, "cause"), ==, "not-auth");
+  g_assert_cmpstr (json_object_get_string_member (o, "action"), ==, "none");
+}
+
 static void
 test_diagnose_text (void)
 {
@@ -583,6 +615,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/cli/diagnose-gmail-json", test_diagnose_gmail_json);
   g_test_add_func ("/cli/diagnose-unknown-json-nulls", test_diagnose_unknown_json_nulls);
+  g_test_add_func ("/cli/diagnose-refused", test_diagnose_refused);
   g_test_add_func ("/cli/diagnose-text", test_diagnose_text);
   g_test_add_func ("/cli/diagnose-translated", test_diagnose_translated);
   g_test_add_func ("/cli/diagnose-huge-and-binary", test_diagnose_huge_and_binary);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "apppass-diagnosis.h"
+#include "apppass-prefilter.h"
 #include "apppass-test-util.h"
 
 static ApppassProviderDb *db;
@@ -255,6 +256,158 @@ test_unknown_provider_named (void)
   g_assert_null (d->url);
 }
 
+static ApppassCause
+classify_refused (ApppassProtocol protocol, const char *text)
+{
+  return apppass_classify_in_context (protocol, text, -1, APPPASS_CONTEXT_REFUSED);
+}
+
+/* Words the table does not know, in a login the client saw refused: a
+ * rejection, judged by each provider's policy; without that knowledge,
+ * nothing to say. */
+static void
+test_refused_context (void)
+{
+  const char *words = "A1 NO Sorry, that did not match our records";
+  struct {
+    ApppassProtocol protocol;
+    const char *host, *user;
+    ApppassAction action;
+  } cases[] = {
+      {APPPASS_PROTOCOL_IMAP, "imap.fastmail.com", "eve@fastmail.com", APPPASS_ACTION_APP_PASSWORD},
+      {APPPASS_PROTOCOL_IMAP, "imap.gmail.com", "ann@gmail.com", APPPASS_ACTION_APP_PASSWORD},
+      {APPPASS_PROTOCOL_SMTP, "smtp.mail.yahoo.com", "bob@yahoo.com", APPPASS_ACTION_APP_PASSWORD},
+      {APPPASS_PROTOCOL_IMAP, "outlook.office365.com", "cat@outlook.com", APPPASS_ACTION_OAUTH},
+      {APPPASS_PROTOCOL_POP3, "mail.example.org", "dan@example.org", APPPASS_ACTION_NONE},
+      {APPPASS_PROTOCOL_IMAP, "imap.comcast.net", "fay@comcast.net", APPPASS_ACTION_NONE},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (ApppassDiagnosis) known = apppass_diagnose_in_context (
+        db, cases[i].protocol, cases[i].host, cases[i].user, words, -1, APPPASS_CONTEXT_REFUSED);
+    g_autoptr (ApppassDiagnosis) words_only =
+        diagnose (cases[i].protocol, cases[i].host, cases[i].user, words);
+
+    g_test_message ("%s", cases[i].host);
+    g_assert_cmpint (known->cause, ==, APPPASS_CAUSE_CREDENTIALS_REJECTED);
+    g_assert_cmpint (known->action, ==, cases[i].action);
+    g_assert_false (known->server_named_cause);
+    g_assert_cmpint (words_only->cause, ==, APPPASS_CAUSE_NOT_AUTH);
+    g_assert_cmpint (words_only->action, ==, APPPASS_ACTION_NONE);
+  }
+  /* Lost words (Claws keeps only lines that may matter) are no different. */
+  g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_IMAP, ""), ==,
+                   APPPASS_CAUSE_CREDENTIALS_REJECTED);
+  g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_IMAP, NULL), ==,
+                   APPPASS_CAUSE_CREDENTIALS_REJECTED);
+  /* What the words name still wins: the refusal had a reason. */
+  g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_IMAP,
+                                     "A1 NO [ALERT] Application-specific password required"),
+                   ==, APPPASS_CAUSE_APP_PASSWORD_REQUIRED);
+  g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_IMAP,
+                                     "a NO [ALERT] Too many simultaneous connections. (Failure)"),
+                   ==, APPPASS_CAUSE_TEMPORARY);
+  g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_SMTP, "454 4.7.0 Sorry, come back soon"), ==,
+                   APPPASS_CAUSE_TEMPORARY);
+  g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_IMAP, "A1 NO [UNAVAILABLE] Sorry"), ==,
+                   APPPASS_CAUSE_TEMPORARY);
+  /* The same without its code, as Claws Mail logs it. */
+  g_assert_cmpint (classify_refused (APPPASS_PROTOCOL_IMAP,
+                                     "Maximum number of connections from user+IP exceeded "
+                                     "(mail_max_userip_connections=16)"),
+                   ==, APPPASS_CAUSE_TEMPORARY);
+}
+
+/* A code is the protocol's verdict: it decides before words of a temporary
+ * problem, and a temporary code before a rejecting one. */
+static void
+test_codes_first (void)
+{
+  struct {
+    ApppassProtocol protocol;
+    const char *text;
+    ApppassCause cause;
+  } cases[] = {
+      {APPPASS_PROTOCOL_IMAP, "A1 NO [AUTHENTICATIONFAILED] Too many failed attempts",
+       APPPASS_CAUSE_CREDENTIALS_REJECTED},
+      {APPPASS_PROTOCOL_SMTP, "535 5.7.0 (#AUTH005) Too many bad auth attempts.",
+       APPPASS_CAUSE_CREDENTIALS_REJECTED},
+      {APPPASS_PROTOCOL_SMTP, "535 Sorry, that did not match", APPPASS_CAUSE_CREDENTIALS_REJECTED},
+      {APPPASS_PROTOCOL_SMTP, "5.7.8 Sorry, that did not match",
+       APPPASS_CAUSE_CREDENTIALS_REJECTED},
+      {APPPASS_PROTOCOL_POP3, "-ERR [AUTH] Too many failed logins, try again later",
+       APPPASS_CAUSE_CREDENTIALS_REJECTED},
+      {APPPASS_PROTOCOL_IMAP, "A1 NO [AUTHORIZATIONFAILED] No", APPPASS_CAUSE_CREDENTIALS_REJECTED},
+      {APPPASS_PROTOCOL_SMTP, "454 4.7.0 Too many login attempts, please try again later.",
+       APPPASS_CAUSE_TEMPORARY},
+      {APPPASS_PROTOCOL_SMTP, "421 4.7.0 Closing connection", APPPASS_CAUSE_TEMPORARY},
+      {APPPASS_PROTOCOL_SMTP, "4.7.0 Come back later", APPPASS_CAUSE_TEMPORARY},
+      {APPPASS_PROTOCOL_SMTP, "535 5.7.8 Bad\r\n454 4.7.0 Busy", APPPASS_CAUSE_TEMPORARY},
+      {APPPASS_PROTOCOL_IMAP, "A1 NO [UNAVAILABLE] Authentication failed", APPPASS_CAUSE_TEMPORARY},
+      {APPPASS_PROTOCOL_IMAP, "A1 NO [INUSE] Mailbox in use", APPPASS_CAUSE_TEMPORARY},
+      {APPPASS_PROTOCOL_POP3, "-ERR [LOGIN-DELAY] Wait 15 minutes", APPPASS_CAUSE_TEMPORARY},
+      {APPPASS_PROTOCOL_POP3, "-ERR [SYS/TEMP] Invalid password", APPPASS_CAUSE_TEMPORARY},
+      /* Codes are their protocol's: an IMAP line's digits and SMTP's brackets are words. */
+      {APPPASS_PROTOCOL_IMAP, "535 hello", APPPASS_CAUSE_NOT_AUTH},
+      {APPPASS_PROTOCOL_SMTP, "550 [AUTHENTICATIONFAILED]", APPPASS_CAUSE_CREDENTIALS_REJECTED},
+      {APPPASS_PROTOCOL_SMTP, "550 [unavailable] x", APPPASS_CAUSE_TEMPORARY},
+      {APPPASS_PROTOCOL_SMTP, "553 5.7.1 Sender address rejected", APPPASS_CAUSE_NOT_AUTH},
+      /* Names a cause: design.md's first-wins order, before any code. */
+      {APPPASS_PROTOCOL_SMTP,
+       "535 5.7.139 Authentication unsuccessful, basic authentication is "
+       "disabled.",
+       APPPASS_CAUSE_OAUTH_REQUIRED},
+      {APPPASS_PROTOCOL_POP3, "-ERR [SYS/TEMP] Application-specific password required",
+       APPPASS_CAUSE_APP_PASSWORD_REQUIRED},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_test_message ("%s", cases[i].text);
+    g_assert_cmpint (apppass_classify (cases[i].protocol, cases[i].text, -1), ==, cases[i].cause);
+    /* A code that decides is never dropped by the plugins' pre-filter. */
+    if (cases[i].cause != APPPASS_CAUSE_NOT_AUTH)
+      g_assert_true (apppass_prefilter_line (cases[i].text, strlen (cases[i].text)));
+  }
+}
+
+/* Words about credentials near a word of failure, in any order and wording. */
+static void
+test_refusal_in_other_words (void)
+{
+  const char *refusals[] = {
+      "A1 NO Wrong username or password",
+      "A1 NO Password mismatch",
+      "A1 NO Authentication rejected",
+      "A1 NO Your password was not accepted",
+      "A1 NO Failed to authenticate you",
+      "A1 NO Login denied for this user",
+      "A1 NO Invalid LOGIN",
+      "A1 NO Credentials are not valid",
+  };
+  const char *others[] = {
+      "A1 OK LOGIN completed",
+      "NO SELECT Unsafe Login. Please contact kefu@188.com for help",
+      "A1 NO Mailbox does not exist",
+      "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\nA1 NO [TRYCREATE] failed",
+      "A1 NO Login completed, but the folder you asked for is wrong and far away",
+      "A3 BAD User is authenticated but not connected.",
+      "* BAD [AUTHENTICATE] unexpected",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++) {
+    g_test_message ("%s", refusals[i]);
+    g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_IMAP, refusals[i], -1), ==,
+                     APPPASS_CAUSE_CREDENTIALS_REJECTED);
+    /* The pre-filter lets each through, so the plugins see it. */
+    g_assert_true (apppass_prefilter_line (refusals[i], strlen (refusals[i])));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++) {
+    g_test_message ("%s", others[i]);
+    g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_IMAP, others[i], -1), ==,
+                     APPPASS_CAUSE_NOT_AUTH);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,6 +427,9 @@ main (int argc, char **argv)
   g_test_add_func ("/diagnosis/phishing-url-ignored", test_phishing_url_ignored);
   g_test_add_func ("/diagnosis/actions-by-provider", test_actions_by_provider);
   g_test_add_func ("/diagnosis/unknown-provider-named", test_unknown_provider_named);
+  g_test_add_func ("/diagnosis/refused-context", test_refused_context);
+  g_test_add_func ("/diagnosis/codes-first", test_codes_first);
+  g_test_add_func ("/diagnosis/refusal-in-other-words", test_refusal_in_other_words);
   status = g_test_run ();
   apppass_provider_db_free (db);
   return status;

@@ -930,6 +930,32 @@ test_flow_quiet (void)
                    APPPASS_ACTION_APP_PASSWORD);
 }
 
+/* What the client knows counts: unknown words in a login it saw refused get
+ * the dialog at Fastmail, the same words alone do not; busy is still busy. */
+static void
+test_flow_refused_context (void)
+{
+  g_autoptr (TestClient) client = test_client_new ();
+  g_autoptr (ApppassFlow) flow = apppass_flow_new (APPPASS_CLIENT (client));
+  const char *words = "a1 NO Sorry, that did not match our records";
+
+  add_account (client, "f", "imap.fastmail.com", "eve@fastmail.com");
+  add_account (client, "u", "mail.example.org", "bob@example.org");
+  g_assert_false (apppass_flow_login_failed (flow, "f", APPPASS_PROTOCOL_IMAP, words));
+  g_assert_false (apppass_flow_would_take_in_context (
+      flow, "f", APPPASS_PROTOCOL_IMAP, "a1 NO [ALERT] Too many simultaneous connections.",
+      APPPASS_CONTEXT_REFUSED));
+  g_assert_false (apppass_flow_login_failed_in_context (flow, "u", APPPASS_PROTOCOL_IMAP, words,
+                                                        APPPASS_CONTEXT_REFUSED));
+  g_assert_cmpuint (count_dialogs (), ==, 0);
+  g_assert_true (apppass_flow_would_take_in_context (flow, "f", APPPASS_PROTOCOL_IMAP, words,
+                                                     APPPASS_CONTEXT_REFUSED));
+  g_assert_true (apppass_flow_login_failed_in_context (flow, "f", APPPASS_PROTOCOL_IMAP, words,
+                                                       APPPASS_CONTEXT_REFUSED));
+  g_assert_cmpint (apppass_dialog_get_action (apppass_flow_get_dialog (flow)), ==,
+                   APPPASS_ACTION_APP_PASSWORD);
+}
+
 /* apppass-login-helper processes of this test still running. */
 static guint
 helpers_running (void)
@@ -1162,6 +1188,7 @@ main (int argc, char **argv)
   g_test_add_func ("/flow/window-closed", test_verify_window_closed);
   g_test_add_func ("/flow/snooze", test_flow_snooze);
   g_test_add_func ("/flow/quiet", test_flow_quiet);
+  g_test_add_func ("/flow/refused-context", test_flow_refused_context);
   g_test_add_func ("/page/settings", test_account_page);
   g_test_add_func ("/page/check", test_account_page_check);
   return g_test_run ();

@@ -23,6 +23,7 @@ typedef struct {
   gint64 last;
   int current_account; /* the account that connected most recently */
   char *pop_command;   /* POP3: the last command word sent */
+  gboolean in_auth;    /* SMTP: the last command sent belongs to AUTH */
 } Watch;
 
 static ApppassFlow *watch_flow;
@@ -155,8 +156,10 @@ take_lines (ApppassProtocol protocol)
   return g_string_free (text, FALSE);
 }
 
+/* @context: APPPASS_CONTEXT_REFUSED where Claws' own verdict or the protocol
+ * says the login was refused, so that words we do not know still count. */
 static void
-login_failed (ApppassProtocol protocol, const char *host, const char *text)
+login_failed (ApppassProtocol protocol, const char *host, const char *text, ApppassContext context)
 {
   PrefsAccount *ac = account_for (protocol, host);
   g_autofree char *key = NULL;
@@ -164,7 +167,7 @@ login_failed (ApppassProtocol protocol, const char *host, const char *text)
   if (ac == NULL)
     return;
   key = claws_account_key (ac);
-  if (!apppass_flow_login_failed (watch_flow, key, protocol, text))
+  if (!apppass_flow_login_failed_in_context (watch_flow, key, protocol, text, context))
     return;
   if (protocol == APPPASS_PROTOCOL_SMTP)
     claws_send_error_suppress ();
@@ -218,7 +221,7 @@ on_imap (const char *line)
     g_autofree char *host = fields[0];
     g_autofree char *text = take_lines (APPPASS_PROTOCOL_IMAP);
 
-    login_failed (APPPASS_PROTOCOL_IMAP, host, text);
+    login_failed (APPPASS_PROTOCOL_IMAP, host, text, APPPASS_CONTEXT_REFUSED);
   }
 }
 
@@ -238,18 +241,40 @@ on_pop3 (const char *line)
                          g_ascii_strcasecmp (w->pop_command, "USER") == 0 ||
                          g_ascii_strcasecmp (w->pop_command, "APOP") == 0 ||
                          g_ascii_strcasecmp (w->pop_command, "AUTH") == 0))
-    login_failed (APPPASS_PROTOCOL_POP3, NULL, line + 5);
+    login_failed (APPPASS_PROTOCOL_POP3, NULL, line + 5, APPPASS_CONTEXT_REFUSED);
 }
 
-/* SMTP replies come a line at a time: "534-…" lines, then "534 …" last. */
+/* Claws logs what it sends during EHLO and AUTH as "ESMTP> …", hiding the
+ * secrets ("[AUTH PLAIN]", "[USERID]", "[PASSWORD]"). */
+static void
+on_smtp_command (const char *command)
+{
+  Watch *w = &watches[APPPASS_PROTOCOL_SMTP];
+
+  if (g_str_has_prefix (command, "AUTH ") || g_str_has_prefix (command, "[AUTH "))
+    w->in_auth = TRUE;
+  else if (g_str_has_prefix (command, "EHLO") || g_str_has_prefix (command, "HELO") ||
+           g_str_has_prefix (command, "STARTTLS") || g_str_has_prefix (command, "MAIL ") ||
+           g_str_has_prefix (command, "QUIT"))
+    w->in_auth = FALSE;
+}
+
+/* SMTP replies come a line at a time: "534-…" lines, then "534 …" last. A
+ * 5xx to AUTH is a refused login whatever it says; other 5xx replies count
+ * only for their words. */
 static void
 on_smtp (const char *line)
 {
+  gboolean to_auth = g_str_has_prefix (line, "ESMTP< ") && watches[APPPASS_PROTOCOL_SMTP].in_auth;
   const char *reply = g_str_has_prefix (line, "ESMTP< ")  ? line + 7
                       : g_str_has_prefix (line, "SMTP< ") ? line + 6
                                                           : NULL;
   g_autofree char *text = NULL;
 
+  if (g_str_has_prefix (line, "ESMTP> ")) {
+    on_smtp_command (line + 7);
+    return;
+  }
   if (reply == NULL || strlen (reply) < 4 || reply[0] != '5' || !g_ascii_isdigit (reply[1]) ||
       !g_ascii_isdigit (reply[2]))
     return;
@@ -257,8 +282,10 @@ on_smtp (const char *line)
   if (reply[3] != ' ')
     return;
   text = take_lines (APPPASS_PROTOCOL_SMTP);
-  if (apppass_prefilter_line (text, strlen (text)))
-    login_failed (APPPASS_PROTOCOL_SMTP, NULL, text);
+  if (to_auth)
+    login_failed (APPPASS_PROTOCOL_SMTP, NULL, text, APPPASS_CONTEXT_REFUSED);
+  else if (apppass_prefilter_line (text, strlen (text)))
+    login_failed (APPPASS_PROTOCOL_SMTP, NULL, text, APPPASS_CONTEXT_NONE);
 }
 
 static void
@@ -268,7 +295,7 @@ on_line (const char *line)
     on_imap (line);
   else if (g_str_has_prefix (line, "POP"))
     on_pop3 (line);
-  else if (g_str_has_prefix (line, "ESMTP< ") || g_str_has_prefix (line, "SMTP< "))
+  else if (g_str_has_prefix (line, "ESMTP") || g_str_has_prefix (line, "SMTP< "))
     on_smtp (line);
   else if (strchr (line, '\''))
     on_connecting (line);

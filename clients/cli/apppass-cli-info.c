@@ -250,11 +250,14 @@ int
 cli_diagnose (int argc, char **argv)
 {
   g_autofree char *protocol_word = NULL, *host = NULL, *user = NULL;
-  gboolean as_json = FALSE, too_long;
+  gboolean as_json = FALSE, refused = FALSE, too_long;
   GOptionEntry entries[] = {
       {"protocol", 0, 0, G_OPTION_ARG_STRING, &protocol_word, N_ ("imap, pop3 or smtp"), "P"},
       {"host", 0, 0, G_OPTION_ARG_STRING, &host, N_ ("The server’s host name"), N_ ("HOST")},
       {"user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("The account’s address"), N_ ("ADDRESS")},
+      {"refused", 0, 0, G_OPTION_ARG_NONE, &refused,
+       N_ ("The login is known to have been refused: unfamiliar words mean a rejected password"),
+       NULL},
       {"json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_ ("Print JSON"), NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr (GOptionContext) context =
@@ -280,8 +283,9 @@ cli_diagnose (int argc, char **argv)
     cli_error ("%s", error->message);
     return EXIT_FAILURE_OTHER;
   }
-  d = apppass_diagnose (apppass_provider_db_get_default (), protocol, host, user,
-                        g_bytes_get_data (text, NULL), (gssize)g_bytes_get_size (text));
+  d = apppass_diagnose_in_context (apppass_provider_db_get_default (), protocol, host, user,
+                                   g_bytes_get_data (text, NULL), (gssize)g_bytes_get_size (text),
+                                   refused ? APPPASS_CONTEXT_REFUSED : APPPASS_CONTEXT_NONE);
   if (as_json)
     print_diagnosis_json (d);
   else

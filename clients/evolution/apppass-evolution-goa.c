@@ -60,14 +60,16 @@ explanation (const ApppassAccount *account)
 }
 
 gboolean
-evo_goa_explain (const char *account_id, ApppassProtocol protocol, const char *server_text)
+evo_goa_explain (const char *account_id, ApppassProtocol protocol, const char *server_text,
+                 ApppassContext context)
 {
   g_autoptr (ApppassAccount) account = NULL;
   GtkWidget *dialog;
 
   if (!evo_client_is_online_account (evo_client_get (), account_id, protocol))
     return FALSE;
-  if (!apppass_flow_would_take (evo_flow_get (), account_id, protocol, server_text))
+  if (!apppass_flow_would_take_in_context (evo_flow_get (), account_id, protocol, server_text,
+                                           context))
     return FALSE;
   if (shown == NULL)
     shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

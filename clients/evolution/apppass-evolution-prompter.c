@@ -84,12 +84,15 @@ take (EvoPrompter *self, gpointer prompt_id, ESource *auth_source,
     evo_session_show_alert (uid);
     return FALSE;
   }
-  if (evo_goa_explain (account_id, protocol, alert)) {
+  /* Evolution asks again only for a password the server refused: whatever an
+   * [ALERT] before it said, the login was refused. */
+  if (evo_goa_explain (account_id, protocol, alert, APPPASS_CONTEXT_REFUSED)) {
     evo_session_forget_alert (uid);
     e_credentials_prompter_impl_prompt_finish (E_CREDENTIALS_PROMPTER_IMPL (self), prompt_id, NULL);
     return TRUE;
   }
-  if (!apppass_flow_login_failed (evo_flow_get (), account_id, protocol, alert)) {
+  if (!apppass_flow_login_failed_in_context (evo_flow_get (), account_id, protocol, alert,
+                                             APPPASS_CONTEXT_REFUSED)) {
     evo_session_show_alert (uid);
     return FALSE;
   }

@@ -78,21 +78,20 @@ on_answer (gpointer data, const char *password)
   answer (data, password != NULL);
 }
 
-/* Camel's SMTP AUTH keeps no reply it does not expect: Gmail's 534 becomes
- * "Bad authentication response from server". And an Online Accounts
- * account's rejected password ends in "doesn't support prompt for
- * credentials", as Evolution may not ask for one. Such a failure counts as a
- * rejection without the server's words, judged by the provider's policy. */
-static const char *
-words_of (const Ask *ask, const char *account_id, ApppassProtocol protocol)
+/* Camel's SMTP AUTH fails with CANT_AUTHENTICATE when the server refused it,
+ * and keeps no reply it does not expect: Gmail's 534 becomes "Bad
+ * authentication response from server". And an Online Accounts account's
+ * rejected password ends in "doesn't support prompt for credentials", as
+ * Evolution may not ask for one. Either is a refused login: words that name
+ * no cause are a rejection, judged by the provider's policy. */
+static ApppassContext
+context_of (const Ask *ask, const char *account_id, ApppassProtocol protocol)
 {
-  gboolean lost = (protocol == APPPASS_PROTOCOL_SMTP && ask->cant_authenticate) ||
-                  (ask->cannot_prompt &&
-                   evo_client_is_online_account (evo_client_get (), account_id, protocol));
+  gboolean refused = (protocol == APPPASS_PROTOCOL_SMTP && ask->cant_authenticate) ||
+                     (ask->cannot_prompt &&
+                      evo_client_is_online_account (evo_client_get (), account_id, protocol));
 
-  if (lost && apppass_classify (protocol, ask->server_text, -1) == APPPASS_CAUSE_NOT_AUTH)
-    return NULL;
-  return ask->server_text;
+  return refused ? APPPASS_CONTEXT_REFUSED : APPPASS_CONTEXT_NONE;
 }
 
 static gboolean
@@ -106,11 +105,13 @@ ask_in_main (gpointer data)
       !evo_client_find_account (evo_client_get (), ask->uid, &account_id, &protocol)) {
     evo_session_show_alert (ask->uid);
     answer (ask, FALSE);
-  } else if (evo_goa_explain (account_id, protocol, words_of (ask, account_id, protocol))) {
+  } else if (evo_goa_explain (account_id, protocol, ask->server_text,
+                              context_of (ask, account_id, protocol))) {
     evo_session_forget_alert (ask->uid);
     answer (ask, FALSE);
-  } else if (apppass_flow_login_failed (evo_flow_get (), account_id, protocol,
-                                        words_of (ask, account_id, protocol))) {
+  } else if (apppass_flow_login_failed_in_context (evo_flow_get (), account_id, protocol,
+                                                   ask->server_text,
+                                                   context_of (ask, account_id, protocol))) {
     evo_session_forget_alert (ask->uid);
     evo_wait_add (account_id, protocol, on_answer, ask);
   } else {

@@ -46,8 +46,8 @@ gboolean evo_client_is_online_account (EvoClient *client, const char *account_id
 /* For such an account, a failure apppass would take gets an explanation and
  * a button to Online Accounts instead of the dialog (apppass-evolution-goa.c).
  * TRUE when shown (or already on screen). */
-gboolean evo_goa_explain (const char *account_id, ApppassProtocol protocol,
-                          const char *server_text);
+gboolean evo_goa_explain (const char *account_id, ApppassProtocol protocol, const char *server_text,
+                          ApppassContext context);
 
 /* The module's one flow and adapter, made on first use (apppass-evolution-module.c). */
 ApppassFlow *evo_flow_get (void);

@@ -11,7 +11,12 @@ store, and Claws' next login uses it and reads the mailbox; after a restart
 Claws logs in with no dialog. Yahoo's [AUTHENTICATIONFAILED] gets the
 app-password dialog; Gmail's "Too many simultaneous connections" gets
 nothing; an unknown provider's plain rejection gets Claws' own prompt, not
-ours. Afterwards the whole profile and every log is searched for the password
+ours. Refusals in words the diagnosis does not know (Fastmail over IMAP and
+SMTP, Gmail's POP3 -ERR [AUTH] with "too many" in it, Yahoo's SMTP 535 "Too
+many bad auth attempts"): Claws' own verdict says the login was refused, so
+the dialog appears and the app password is checked, stored and used; at
+Outlook.com the same refusal gets the OAuth explanation, at an unknown
+provider Claws' own prompt. Afterwards the whole profile and every log is searched for the password
 in every form. Screenshots of the dialog in Claws go to the build folder.
 
 APPPASS_TEST_ONLY=gmail,yahoo runs the flows named. APPPASS_VALGRIND=1
@@ -157,34 +162,87 @@ This message waited in Claws' queue.
 """
 
 
-def smtp_flow():
+def smtp_flow(scenario="gmail", address="ann@gmail.com", label="SMTP",
+              answer="Gmail's 534"):
     """Gmail's 534 when Claws sends its queue: our dialog instead of Claws' error
     alert; after saving, the queue is sent."""
-    server = lab.start_server("gmail")
-    rc, _ = lab.profile("GmailSend", "ann@gmail.com", server, protocol="pop3", smtp_tls=True)
+    server = lab.start_server(scenario)
+    rc, _ = lab.profile(label.replace(" ", ""), address, server, protocol="pop3",
+                        smtp_tls=True)
     queue = os.path.join(os.path.dirname(rc), "Mail", "queue")
     with open(os.path.join(queue, "1"), "w") as f:
-        f.write(QUEUED)
+        f.write(QUEUED.replace("ann@gmail.com", address))
     spool = os.path.join(lab.work, "spool", "sent")
     claws, app = lab.start_claws(rc, "--send")
     try:
         dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "SMTP: Gmail's 534 opens apppass's dialog"):
+        if not tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 2),
+                      f"{label}: {answer} opens apppass's app-password dialog"):
             return
         tap.ok(at.wait_for(lambda: claws_prompt(app) is None and len(e2e.windows(app)) == 2, 5),
-               "SMTP: Claws' own error alert is not left on screen",
+               f"{label}: Claws' own error alert is not left on screen",
                [w.get_name() for w in e2e.windows(app)])
-        lab.screenshot(dialog, "dialog-smtp")
+        if scenario == "gmail":
+            lab.screenshot(dialog, "dialog-smtp")
         e2e.save_app_password(dialog)
         matched = at.wait_for(lambda: server.logins().count("smtp:matched") >= 2, 60)
-        tap.ok(matched, "SMTP: the check and then Claws' own send used the app password",
+        tap.ok(matched, f"{label}: the check and then Claws' own send used the app password",
                server.logins())
         sent = at.wait_for(lambda: os.path.isdir(spool) and any(
             "Queued before the app password" in open(os.path.join(spool, n)).read()
             for n in os.listdir(spool)), 30)
-        tap.ok(sent, "SMTP: the queued message reached the server")
+        tap.ok(sent, f"{label}: the queued message reached the server")
         tap.ok(at.wait_for(lambda: not [n for n in os.listdir(queue) if n.isdigit()], 30),
-               "SMTP: and left Claws' queue", os.listdir(queue))
+               f"{label}: and left Claws' queue", os.listdir(queue))
+    finally:
+        claws.quit()
+
+
+def refused_flow(scenario, name, address, protocol="imap"):
+    """A refusal in words the diagnosis does not know (the scenario's), at a
+    provider whose policy calls for an app password: Claws' own verdict ("LOGIN
+    error", POP3's -ERR after PASS) says the login was refused, and that is
+    enough. The dialog, a paste, "Check and save", Claws' password store, and
+    Claws' next login with it."""
+    server = lab.start_server(scenario)
+    rc, _ = lab.profile(name, address, server, protocol=protocol)
+    store = os.path.join(rc, "passwordstorerc")
+    before = open(store).read()
+    claws, app = lab.start_claws(rc)
+    try:
+        dialog = our_dialog(app)
+        if not tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 2),
+                      f"{name}: a refusal in unknown words opens the app-password dialog",
+                      server.logins()):
+            return
+        tap.ok(at.wait_for(lambda: claws_prompt(app) is None, 3),
+               f"{name}: Claws' own password prompt is not shown")
+        e2e.save_app_password(dialog)
+        matched = at.wait_for(lambda: server.logins().count(f"{protocol}:matched") >= 2, 60)
+        tap.ok(matched, f"{name}: checked, saved, and Claws' next login used the app password",
+               server.logins())
+        tap.ok(open(store).read() != before, f"{name}: Claws' password store changed")
+    finally:
+        claws.quit()
+    if protocol == "imap":
+        tap.ok(inbox_total(rc) == 1, f"{name}: Claws read the mailbox (1 message in INBOX)",
+               inbox_total(rc))
+
+
+def oauth_refused_flow():
+    """Outlook.com refusing in unknown words: the refusal is judged by its
+    policy (OAuth 2.0 only), so the OAuth explanation, with no password field."""
+    server = lab.start_server("outlook-plain")
+    rc, _ = lab.profile("OutlookPlain", "cat@outlook.com", server)
+    claws, app = lab.start_claws(rc)
+    try:
+        dialog = our_dialog(app)
+        tap.ok(dialog is not None and at.find_id(dialog, "apppass-oauth-help", 5) is not None
+               and at.find_id(dialog, "apppass-password-entry", 1) is None,
+               "Outlook: a refusal in unknown words gets the OAuth 2.0 explanation, no "
+               "password field", server.logins())
+        if dialog:
+            lab.screenshot(dialog, "dialog-oauth-refused")
     finally:
         claws.quit()
 
@@ -427,6 +485,20 @@ try:
         load_flow()
     if wanted("twice"):
         twice_flow()
+    if wanted("fastmail"):
+        refused_flow("fastmail-plain", "Fastmail", "eve@fastmail.com")
+    if wanted("fastmail-smtp"):
+        smtp_flow("fastmail-plain", "eve@fastmail.com", "Fastmail SMTP",
+                  "a 554 to AUTH in unknown words")
+    if wanted("yahoo-smtp"):
+        smtp_flow("yahoo", "bob@yahoo.com", "Yahoo SMTP",
+                  "Yahoo's \"535 5.7.0 (#AUTH005) Too many bad auth attempts.\"")
+    if wanted("gmail-pop3-refused"):
+        refused_flow("gmail-plain", "GmailTooMany", "ann@gmail.com", protocol="pop3")
+    if wanted("outlook-refused"):
+        oauth_refused_flow()
+    if wanted("unknown-refused"):
+        quiet_flow("unknown-plain", "OtherPlain", "dan@example.org", True)
     if wanted("busy"):
         quiet_flow("gmail-busy", "Busy", "ann@gmail.com", False)
     if wanted("unknown"):

@@ -18,7 +18,12 @@ accepted in Evolution: the check trusts it. "Not now" is kept in the
 .source file; Evolution quits with the dialog open; the account editor's
 page; the account's own proxy; an account of GNOME Online Accounts gets an explanation and a button
 instead of a password field; two copies of the module load as one. An
-unknown provider's plain rejection gets Evolution's own prompt. Then every
+unknown provider's plain rejection gets Evolution's own prompt. Refusals in
+words the diagnosis does not know (Fastmail over IMAP and an SMTP 554 to
+AUTH, Gmail's POP3 -ERR [AUTH] with "too many", Yahoo's SMTP 535 "Too many
+bad auth attempts") get the dialog, are checked, stored and used; at
+Outlook.com the OAuth explanation, at an unknown provider Evolution's own
+prompt. Then every
 file Evolution wrote is searched for the password in every form.
 
 Runs inside tests/x-session.sh. SPDX-License-Identifier: GPL-3.0-or-later"""
@@ -128,43 +133,50 @@ def pop3_flow():
         lab.remove_accounts()
 
 
-def smtp_flow():
+def smtp_flow(scenario="gmail", address="ann@gmail.com", label="SMTP", answer="Gmail's 534"):
     """Gmail's 534 is an error to Evolution (no prompt, the same error at every
     send); apppass takes it for the transport source."""
-    server = lab.start_server("gmail")
+    server = lab.start_server(scenario)
     # Like Gmail, the test server offers AUTH only over TLS.
-    uid = lab.account("smtp", "ann@gmail.com", server, smtp_tls=True, password=None)
+    uid = lab.account(label.lower().replace(" ", "-"), address, server, smtp_tls=True,
+                      password=None)
     e2e.store_password(uid, lib.GOOD_PASSWORD)
     e2e.store_password(uid + "-transport", "wrongpassword123")
     evo, app = lab.start_evolution()
     try:
         at.wait_for(lambda: server.logins().count("imap:matched") >= 1, 90)
-        sent = e2e.send_message(app, lab, "bob@example.org", "apppass SMTP test")
-        tap.ok(sent, "SMTP: a message is written and sent in Evolution's composer")
+        subject = f"apppass {label} test"
+        sent = e2e.send_message(app, lab, "bob@example.org", subject)
+        tap.ok(sent, f"{label}: a message is written and sent in Evolution's composer")
         # Evolution asks about the test certificate unless the TLS flow already accepted it.
         e2e.accept_certificate(app, 20)
         dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "SMTP: apppass's dialog opens for Gmail's 534",
+        if not tap.ok(dialog is not None, f"{label}: apppass's dialog opens for {answer}",
                       [(at.name(w), e2e.all_text(w)[:300]) for w in e2e.windows(app)]
                       + server.events() + [evo.output()[-3000:]]
                       + [evo.output()[-3000:]]):
             return
-        tap.ok("Google" in dialog.get_name(), "SMTP: its title names Google", dialog.get_name())
-        lab.screenshot(dialog, "dialog-smtp")
+        tap.ok(at.find_id(dialog, "apppass-password-entry", 2) is not None,
+               f"{label}: it asks for an app password", dialog.get_name())
+        if scenario == "gmail":
+            tap.ok("Google" in dialog.get_name(), "SMTP: its title names Google",
+                   dialog.get_name())
+        if scenario == "gmail":
+            lab.screenshot(dialog, "dialog-smtp")
         e2e.save_app_password(dialog)
         spool = os.path.join(lab.work, "spool", "sent")
         sent = at.wait_for(lambda: os.path.isdir(spool) and any(
-            "apppass SMTP test" in open(os.path.join(spool, n), errors="replace").read()
+            subject in open(os.path.join(spool, n), errors="replace").read()
             for n in os.listdir(spool)), 90)
         tap.ok(sent and server.logins().count("smtp:matched") >= 2,
-               "SMTP: checked, saved, and Evolution sent the message with it, no restart",
+               f"{label}: checked, saved, and Evolution sent the message with it, no restart",
                [(at.name(w), e2e.all_text(w)[:300]) for w in e2e.windows(app)]
                + server.events())
         tap.ok(e2e.stored_password(uid + "-transport") == lib.GOOD_PASSWORD,
-               "SMTP: the keyring holds it under the transport source")
+               f"{label}: the keyring holds it under the transport source")
         time.sleep(2)
         tap.ok(evolution_prompt(app) is None and our_dialog(app, 0.5) is None,
-               "SMTP: no other prompt or dialog follows")
+               f"{label}: no other prompt or dialog follows")
     finally:
         evo.quit()
         lab.remove_accounts()
@@ -375,6 +387,66 @@ def tls_flow():
         lab.remove_accounts()
 
 
+def refused_flow(scenario, uid, address, protocol="imap"):
+    """A refusal in words the diagnosis does not know, at a provider whose
+    policy calls for an app password: Evolution's rejected login says it was
+    refused. The dialog, a paste, "Check and save", the keyring, and
+    Evolution's next login with it."""
+    server = lab.start_server(scenario)
+    name = f"{uid} ({scenario}, {protocol.upper()})"
+    uid = lab.account(uid, address, server, protocol=protocol)
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 2),
+                      f"{name}: a refusal in unknown words opens the app-password dialog",
+                      evo.output()[-3000:]):
+            return
+        tap.ok(evolution_prompt(app) is None, f"{name}: Evolution's own prompt is not shown")
+        e2e.save_app_password(dialog)
+        tap.ok(at.wait_for(lambda: server.logins().count(f"{protocol}:matched") >= 2, 60),
+               f"{name}: checked, saved, and Evolution logs in with it", server.logins())
+        tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, f"{name}: stored in the keyring")
+    finally:
+        evo.quit()
+        lab.remove_accounts()
+
+
+def oauth_refused_flow():
+    """Outlook.com refusing in unknown words: judged by its policy (OAuth 2.0
+    only), the OAuth explanation, with no password field."""
+    server = lab.start_server("outlook-plain")
+    lab.account("outlook-plain", "cat@outlook.com", server)
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 1) is None
+               and "OAuth 2.0" in e2e.all_text(dialog),
+               "Outlook: a refusal in unknown words gets the OAuth 2.0 explanation, no password "
+               "field", (e2e.all_text(dialog) if dialog else None, evo.output()[-2000:]))
+        tap.ok(evolution_prompt(app) is None, "Outlook: Evolution's own prompt is not shown")
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
+
+
+def unknown_refused_flow():
+    """An unknown provider refusing in unknown words: Evolution's own prompt."""
+    server = lab.start_server("unknown-plain")
+    lab.account("unknown-plain", "dan@example.org", server)
+    evo, app = lab.start_evolution()
+    try:
+        prompt = at.wait_for(lambda: evolution_prompt(app), 90)
+        tap.ok(prompt is not None and our_dialog(app, 1) is None,
+               "unknown provider, unknown words: Evolution's own prompt, not apppass's dialog",
+               evo.output()[-2000:])
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
+
+
 def unknown_flow():
     """A self-hosted server's plain rejection is not ours: Evolution's own
     password prompt appears, as without apppass."""
@@ -409,12 +481,22 @@ def scan():
 FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_flow,
          "yahoo": yahoo_flow, "notnow": not_now_flow, "page": page_flow,
          "goa": online_accounts_flow, "twice": twice_flow, "proxy": proxy_flow,
-         "unknown": unknown_flow}
+         "unknown": unknown_flow,
+         "fastmail": lambda: refused_flow("fastmail-plain", "fastmail", "eve@fastmail.com"),
+         "fastmail-smtp": lambda: smtp_flow("fastmail-plain", "eve@fastmail.com",
+                                            "Fastmail SMTP", "a 554 to AUTH in unknown words"),
+         "yahoo-smtp": lambda: smtp_flow("yahoo", "bob@yahoo.com", "Yahoo SMTP",
+                                         "Yahoo's 535 \"Too many bad auth attempts\""),
+         "gmail-pop3-refused": lambda: refused_flow("gmail-plain", "gmailpop", "ann@gmail.com",
+                                                    "pop3"),
+         "outlook-refused": oauth_refused_flow,
+         "unknown-refused": unknown_refused_flow}
 
 try:
-    only = os.environ.get("APPPASS_TEST_ONLY")
+    # APPPASS_TEST_ONLY=gmail,fastmail runs those flows only (and the final scan).
+    only = set(filter(None, os.environ.get("APPPASS_TEST_ONLY", "").split(",")))
     for name, flow in FLOWS.items():
-        if not only or only == name:
+        if not only or name in only:
             flow()
     scan()
 finally:
