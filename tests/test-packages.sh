@@ -57,9 +57,23 @@ unmount_all() {
   done
   mounts=()
 }
+# A root is deleted only with nothing mounted in it: a /dev left bound by a
+# killed run would otherwise take the host's /dev with it.
+remove_root() { # remove_root DIR
+  local dir=$1 m
+  [ -e "$dir" ] || return 0
+  for m in $(awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount -l "$m" || true
+  done
+  if awk -v d="$dir/" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+    echo "test-packages.sh: $dir still has mounts; not deleting it" >&2
+    return 1
+  fi
+  rm -rf "$dir"
+}
 cleanup() {
   unmount_all
-  if [ "$keep" = 0 ]; then rm -rf "$work/build-root" "$work/test-root"; fi
+  if [ "$keep" = 0 ]; then remove_root "$work/build-root"; remove_root "$work/test-root"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -81,7 +95,7 @@ fresh_root() { # fresh_root DIR
     tar -C "$work/base" -cf "$base.tmp" . && mv "$base.tmp" "$base"
     rm -rf "$work/base"
   fi
-  rm -rf "$dir"
+  remove_root "$dir"
   mkdir -p "$dir"
   tar -C "$dir" -xf "$base"
   cat >"$dir/etc/apt/sources.list" <<EOF
@@ -157,7 +171,7 @@ build_packages() {
   # any package, so it comes from the same build.
   cp "$broot"/build/apppass/obj-*/tests/server/apppass-test-server "$out/"
   unmount_all
-  [ "$keep" = 1 ] || rm -rf "$broot"
+  [ "$keep" = 1 ] || remove_root "$broot"
 }
 [ -n "$debs" ] || build_packages
 
