@@ -202,10 +202,16 @@ remember_certificate_errors (GTlsConnection *conn, GTlsCertificate *peer,
   return FALSE;
 }
 
+/* NULL for the versions that are good enough. A list of the good ones, not
+ * of the bad: a version the backend cannot name is not known to be safe. */
 static const char *
 tls_version_name (GTlsProtocolVersion version)
 {
   switch (version) {
+  case G_TLS_PROTOCOL_VERSION_TLS_1_2:
+  case G_TLS_PROTOCOL_VERSION_TLS_1_3:
+  case G_TLS_PROTOCOL_VERSION_DTLS_1_2:
+    return NULL;
   case G_TLS_PROTOCOL_VERSION_SSL_3_0:
     return "SSL 3.0";
   case G_TLS_PROTOCOL_VERSION_TLS_1_0:
@@ -214,8 +220,9 @@ tls_version_name (GTlsProtocolVersion version)
     return "TLS 1.1";
   case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
     return "DTLS 1.0";
+  case G_TLS_PROTOCOL_VERSION_UNKNOWN:
   default:
-    return NULL;
+    return "unknown";
   }
 }
 

@@ -99,3 +99,19 @@ apppass_host_is_loopback (const char *host)
   address = g_inet_address_new_from_string (bare ? bare : host);
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
+
+gboolean
+apppass_host_is_valid (const char *host)
+{
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  if (strlen (host) > 253 || host[0] == '.' || host[0] == '-' || strstr (host, "..") != NULL)
+    return FALSE;
+  for (const char *c = host; *c; c++) {
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_' && *c != '.')
+      return FALSE;
+  }
+  return TRUE;
+}

@@ -34,5 +34,8 @@ guint16 apppass_protocol_default_port (ApppassProtocol protocol, ApppassSecurity
 
 /* TRUE for 127.0.0.0/8, ::1 and "localhost": such a host never names a provider. */
 gboolean apppass_host_is_loopback (const char *host);
+/* A host name of letters, digits, '-', '_' and dots, or an IP address:
+ * nothing that could end a line or a quoted string where it is printed. */
+gboolean apppass_host_is_valid (const char *host);
 
 G_END_DECLS

@@ -574,7 +574,7 @@ parse_server (ApppassProvider *p, ApppassProtocol protocol, const Source *src, G
   if (value == NULL || *value == '\0')
     return TRUE;
   parts = g_strsplit (g_strstrip (value), ":", -1);
-  if (g_strv_length (parts) != 3 || *parts[0] == '\0' ||
+  if (g_strv_length (parts) != 3 || !apppass_host_is_valid (parts[0]) ||
       !g_ascii_string_to_unsigned (parts[1], 10, 1, 65535, &port, NULL) ||
       !apppass_security_from_string (parts[2], &security, NULL))
     return key_error (src, error, server_keys[protocol],
@@ -1285,10 +1285,12 @@ clean_host (const char *host)
   return clean;
 }
 
+/* Names come from mail clients' configuration files: bytes that are not
+ * UTF-8 name no provider (GLib's string reversal and patterns assume UTF-8). */
 static char *
 address_domain (const char *user)
 {
-  const char *at = user ? strrchr (user, '@') : NULL;
+  const char *at = user && g_utf8_validate (user, -1, NULL) ? strrchr (user, '@') : NULL;
 
   return at && at[1] ? clean_host (at + 1) : NULL;
 }
@@ -1496,7 +1498,8 @@ index_find_by_domain (ProviderIndex *index, const char *domain)
 static char *
 identifying_host (const char *host)
 {
-  if (host == NULL || *host == '\0' || apppass_host_is_loopback (host))
+  if (host == NULL || *host == '\0' || !g_utf8_validate (host, -1, NULL) ||
+      apppass_host_is_loopback (host))
     return NULL;
   return clean_host (host);
 }

@@ -527,6 +527,21 @@ test_setup_server_ipv6 (void)
   }
 }
 
+/* A host is printed into mbsync's, msmtp's and neomutt's lines: one that
+ * could end a line or run a command there is a usage error, before any
+ * password is asked. */
+static void
+test_setup_server_host_refused (void)
+{
+  const char *argv[] = {"setup",  "ann@example.org",  "--imap", "imap.`id`.example.org:993:tls",
+                        "--smtp", "smtp.example.org", NULL};
+  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
+  g_autoptr (TestRun) r = run (argv, "abcdefghijklmnop\n", env);
+
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_null (strstr (r->out, "Checking"));
+}
+
 /* The quiet case in a terminal: no mail program's prompt to point at. */
 static void
 test_diagnose_terminal_words (void)
@@ -636,6 +651,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/setup-unknown-provider", test_setup_unknown_provider);
   g_test_add_func ("/cli/setup-server-words", test_setup_server_words);
   g_test_add_func ("/cli/setup-server-ipv6", test_setup_server_ipv6);
+  g_test_add_func ("/cli/setup-server-host-refused", test_setup_server_host_refused);
   g_test_add_func ("/cli/diagnose-terminal-words", test_diagnose_terminal_words);
   g_test_add_func ("/cli/help-usage-names-verb", test_help_usage_names_verb);
   g_test_add_func ("/cli/help-placeholders-translated", test_help_placeholders_translated);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "apppass-diagnosis.h"
+#include "apppass-protocol.h"
 #include "apppass-provider.h"
 
 /* design.md's ids, and the domains each provider's pages may live on. Kept
@@ -311,6 +312,49 @@ static const BrokenFile broken[] = {
     /* A broken override must not break the built-in provider. */
     {"zz-google.ini", "[Provider]\nId=google\nPolicy=whenever\n", "zz-google.ini:3"},
 };
+
+/* Server lines end up in the lines `apppass setup` prints for mbsync,
+ * msmtp and neomutt: a host that could end a line or a quoted string, or run
+ * a command in neomutt's backticks, is refused with the file. */
+static void
+test_server_host_words (void)
+{
+  static const char *const bad[] = {
+      "ImapServer=imap.example.net\\nPassCmd \"sh\":993:tls\n",
+      "ImapServer=imap.`id`.example.net:993:tls\n",
+      "SmtpServer=smtp.example.net\"x:465:tls\n",
+      "Pop3Server=$(id).example.net:995:tls\n",
+      "ImapServer=:993:tls\n",
+  };
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autofree char *text =
+        g_strdup_printf ("[Provider]\nId=hosts%u\nName=H\nPolicy=always\n%s", i, bad[i]);
+    g_autoptr (GError) error = NULL;
+
+    g_test_message ("%s", bad[i]);
+    g_assert_false (apppass_provider_db_add_data (db, text, strlen (text), "h.ini", &error));
+    g_assert_nonnull (error);
+  }
+  g_assert_true (apppass_host_is_valid ("imap.example.net"));
+  g_assert_true (apppass_host_is_valid ("::1"));
+  g_assert_false (apppass_host_is_valid ("a b"));
+}
+
+/* Hosts and addresses come from mail clients' files: bytes that are not
+ * UTF-8 identify nothing and crash nothing. */
+static void
+test_identify_invalid_utf8 (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+
+  g_assert_null (apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, "a\xf0", NULL));
+  g_assert_null (apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, "imap.\xff\xfe.example",
+                                               "ann@\xf0\x9f"));
+  g_assert_null (
+      apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, NULL, "ann@gm\xe1il.com"));
+}
 
 static void
 test_broken_files (void)
@@ -976,6 +1020,8 @@ main (int argc, char **argv)
   g_test_add_func ("/provider/shape", test_shape);
   g_test_add_func ("/provider/xdg-dirs", test_xdg_dirs);
   g_test_add_func ("/provider/broken-files", test_broken_files);
+  g_test_add_func ("/provider/server-host-words", test_server_host_words);
+  g_test_add_func ("/provider/identify-invalid-utf8", test_identify_invalid_utf8);
   g_test_add_func ("/provider/unknown-key", test_unknown_key_warns);
   g_test_add_func ("/provider/not-files", test_not_files);
   g_test_add_func ("/provider/index-order", test_index_order);

@@ -63,7 +63,9 @@ read_password (const ApppassProvider *provider, const char *prompt, int *status)
   if (too_long) {
     cli_error (_ ("The pasted text is far too long for a password. Copy only the password and "
                   "paste it again."));
-    apppass_password_free (raw);
+    /* By length: a NUL typed at the prompt would end apppass_password_free()'s wipe. */
+    explicit_bzero (raw, length);
+    g_free (raw);
     *status = EXIT_USAGE;
     return NULL;
   }
@@ -351,7 +353,7 @@ server_from_option (ApppassProtocol protocol, const char *text, ApppassSecurity 
   guint64 port = 0;
   CliServer *server;
 
-  if (!split_server (text, &host, &port_word, &security_word) ||
+  if (!split_server (text, &host, &port_word, &security_word) || !apppass_host_is_valid (host) ||
       (port_word && *port_word &&
        !g_ascii_string_to_unsigned (port_word, 10, 1, 65535, &port, NULL)) ||
       (security_word && !apppass_security_from_string (security_word, &security, NULL)))
