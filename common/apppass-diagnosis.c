@@ -299,8 +299,15 @@ word_kind (const char *word, gsize length, gboolean after_not)
   return WORD_OTHER;
 }
 
+/* An IMAP reply's status word: "A3 BAD …" (after its tag) or "* BAD …". */
 static gboolean
-says_refused (const char *line)
+is_imap_status (ApppassProtocol protocol, const char *line, int index)
+{
+  return protocol == APPPASS_PROTOCOL_IMAP && (index == 1 || (index == 0 && line[0] == '*'));
+}
+
+static gboolean
+says_refused (ApppassProtocol protocol, const char *line)
 {
   int last[3] = {-1000, -1000, -1000}; /* the index of each kind's last word */
   gboolean after_not = FALSE;
@@ -316,8 +323,9 @@ says_refused (const char *line)
       length++;
     if (length == 0)
       break;
-    /* An IMAP reply's tag and status ("A3 BAD …") are not its words. */
-    kind = index < 2 && length == 3 && strncmp (p, "bad", 3) == 0
+    /* An IMAP reply's status ("A3 BAD …") is not one of its words; elsewhere
+     * "Bad password" is. */
+    kind = length == 3 && strncmp (p, "bad", 3) == 0 && is_imap_status (protocol, line, index)
                ? WORD_OTHER
                : word_kind (p, length, after_not);
     after_not = length == 3 && strncmp (p, "not", 3) == 0;
@@ -342,7 +350,7 @@ words_say_refused (ApppassProtocol protocol, const char *folded, char **lines)
     /* POP3 answers a refused USER, PASS or AUTH with -ERR, whatever it says. */
     if (protocol == APPPASS_PROTOCOL_POP3 && g_str_has_prefix (lines[i], "-err"))
       return TRUE;
-    if (says_refused (lines[i]))
+    if (says_refused (protocol, lines[i]))
       return TRUE;
   }
   return FALSE;

@@ -383,6 +383,7 @@ test_refusal_in_other_words (void)
       "A1 NO Login denied for this user",
       "A1 NO Invalid LOGIN",
       "A1 NO Credentials are not valid",
+      "A1 NO Bad password",
   };
   const char *others[] = {
       "A1 OK LOGIN completed",
@@ -401,6 +402,11 @@ test_refusal_in_other_words (void)
     /* The pre-filter lets each through, so the plugins see it. */
     g_assert_true (apppass_prefilter_line (refusals[i], strlen (refusals[i])));
   }
+  /* Outside IMAP's status position "bad" is a word of failure again. */
+  g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_SMTP, "Bad password", -1), ==,
+                   APPPASS_CAUSE_CREDENTIALS_REJECTED);
+  g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_POP3, "Bad credentials", -1), ==,
+                   APPPASS_CAUSE_CREDENTIALS_REJECTED);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++) {
     g_test_message ("%s", others[i]);
     g_assert_cmpint (apppass_classify (APPPASS_PROTOCOL_IMAP, others[i], -1), ==,
