@@ -36,12 +36,12 @@ static char *
 snooze_text (guint minutes)
 {
   if (minutes % 1440 == 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day", "%u days", minutes / 1440),
+    return g_strdup_printf (apppass_ngettext ("%u day", "%u days", minutes / 1440),
                             minutes / 1440);
   if (minutes % 60 == 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", minutes / 60),
+    return g_strdup_printf (apppass_ngettext ("%u hour", "%u hours", minutes / 60),
                             minutes / 60);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes", minutes),
+  return g_strdup_printf (apppass_ngettext ("%u minute", "%u minutes", minutes),
                           minutes);
 }
 

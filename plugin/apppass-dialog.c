@@ -226,7 +226,7 @@ describe_count (ApppassDialog *self, const char *password, gboolean usual)
     hint = apppass_provider_get_password_hint (self->diagnosis.provider);
   if (hint)
     return g_steal_pointer (&hint);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%ld character", "%ld characters", count),
+  return g_strdup_printf (apppass_ngettext ("%ld character", "%ld characters", count),
                           count);
 }
 

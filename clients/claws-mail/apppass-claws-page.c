@@ -61,7 +61,7 @@ void
 claws_page_register (ApppassFlow *flow)
 {
   page_flow = flow;
-  page_path[0] = _ ("App password");
+  page_path[0] = (char *)_ ("App password");
   page_path[1] = NULL;
   claws_page.page.path = page_path;
   claws_page.page.create_widget = create_widget;
