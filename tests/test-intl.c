@@ -31,9 +31,8 @@ main (int argc, char **argv)
   g_setenv ("APPPASS_LOCALEDIR", test_locale_dir (), TRUE);
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
-  expected = g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "lv")
-                 ? "_Pārbaudīt pieteikšanos"
-                 : "Aanmelding _controleren";
+  expected = g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "lv") ? "_Pārbaudīt pieteikšanos"
+                                                                    : "Aanmelding _controleren";
   g_test_add_func ("/intl/host-without-catalogue", host_without_catalogue);
   return g_test_run ();
 }
