@@ -89,14 +89,14 @@ def extents(acc):
     return acc.get_component_iface().get_extents(at.Atspi.CoordType.SCREEN)
 
 
-def layout_problems(prefs, page):
-    """What does not fit: the preferences window not at Claws' default size,
-    a horizontal scroll bar on our page, a text of ours reaching past the
-    page's visible part."""
+def layout_problems(prefs, page, size=DEFAULT_SIZE):
+    """What does not fit: the preferences window not at the client's default
+    size, a horizontal scroll bar on our page, a text of ours reaching past
+    the page's visible part."""
     problems = []
-    size = extents(prefs)
-    if (size.width, size.height) != DEFAULT_SIZE:
-        problems.append(f"window {size.width}x{size.height}")
+    actual = extents(prefs)
+    if size and (actual.width, actual.height) != size:
+        problems.append(f"window {actual.width}x{actual.height}")
     pane = page
     while pane is not None and at.role(pane) != at.Atspi.Role.SCROLL_PANE:
         pane = pane.get_parent()

@@ -30,6 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import evolution_e2e as e2e  # noqa: E402
+import evolution_pages  # noqa: E402
 from evolution_e2e import at, lib, our_dialog, evolution_prompt  # noqa: E402
 
 tap = lib.Tap()
@@ -409,7 +410,8 @@ def scan():
 FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_flow,
          "yahoo": yahoo_flow, "notnow": not_now_flow, "page": page_flow,
          "goa": online_accounts_flow, "twice": twice_flow, "proxy": proxy_flow,
-         "unknown": unknown_flow}
+         "unknown": unknown_flow,
+         "page-dialog": lambda: evolution_pages.page_dialog_flow(lab, tap)}
 
 try:
     only = os.environ.get("APPPASS_TEST_ONLY")
