@@ -895,28 +895,11 @@ apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
   return self;
 }
 
-/* The window that takes the input in @parent's group: a modal one opened
- * over it (a client's preferences), else @parent. */
-static GtkWindow *
-window_taking_input (GtkWindow *parent)
-{
-  GtkWidget *grab = gtk_window_group_get_current_grab (gtk_window_get_group (parent));
-  GtkWidget *top = grab ? gtk_widget_get_toplevel (grab) : NULL;
-
-  if (GTK_IS_WINDOW (top) && gtk_window_get_window_type (GTK_WINDOW (top)) == GTK_WINDOW_TOPLEVEL &&
-      gtk_widget_get_visible (top))
-    return GTK_WINDOW (top);
-  return parent;
-}
-
 void
 apppass_dialog_set_parent (ApppassDialog *self, GtkWindow *parent)
 {
   g_return_if_fail (APPPASS_IS_DIALOG (self));
-  if (parent == NULL)
-    return;
-  parent = window_taking_input (parent);
-  if (parent == GTK_WINDOW (self))
+  if (parent == NULL || parent == GTK_WINDOW (self))
     return;
   gtk_window_set_transient_for (GTK_WINDOW (self), parent);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);

@@ -40,9 +40,8 @@ G_DECLARE_FINAL_TYPE (ApppassDialog, apppass_dialog, APPPASS, DIALOG, GtkDialog)
 ApppassDialog *apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
                                    const ApppassDiagnosis *diagnosis);
 
-/* Puts the dialog over @parent: transient for it, and modal where @parent
- * is modal or another modal window holds the input (a modal parent takes no
- * clicks or keys for a non-modal child). */
+/* Puts the dialog over @parent: transient for it, and modal where @parent is
+ * (a modal window's non-modal child takes no clicks or keys). */
 void apppass_dialog_set_parent (ApppassDialog *dialog, GtkWindow *parent);
 
 /* A second failure while the dialog is open: show the newer diagnosis,

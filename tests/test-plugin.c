@@ -953,17 +953,6 @@ test_flow_by_hand (void)
   g_assert_cmpstr (text_of (GTK_WIDGET (dialog), "explanation"), !=, seen->explanation);
   g_assert_false (gtk_window_get_modal (GTK_WINDOW (dialog)));
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "not-now-button")));
-
-  /* A modal window holds the input: the dialog goes over it, not under it. */
-  prefs = gtk_window_new (GTK_WINDOW_TOPLEVEL);
-  gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
-  gtk_widget_show (prefs);
-  apppass_flow_open (flow, "a", APPPASS_PROTOCOL_IMAP);
-  dialog = apppass_flow_get_dialog (flow);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (prefs));
-  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
-  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "not-now-button")));
-  gtk_widget_destroy (prefs);
 }
 
 static void
