@@ -110,7 +110,7 @@ attach_row (GtkGrid *grid, int row, const char *mnemonic, GtkWidget *value, cons
   GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  wrap_within (label, 30);
+  wrap_within (label, 34);
   if (gtk_widget_get_can_focus (value) || GTK_IS_COMBO_BOX (value))
     gtk_label_set_mnemonic_widget (GTK_LABEL (label), value);
   apppass_widget_set_a11y_name (value, gtk_label_get_text (GTK_LABEL (label)));
