@@ -77,11 +77,15 @@ def open_account_page(app, account, page_name="App password"):
     accounts = window(app, lambda n: n == "Edit accounts")
     if accounts is None:
         return None, None, None
-    click(cell(accounts, account), double=True)
-    prefs = window(app, lambda n: n.endswith("Account preferences"))
-    if prefs is None:
+    row = cell(accounts, account)
+    if row is None:
         return accounts, None, None
-    click(cell(prefs, page_name))
+    click(row, double=True)
+    prefs = window(app, lambda n: n.endswith("Account preferences"))
+    entry = cell(prefs, page_name) if prefs else None
+    if entry is None:  # not there, or not in the language of the test
+        return accounts, prefs, None
+    click(entry)
     return accounts, prefs, at.find_id(prefs, "apppass-account-page", 10)
 
 
