@@ -36,13 +36,10 @@ static char *
 snooze_text (guint minutes)
 {
   if (minutes % 1440 == 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day", "%u days", minutes / 1440),
-                            minutes / 1440);
+    return g_strdup_printf (apppass_ngettext ("%u day", "%u days", minutes / 1440), minutes / 1440);
   if (minutes % 60 == 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", minutes / 60),
-                            minutes / 60);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes", minutes),
-                          minutes);
+    return g_strdup_printf (apppass_ngettext ("%u hour", "%u hours", minutes / 60), minutes / 60);
+  return g_strdup_printf (apppass_ngettext ("%u minute", "%u minutes", minutes), minutes);
 }
 
 static GtkWidget *
@@ -97,12 +94,23 @@ build_provider (ApppassAccountPage *self, const char *chosen)
   return combo;
 }
 
+/* The page lives in the client's preferences window (Claws: 700 px wide with
+ * its page list): texts wrap instead of widening the page past it. */
+static void
+wrap_within (GtkWidget *label, int max_chars)
+{
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_line_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), max_chars);
+}
+
 static void
 attach_row (GtkGrid *grid, int row, const char *mnemonic, GtkWidget *value, const char *name)
 {
   GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  wrap_within (label, 34);
   if (gtk_widget_get_can_focus (value) || GTK_IS_COMBO_BOX (value))
     gtk_label_set_mnemonic_widget (GTK_LABEL (label), value);
   apppass_widget_set_a11y_name (value, gtk_label_get_text (GTK_LABEL (label)));
@@ -135,6 +143,17 @@ set_checking (ApppassAccountPage *self, gboolean checking)
   gtk_widget_set_sensitive (self->check, !checking);
 }
 
+/* An accepted login ends the last problem: the dialog by hand no longer
+ * speaks of it. */
+static void
+record_accepted (ApppassAccountPage *self)
+{
+  g_autoptr (ApppassSettings) settings = apppass_settings_load (client_of (self), self->account_id);
+
+  settings->last_ok_time = g_get_real_time () / G_USEC_PER_SEC;
+  apppass_settings_save (settings, client_of (self), self->account_id);
+}
+
 static void
 on_checked (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -148,6 +167,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
   set_checking (self, FALSE);
   if (login->outcome == APPPASS_LOGIN_ACCEPTED) {
     show_result (self, _ ("The server accepted the saved password."), FALSE);
+    record_accepted (self);
     return;
   }
   if (login->outcome == APPPASS_LOGIN_REJECTED && login->diagnosis)
@@ -204,9 +224,13 @@ on_check (GtkButton *button, ApppassAccountPage *self)
 static void
 on_create (GtkButton *button, ApppassAccountPage *self)
 {
+  GtkWidget *top = gtk_widget_get_toplevel (GTK_WIDGET (self));
+
   (void)button;
   apppass_account_page_commit (self);
-  apppass_flow_open (self->flow, self->account_id, self->protocol);
+  /* Over the preferences the user is in, which may be modal. */
+  apppass_flow_open_over (self->flow, self->account_id, self->protocol,
+                          GTK_IS_WINDOW (top) ? GTK_WINDOW (top) : NULL);
 }
 
 static GtkWidget *
@@ -244,6 +268,7 @@ build (ApppassAccountPage *self)
   self->enabled =
       gtk_check_button_new_with_mnemonic (_ ("_Offer help when this account’s login fails"));
   apppass_widget_set_id (self->enabled, "enabled-toggle");
+  wrap_within (gtk_bin_get_child (GTK_BIN (self->enabled)), 60);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->enabled), settings->enabled);
   gtk_box_pack_start (GTK_BOX (self), self->enabled, FALSE, FALSE, 0);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 8);
@@ -255,13 +280,14 @@ build (ApppassAccountPage *self)
   self->last_problem = gtk_label_new (last);
   gtk_label_set_selectable (GTK_LABEL (self->last_problem), TRUE);
   gtk_widget_set_can_focus (self->last_problem, FALSE);
+  gtk_label_set_xalign (GTK_LABEL (self->last_problem), 0.0);
+  wrap_within (self->last_problem, 40);
   attach_row (GTK_GRID (grid), 2, _ ("Last problem:"), self->last_problem, "last-problem");
   gtk_box_pack_start (GTK_BOX (self), grid, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (self), build_buttons (self), FALSE, FALSE, 0);
   self->result = gtk_label_new ("");
   apppass_widget_set_id (self->result, "check-result");
-  gtk_label_set_line_wrap (GTK_LABEL (self->result), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (self->result), 60);
+  wrap_within (self->result, 60);
   gtk_label_set_xalign (GTK_LABEL (self->result), 0.0);
   gtk_box_pack_start (GTK_BOX (self), self->result, FALSE, FALSE, 0);
 }

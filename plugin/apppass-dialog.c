@@ -226,8 +226,7 @@ describe_count (ApppassDialog *self, const char *password, gboolean usual)
     hint = apppass_provider_get_password_hint (self->diagnosis.provider);
   if (hint)
     return g_steal_pointer (&hint);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%ld character", "%ld characters", count),
-                          count);
+  return g_strdup_printf (apppass_ngettext ("%ld character", "%ld characters", count), count);
 }
 
 static char *
@@ -303,6 +302,9 @@ title_for (ApppassDialog *self)
 
   switch (self->mode) {
   case APPPASS_ACTION_APP_PASSWORD:
+    if (self->diagnosis.cause == APPPASS_CAUSE_NOT_AUTH) /* by hand: nothing seen */
+      return name ? g_strdup_printf (_ ("An app password from %s for %s"), name, client)
+                  : g_strdup_printf (_ ("An app password for %s"), client);
     if (name == NULL)
       return g_strdup_printf (_ ("The server needs an app password for %s"), client);
     if (!self->diagnosis.server_named_cause)
@@ -888,11 +890,20 @@ apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
   build_body (self);
   set_state (self, APPPASS_DIALOG_STATE_ASKING);
   schedule_publish (self);
-  if (parent) {
-    gtk_window_set_transient_for (GTK_WINDOW (self), parent);
-    gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
-  }
+  if (parent)
+    apppass_dialog_set_parent (self, parent);
   return self;
+}
+
+void
+apppass_dialog_set_parent (ApppassDialog *self, GtkWindow *parent)
+{
+  g_return_if_fail (APPPASS_IS_DIALOG (self));
+  if (parent == NULL || parent == GTK_WINDOW (self))
+    return;
+  gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (self), TRUE);
+  gtk_window_set_modal (GTK_WINDOW (self), gtk_window_get_modal (parent));
 }
 
 void

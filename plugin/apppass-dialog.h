@@ -40,6 +40,10 @@ G_DECLARE_FINAL_TYPE (ApppassDialog, apppass_dialog, APPPASS, DIALOG, GtkDialog)
 ApppassDialog *apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
                                    const ApppassDiagnosis *diagnosis);
 
+/* Puts the dialog over @parent: transient for it, and modal where @parent is
+ * (a modal window's non-modal child takes no clicks or keys). */
+void apppass_dialog_set_parent (ApppassDialog *dialog, GtkWindow *parent);
+
 /* A second failure while the dialog is open: show the newer diagnosis,
  * keeping what the user typed. Ignored while a check runs. */
 void apppass_dialog_update (ApppassDialog *dialog, const ApppassDiagnosis *diagnosis);

@@ -3,6 +3,7 @@
 
 #include "apppass-flow.h"
 
+#include "apppass-intl.h"
 #include "apppass-provider.h"
 #include "apppass-settings.h"
 
@@ -19,6 +20,9 @@ struct _ApppassFlow {
   GQueue waiting;
   gint64 (*now) (gpointer data);
   gpointer now_data;
+  /* apppass_flow_open_over()'s window, for that account's next dialog */
+  GtkWindow *over;
+  char *over_id;
 };
 
 enum {
@@ -89,6 +93,31 @@ apppass_flow_diagnose (ApppassFlow *self, const ApppassAccount *account, const c
 
 static void show_next (ApppassFlow *self);
 
+/* For the benchmark (tests/bench): APPPASS_BENCH_DIALOG names a file, and a
+ * dialog shown at once for a failed login appends the microseconds from
+ * apppass_flow_login_failed() to the dialog's window being mapped, and the
+ * monotonic time of that moment. */
+static gint64 bench_start;
+
+static gboolean
+on_bench_mapped (GtkWidget *dialog, GdkEvent *event, gpointer data)
+{
+  FILE *out = fopen (g_getenv ("APPPASS_BENCH_DIALOG"), "a");
+
+  (void)event;
+  (void)data;
+  if (out) {
+    gint64 now = g_get_monotonic_time ();
+
+    /* the time taken, and when (CLOCK_MONOTONIC, as the test server's) */
+    fprintf (out, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", now - bench_start, now);
+    fclose (out);
+  }
+  bench_start = 0;
+  g_signal_handlers_disconnect_by_func (dialog, on_bench_mapped, NULL);
+  return FALSE;
+}
+
 static void
 on_finished (ApppassDialog *dialog, int outcome, ApppassFlow *self)
 {
@@ -101,6 +130,8 @@ on_finished (ApppassDialog *dialog, int outcome, ApppassFlow *self)
     settings->enabled = FALSE;
   else
     settings->snoozed_until = 0;
+  if (outcome == APPPASS_DIALOG_SAVED)
+    settings->last_ok_time = now_seconds (self);
   apppass_settings_save (settings, self->client, id);
   g_signal_emit (self, signals[DIALOG_FINISHED], 0, id, outcome);
   self->dialog = NULL;
@@ -117,11 +148,27 @@ on_destroyed (GtkWidget *dialog, ApppassFlow *self)
 }
 
 static void
+forget_over (ApppassFlow *self)
+{
+  if (self->over)
+    g_object_remove_weak_pointer (G_OBJECT (self->over), (gpointer *)&self->over);
+  self->over = NULL;
+  g_clear_pointer (&self->over_id, g_free);
+}
+
+static void
 show (ApppassFlow *self, const ApppassAccount *account, const ApppassDiagnosis *diagnosis)
 {
   self->dialog = apppass_dialog_new (self->client, account, diagnosis);
+  if (g_strcmp0 (self->over_id, account->id) == 0) {
+    if (self->over)
+      apppass_dialog_set_parent (self->dialog, self->over);
+    forget_over (self);
+  }
   g_signal_connect (self->dialog, "finished", G_CALLBACK (on_finished), self);
   g_signal_connect (self->dialog, "destroy", G_CALLBACK (on_destroyed), self);
+  if (bench_start)
+    g_signal_connect (self->dialog, "map-event", G_CALLBACK (on_bench_mapped), NULL);
   gtk_window_present (GTK_WINDOW (self->dialog));
   g_signal_emit (self, signals[DIALOG_SHOWN], 0, self->dialog);
 }
@@ -226,11 +273,16 @@ apppass_flow_login_failed_in_context (ApppassFlow *self, const char *id, Apppass
   g_autoptr (ApppassDiagnosis) diagnosis = NULL;
 
   g_return_val_if_fail (APPPASS_IS_FLOW (self), FALSE);
+  if (self->dialog == NULL && g_getenv ("APPPASS_BENCH_DIALOG"))
+    bench_start = g_get_monotonic_time ();
   diagnosis = assess (self, id, protocol, server_text, context, &account, &settings);
   if (diagnosis == NULL)
     return FALSE;
   remember_problem (self, settings, account, diagnosis->cause);
-  return wanted (self, id, settings, diagnosis) && offer (self, account, diagnosis);
+  if (wanted (self, id, settings, diagnosis) && offer (self, account, diagnosis))
+    return TRUE;
+  bench_start = 0;
+  return FALSE;
 }
 
 gboolean
@@ -261,23 +313,72 @@ apppass_flow_would_take (ApppassFlow *self, const char *id, ApppassProtocol prot
   return apppass_flow_would_take_in_context (self, id, protocol, server_text, APPPASS_CONTEXT_NONE);
 }
 
+/* The dialog by hand says what is known: the problem last seen, if no login
+ * was accepted since; otherwise only what the provider's policy says
+ * (OAuth only) or nothing at all: no cause that nobody observed. */
+static ApppassDiagnosis *
+diagnose_by_hand (ApppassFlow *self, const ApppassAccount *account, ApppassProtocol protocol)
+{
+  g_autoptr (ApppassSettings) settings = apppass_settings_load (self->client, account->id);
+  const ApppassProvider *provider = provider_for (self, account);
+  const char *client = apppass_client_get_name (self->client);
+  ApppassDiagnosis *diagnosis;
+
+  if (apppass_settings_problem_stands (settings) && settings->last_protocol == protocol) {
+    diagnosis = apppass_diagnosis_new (protocol, provider, settings->last_cause);
+    if (diagnosis->action != APPPASS_ACTION_NONE)
+      return diagnosis;
+    apppass_diagnosis_free (diagnosis);
+  }
+  if (provider && apppass_provider_get_policy_for (provider, protocol) == APPPASS_POLICY_OAUTH_ONLY)
+    return apppass_diagnosis_new (protocol, provider, APPPASS_CAUSE_OAUTH_REQUIRED);
+  diagnosis = apppass_diagnosis_new (protocol, provider, APPPASS_CAUSE_APP_PASSWORD_REQUIRED);
+  diagnosis->action = APPPASS_ACTION_APP_PASSWORD;
+  diagnosis->cause = APPPASS_CAUSE_NOT_AUTH; /* the dialog's "by hand" mode */
+  diagnosis->server_named_cause = FALSE;
+  g_free (diagnosis->explanation);
+  if (provider)
+    diagnosis->explanation = g_strdup_printf (
+        _ ("No login problem has been seen for this account. If %s asks for an app password, "
+           "create one on its page and paste it here: %s checks it with the server before "
+           "saving it."),
+        apppass_provider_get_name (provider), client);
+  else
+    diagnosis->explanation = g_strdup_printf (
+        _ ("No login problem has been seen for this account. Paste an app password here: %s "
+           "checks it with the server before saving it."),
+        client);
+  return diagnosis;
+}
+
 void
 apppass_flow_open (ApppassFlow *self, const char *id, ApppassProtocol protocol)
 {
+  apppass_flow_open_over (self, id, protocol, NULL);
+}
+
+void
+apppass_flow_open_over (ApppassFlow *self, const char *id, ApppassProtocol protocol,
+                        GtkWindow *over)
+{
   g_autoptr (ApppassAccount) account = apppass_client_describe_account (self->client, id, protocol);
   g_autoptr (ApppassDiagnosis) diagnosis = NULL;
-  const ApppassProvider *provider;
-  ApppassCause cause = APPPASS_CAUSE_APP_PASSWORD_REQUIRED;
 
   if (account == NULL)
     return;
-  provider = provider_for (self, account);
-  if (provider && apppass_provider_get_policy_for (provider, protocol) == APPPASS_POLICY_OAUTH_ONLY)
-    cause = APPPASS_CAUSE_OAUTH_REQUIRED;
-  diagnosis = apppass_diagnosis_new (protocol, provider, cause);
+  diagnosis = diagnose_by_hand (self, account, protocol);
+  forget_over (self);
+  if (over) {
+    self->over = over;
+    self->over_id = g_strdup (id);
+    g_object_add_weak_pointer (G_OBJECT (over), (gpointer *)&self->over);
+  }
   offer (self, account, diagnosis);
-  if (self->dialog && g_strcmp0 (apppass_dialog_get_account_id (self->dialog), id) == 0)
+  if (self->dialog && g_strcmp0 (apppass_dialog_get_account_id (self->dialog), id) == 0) {
+    if (over)
+      apppass_dialog_set_parent (self->dialog, over);
     gtk_window_present (GTK_WINDOW (self->dialog));
+  }
 }
 
 ApppassFlow *
@@ -335,6 +436,7 @@ apppass_flow_dispose (GObject *object)
   ApppassFlow *self = APPPASS_FLOW (object);
 
   apppass_flow_close_all (self);
+  forget_over (self);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (apppass_flow_parent_class)->dispose (object);
 }

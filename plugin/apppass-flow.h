@@ -67,6 +67,10 @@ gboolean apppass_flow_would_take_in_context (ApppassFlow *flow, const char *acco
 /* The app-password dialog by hand (the account page's button): ignores the
  * snooze and the on/off setting. */
 void apppass_flow_open (ApppassFlow *flow, const char *account_id, ApppassProtocol protocol);
+/* The same, over @over (nullable): the window the user asked from (the
+ * client's account preferences), which may be modal. */
+void apppass_flow_open_over (ApppassFlow *flow, const char *account_id, ApppassProtocol protocol,
+                             GtkWindow *over);
 
 /* (nullable): the dialog on screen */
 ApppassDialog *apppass_flow_get_dialog (ApppassFlow *flow);

@@ -44,8 +44,11 @@ apppass_settings_load (ApppassClient *client, const char *id)
       s->last_cause = c;
   s->last_protocol = get_int (client, id, "last-protocol", 0, 0, APPPASS_N_PROTOCOLS - 1);
   s->last_time = get_int (client, id, "last-time", 0, 0, G_MAXINT64);
+  s->last_ok_time = get_int (client, id, "last-ok-time", 0, 0, G_MAXINT64);
   return s;
 }
+
+static const char *cause_summary (ApppassCause cause);
 
 void
 apppass_settings_save (const ApppassSettings *s, ApppassClient *client, const char *id)
@@ -57,6 +60,14 @@ apppass_settings_save (const ApppassSettings *s, ApppassClient *client, const ch
   apppass_client_set_setting (client, id, "last-cause", apppass_cause_to_string (s->last_cause));
   set_int (client, id, "last-protocol", s->last_protocol);
   set_int (client, id, "last-time", s->last_time);
+  set_int (client, id, "last-ok-time", s->last_ok_time);
+}
+
+gboolean
+apppass_settings_problem_stands (const ApppassSettings *s)
+{
+  return cause_summary (s->last_cause) != NULL && s->last_time > 0 &&
+         s->last_time >= s->last_ok_time;
 }
 
 void

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * @last_cause: the last problem seen (%APPPASS_CAUSE_NOT_AUTH: none)
  * @last_protocol: the side where it was seen
  * @last_time: when, in real time seconds, or 0
+ * @last_ok_time: when the server last accepted the saved or a new password
+ *   (Check login, or a password saved by the dialog), or 0
  */
 typedef struct {
   gboolean enabled;
@@ -28,6 +30,7 @@ typedef struct {
   ApppassCause last_cause;
   ApppassProtocol last_protocol;
   gint64 last_time;
+  gint64 last_ok_time;
 } ApppassSettings;
 
 ApppassSettings *apppass_settings_load (ApppassClient *client, const char *account_id);
@@ -38,6 +41,10 @@ void apppass_settings_free (ApppassSettings *settings);
 /* "The server asked for an app password (IMAP), 24/11/2026 07:40", or "None
  * seen yet": translated. */
 char *apppass_settings_describe_last_problem (const ApppassSettings *settings);
+
+/* Whether the last problem seen still stands: seen, and no accepted login
+ * since. */
+gboolean apppass_settings_problem_stands (const ApppassSettings *settings);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassSettings, apppass_settings_free)
 

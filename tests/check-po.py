@@ -52,6 +52,7 @@ def main():
         subprocess.run(["xgettext", "--package-name=apppass", "--from-code=UTF-8",
                         "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2",
                         "--keyword=NC_:1c,2", "--keyword=g_dngettext:2,3",
+                        "--keyword=apppass_ngettext:1,2",
                         "--directory=" + root, "-f", os.path.join(root, "po", "POTFILES.in"),
                         "-o", pot], check=True)
         wanted = entries(pot)

@@ -905,6 +905,56 @@ test_flow_snooze (void)
   g_assert_null (apppass_flow_get_dialog (flow));
 }
 
+/* By hand (the account page's button) the dialog says what is known: the
+ * problem last seen while it stands, nothing before a failure or after an
+ * accepted login; and it sits over the (modal) window it was asked from. */
+static void
+test_flow_by_hand (void)
+{
+  g_autoptr (TestClient) client = test_client_new ();
+  g_autoptr (ApppassFlow) flow = apppass_flow_new (APPPASS_CLIENT (client));
+  const ApppassProvider *google =
+      apppass_provider_db_lookup (apppass_provider_db_get_default (), "google");
+  g_autoptr (ApppassDiagnosis) seen =
+      apppass_diagnosis_new (APPPASS_PROTOCOL_IMAP, google, APPPASS_CAUSE_APP_PASSWORD_REQUIRED);
+  g_autoptr (ApppassSettings) settings = NULL;
+  GtkWidget *prefs = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  ApppassDialog *dialog;
+
+  apppass_flow_set_clock (flow, clock_now, NULL);
+  add_account (client, "a", "imap.gmail.com", "ann@gmail.com");
+  gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
+  gtk_widget_show (prefs);
+  apppass_flow_open_over (flow, "a", APPPASS_PROTOCOL_IMAP, GTK_WINDOW (prefs));
+  dialog = apppass_flow_get_dialog (flow);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (prefs));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "password-entry"));
+  g_assert_cmpstr (text_of (GTK_WIDGET (dialog), "explanation"), !=, seen->explanation);
+  screenshot (GTK_WIDGET (dialog), "by-hand");
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "not-now-button")));
+  gtk_widget_destroy (prefs);
+
+  fake_now += 2 * 3600; /* past "Not now" */
+  g_assert_true (apppass_flow_login_failed (flow, "a", APPPASS_PROTOCOL_IMAP, gmail_alert));
+  gtk_button_clicked (
+      GTK_BUTTON (find (GTK_WIDGET (apppass_flow_get_dialog (flow)), "not-now-button")));
+  apppass_flow_open (flow, "a", APPPASS_PROTOCOL_IMAP);
+  dialog = apppass_flow_get_dialog (flow);
+  g_assert_cmpstr (text_of (GTK_WIDGET (dialog), "explanation"), ==, seen->explanation);
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "not-now-button")));
+
+  settings = apppass_settings_load (APPPASS_CLIENT (client), "a");
+  settings->last_ok_time = fake_now + 60;
+  apppass_settings_save (settings, APPPASS_CLIENT (client), "a");
+  apppass_flow_open (flow, "a", APPPASS_PROTOCOL_IMAP);
+  dialog = apppass_flow_get_dialog (flow);
+  g_assert_cmpstr (text_of (GTK_WIDGET (dialog), "explanation"), !=, seen->explanation);
+  g_assert_false (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "not-now-button")));
+}
+
 static void
 test_flow_quiet (void)
 {
@@ -1191,5 +1241,6 @@ main (int argc, char **argv)
   g_test_add_func ("/flow/refused-context", test_flow_refused_context);
   g_test_add_func ("/page/settings", test_account_page);
   g_test_add_func ("/page/check", test_account_page_check);
+  g_test_add_func ("/flow/by-hand", test_flow_by_hand);
   return g_test_run ();
 }

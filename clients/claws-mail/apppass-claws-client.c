@@ -130,12 +130,11 @@ describe_send (const PrefsAccount *ac, ApppassAccount *a)
 }
 
 static ApppassAccount *
-describe_account (ApppassClient *client, const char *id, ApppassProtocol protocol)
+describe_live (const char *id, ApppassProtocol protocol)
 {
   PrefsAccount *ac = claws_account_from_key (id);
   ApppassAccount *a;
 
-  (void)client;
   if (ac == NULL || (protocol != APPPASS_PROTOCOL_SMTP && ac->recv_server == NULL) ||
       (protocol == APPPASS_PROTOCOL_SMTP && ac->smtp_server == NULL))
     return NULL;
@@ -154,12 +153,136 @@ describe_account (ApppassClient *client, const char *id, ApppassProtocol protoco
   return a;
 }
 
+/* The account whose preferences window is open. Claws edits a shallow copy
+ * of the account there, and "Apply" frees the strings that the live account
+ * still points to until "OK" copies the edited one back: reading the live
+ * account then reads freed memory (a server named "" or garbage). So while
+ * the window is open the account is described as it was when it opened,
+ * which is also what Claws itself uses until "OK". */
+typedef struct {
+  int account_id;
+  GtkWindow *window;
+  ApppassAccount *sides[APPPASS_N_PROTOCOLS];
+  GSList *stored; /* StoredWhileOpen */
+} OpenPrefs;
+
+/* A password apppass stored while the window was open, and what the store
+ * held before: the Basic and Send pages write their (older) password entry
+ * back on Apply and OK. */
+typedef struct {
+  const char *slot;
+  char *password;
+  char *before;
+} StoredWhileOpen;
+
+static OpenPrefs open_prefs;
+
+static void
+stored_free (StoredWhileOpen *s)
+{
+  apppass_password_free (s->password);
+  apppass_password_free (s->before);
+  g_free (s);
+}
+
+static ApppassAccount *
+describe_account (ApppassClient *client, const char *id, ApppassProtocol protocol)
+{
+  PrefsAccount *ac = claws_account_from_key (id);
+
+  (void)client;
+  if (ac && open_prefs.window && ac->account_id == open_prefs.account_id)
+    return open_prefs.sides[protocol] ? apppass_account_copy (open_prefs.sides[protocol]) : NULL;
+  return describe_live (id, protocol);
+}
+
+void
+claws_client_prefs_opened (const PrefsAccount *account, GtkWindow *window)
+{
+  g_autofree char *key = claws_account_key (account);
+
+  claws_client_prefs_closed ();
+  if (claws_account_from_key (key) != account)
+    return; /* a new account, not in Claws' list yet */
+  for (int p = 0; p < APPPASS_N_PROTOCOLS; p++)
+    open_prefs.sides[p] = describe_live (key, (ApppassProtocol)p);
+  open_prefs.account_id = account->account_id;
+  open_prefs.window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&open_prefs.window);
+}
+
+/* After Claws' own pages saved (ours comes last): where one wrote its older
+ * password over the one apppass checked and stored, that one is put back; a
+ * password the user typed there since is theirs and stays. */
+void
+claws_client_prefs_saved (void)
+{
+  gboolean changed = FALSE;
+
+  for (GSList *l = open_prefs.stored; l; l = l->next) {
+    StoredWhileOpen *s = l->data;
+    char *now;
+
+    if (s->password == NULL)
+      continue;
+    now = passwd_store_get_account (open_prefs.account_id, s->slot);
+    if (g_strcmp0 (now ? now : "", s->before ? s->before : "") == 0)
+      changed |= passwd_store_set_account (open_prefs.account_id, s->slot, s->password, FALSE);
+    else if (g_strcmp0 (now, s->password) != 0)
+      g_clear_pointer (&s->password, apppass_password_free);
+    apppass_password_free (now);
+  }
+  if (changed)
+    passwd_store_write_config ();
+}
+
+void
+claws_client_prefs_closed (void)
+{
+  if (open_prefs.window)
+    g_object_remove_weak_pointer (G_OBJECT (open_prefs.window), (gpointer *)&open_prefs.window);
+  for (int p = 0; p < APPPASS_N_PROTOCOLS; p++)
+    g_clear_pointer (&open_prefs.sides[p], apppass_account_free);
+  g_slist_free_full (g_steal_pointer (&open_prefs.stored), (GDestroyNotify)stored_free);
+  open_prefs.window = NULL;
+  open_prefs.account_id = 0;
+}
+
+static void
+remember_stored (const PrefsAccount *ac, const char *slot, const char *password, char *before)
+{
+  StoredWhileOpen *s;
+
+  if (open_prefs.window == NULL || ac->account_id != open_prefs.account_id) {
+    apppass_password_free (before);
+    return;
+  }
+  s = g_new0 (StoredWhileOpen, 1);
+  s->slot = slot;
+  s->password = g_strdup (password);
+  s->before = before;
+  open_prefs.stored = g_slist_prepend (open_prefs.stored, s);
+}
+
 /* SMTP logs in with the receiving login where its own user is empty or the same. */
 static gboolean
 send_shares_login (const PrefsAccount *ac)
 {
   return ac->use_smtp_auth && (ac->smtp_userid == NULL || *ac->smtp_userid == '\0' ||
                                g_strcmp0 (ac->smtp_userid, ac->userid) == 0);
+}
+
+static gboolean
+store_slot (const PrefsAccount *ac, const char *slot, const char *password)
+{
+  char *before = passwd_store_get_account (ac->account_id, slot);
+
+  if (!passwd_store_set_account (ac->account_id, slot, password, FALSE)) {
+    apppass_password_free (before);
+    return FALSE;
+  }
+  remember_stored (ac, slot, password, before);
+  return TRUE;
 }
 
 static gboolean
@@ -174,12 +297,12 @@ store_now (const ApppassAccount *a, const char *password, GError **error)
     return FALSE;
   }
   if (a->protocol == APPPASS_PROTOCOL_SMTP && !send_shares_login (ac))
-    ok = passwd_store_set_account (ac->account_id, PWS_ACCOUNT_SEND, password, FALSE);
+    ok = store_slot (ac, PWS_ACCOUNT_SEND, password);
   else {
-    ok = passwd_store_set_account (ac->account_id, PWS_ACCOUNT_RECV, password, FALSE);
+    ok = store_slot (ac, PWS_ACCOUNT_RECV, password);
     if (ok && ac->use_smtp_auth && ac->smtp_userid && *ac->smtp_userid &&
         g_strcmp0 (ac->smtp_userid, ac->userid) == 0)
-      ok = passwd_store_set_account (ac->account_id, PWS_ACCOUNT_SEND, password, FALSE);
+      ok = store_slot (ac, PWS_ACCOUNT_SEND, password);
   }
   if (!ok) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -244,6 +367,10 @@ retry_now (gpointer data)
 {
   PrefsAccount *ac = account_find_from_id (GPOINTER_TO_INT (data) >> 1);
 
+  /* "Edit accounts" and the account's preferences lock Claws' mail check
+   * while open, which would drop the retry: it waits for them to close. */
+  if (ac && inc_lock_count > 0)
+    return G_SOURCE_CONTINUE;
   retries = g_slist_remove (retries, GUINT_TO_POINTER (g_source_get_id (g_main_current_source ())));
 
   if (ac == NULL || mainwindow_get_mainwindow () == NULL)
@@ -298,6 +425,8 @@ get_parent_window (ApppassClient *client)
   MainWindow *main = mainwindow_get_mainwindow ();
 
   (void)client;
+  if (open_prefs.window)
+    return open_prefs.window;
   return main ? GTK_WINDOW (main->window) : NULL;
 }
 

@@ -25,7 +25,7 @@ create_widget (PrefsPage *page, GtkWindow *window, gpointer data)
   ApppassProtocol protocol =
       account->protocol == A_POP3 ? APPPASS_PROTOCOL_POP3 : APPPASS_PROTOCOL_IMAP;
 
-  (void)window;
+  claws_client_prefs_opened (account, window);
   if (account->protocol != A_POP3 && account->protocol != A_IMAP4)
     protocol = APPPASS_PROTOCOL_SMTP;
   self->widget = apppass_account_page_new (page_flow, key, protocol);
@@ -39,6 +39,7 @@ destroy_widget (PrefsPage *page)
   ClawsPage *self = (ClawsPage *)page;
 
   g_clear_pointer (&self->widget, gtk_widget_destroy);
+  claws_client_prefs_closed ();
 }
 
 static void
@@ -48,6 +49,7 @@ save_page (PrefsPage *page)
 
   if (self->widget)
     apppass_account_page_commit (APPPASS_ACCOUNT_PAGE (self->widget));
+  claws_client_prefs_saved ();
 }
 
 static gboolean
@@ -61,7 +63,7 @@ void
 claws_page_register (ApppassFlow *flow)
 {
   page_flow = flow;
-  page_path[0] = _ ("App password");
+  page_path[0] = (char *)_ ("App password");
   page_path[1] = NULL;
   claws_page.page.path = page_path;
   claws_page.page.create_widget = create_widget;

@@ -25,6 +25,12 @@ void claws_client_cancel_retries (void);
 char *claws_account_key (const PrefsAccount *account);
 PrefsAccount *claws_account_from_key (const char *key);
 
+/* The account's preferences window opened, saved (Apply, OK), closed: see
+ * OpenPrefs in apppass-claws-client.c. */
+void claws_client_prefs_opened (const PrefsAccount *account, GtkWindow *window);
+void claws_client_prefs_saved (void);
+void claws_client_prefs_closed (void);
+
 /* Watching Claws' log for failed logins (apppass-claws-log.c). */
 void claws_log_watch_start (ApppassFlow *flow);
 void claws_log_watch_stop (void);

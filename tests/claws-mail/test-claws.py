@@ -34,6 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import claws_e2e as e2e  # noqa: E402
+import claws_pages  # noqa: E402
 from claws_e2e import at, lib, our_dialog, claws_prompt, inbox_total  # noqa: E402
 
 tap = lib.Tap()
@@ -503,6 +504,15 @@ try:
         quiet_flow("gmail-busy", "Busy", "ann@gmail.com", False)
     if wanted("unknown"):
         quiet_flow("unknown", "Other", "dan@example.org", True)
+    if wanted("page"):
+        claws_pages.page_flow(lab, tap)
+    if wanted("page-applied"):
+        claws_pages.applied_flow(lab, tap)
+    if wanted("page-by-hand"):
+        claws_pages.by_hand_flow(lab, tap)
+    for lang, locale in (("nl", "nl_NL.UTF-8"), ("lv", "lv_LV.UTF-8")):
+        if wanted("page-" + lang):
+            claws_pages.language_flow(lab, tap, lang, locale)
     scan()
     if e2e.VALGRIND:
         valgrind_check()

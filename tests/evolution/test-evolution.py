@@ -35,6 +35,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import evolution_e2e as e2e  # noqa: E402
+import evolution_pages  # noqa: E402
 from evolution_e2e import at, lib, our_dialog, evolution_prompt  # noqa: E402
 
 tap = lib.Tap()
@@ -490,7 +491,8 @@ FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_f
          "gmail-pop3-refused": lambda: refused_flow("gmail-plain", "gmailpop", "ann@gmail.com",
                                                     "pop3"),
          "outlook-refused": oauth_refused_flow,
-         "unknown-refused": unknown_refused_flow}
+         "unknown-refused": unknown_refused_flow,
+         "page-dialog": lambda: evolution_pages.page_dialog_flow(lab, tap)}
 
 try:
     # APPPASS_TEST_ONLY=gmail,fastmail runs those flows only (and the final scan).

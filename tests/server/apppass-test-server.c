@@ -132,10 +132,11 @@ record_login (Conn *c, const char *mechanism, const char *user, gboolean matched
 {
   g_autofree char *u = json_string (user);
 
+  /* at_us: CLOCK_MONOTONIC, comparable with other processes' (the dialog benchmark) */
   record ("{\"event\":\"login\",\"protocol\":\"%s\",\"mechanism\":\"%s\",\"user\":%s,"
-          "\"tls\":%s,\"matched\":%s}",
+          "\"tls\":%s,\"matched\":%s,\"at_us\":%" G_GINT64_FORMAT "}",
           protocol_names[c->protocol], mechanism, u, c->tls ? "true" : "false",
-          matched ? "true" : "false");
+          matched ? "true" : "false", g_get_monotonic_time ());
 }
 
 /* ---- I/O ----------------------------------------------------------------- */

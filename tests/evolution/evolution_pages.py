@@ -1,0 +1,57 @@
+"""apppass tests: "Create an app password…" on our page in Evolution's account
+editor: the dialog sits over the editor it came from (transient for it),
+takes real typing and saves. Used by test-evolution.py.
+
+SPDX-License-Identifier: GPL-3.0-or-later"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "claws-mail"))
+import claws_pages as pages  # noqa: E402
+import evolution_e2e as e2e  # noqa: E402
+from evolution_e2e import at, lib, our_dialog  # noqa: E402
+
+
+def page_dialog_flow(lab, tap):
+    server = lab.start_server("gmail")
+    uid = lab.account("pagedialog", "ann@gmail.com", server, password=None)
+    e2e.store_password(uid, lib.GOOD_PASSWORD)
+    evo, app = lab.start_evolution()
+    try:
+        editor, page = e2e.open_account_page(app, "ann@gmail.com")
+        if not tap.ok(page is not None, "page dialog: apppass's page is in the account editor"):
+            return
+        problems = pages.layout_problems(editor, page, size=None)
+        tap.ok(not problems, "page dialog: in the editor as it opens, nothing is cut off, no "
+               "horizontal scroll bar", problems)
+        lab.screenshot(editor, "evolution-account-page")
+        logins = server.logins().count("imap:matched")
+        at.press(at.find_id(page, "apppass-create-button"))
+        dialog = our_dialog(app, 20)
+        if not tap.ok(dialog is not None, "page dialog: \"Create an app password…\" opens it"):
+            return
+        editor_x = pages.x_window(at.name(editor))
+        dialog_x = pages.x_window(at.name(dialog))
+        tap.ok(dialog_x is not None and pages.transient_for(dialog_x) == editor_x,
+               "page dialog: transient for the account editor, not the main window",
+               f"{dialog_x} -> {dialog_x and pages.transient_for(dialog_x)}, editor {editor_x}")
+        lab.screenshot(dialog, "dialog-from-page")
+        entry = at.find_id(dialog, "apppass-password-entry")
+        pages.type_into(dialog_x, lib.PASTED)
+        typed = at.wait_for(lambda: entry.get_text_iface().get_character_count() == len(
+            lib.PASTED), 5)
+        if not tap.ok(typed, "page dialog: it takes typing",
+                      entry.get_text_iface().get_character_count()):
+            at.press(at.find_id(dialog, "apppass-not-now-button"))
+            return
+        pages.key(dialog_x, "Return")
+        checked = at.wait_for(lambda: server.logins().count("imap:matched") > logins, 60)
+        gone = at.wait_for(lambda: our_dialog(app, 0.1) is None, 30)
+        tap.ok(checked and gone and e2e.stored_password(uid) == lib.GOOD_PASSWORD,
+               "page dialog: checked, saved, closed", server.logins())
+        at.press(e2e.button(editor, "Cancel"))
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
