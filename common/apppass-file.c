@@ -3,6 +3,7 @@
 #include "apppass-file.h"
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,22 +12,30 @@
 
 /* The name as the user may see it: a file name is data too, so its control
  * characters never reach a terminal or a label. */
-static char *
-display_name (const char *path)
+char *
+apppass_file_display_name (const char *path)
 {
-  char *name = g_filename_display_name (path);
+  g_autofree char *name = g_filename_display_name (path);
+  GString *shown = g_string_sized_new (strlen (name));
 
-  for (guchar *c = (guchar *)name; *c; c++) {
-    if (*c < 0x20 || *c == 0x7f)
-      *c = '?';
+  /* g_filename_display_name() gives valid UTF-8: controls of every kind,
+   * C1 and format characters included, become '?'. */
+  for (const char *c = name; *c; c = g_utf8_next_char (c)) {
+    gunichar u = g_utf8_get_char (c);
+    GUnicodeType type = g_unichar_type (u);
+
+    if (type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT)
+      g_string_append_c (shown, '?');
+    else
+      g_string_append_unichar (shown, u);
   }
-  return name;
+  return g_string_free (shown, FALSE);
 }
 
 static gboolean
 refuse (GError **error, GFileError code, const char *format, const char *path)
 {
-  g_autofree char *name = display_name (path);
+  g_autofree char *name = apppass_file_display_name (path);
 
   g_set_error (error, G_FILE_ERROR, code, format, name);
   return FALSE;
@@ -35,7 +44,7 @@ refuse (GError **error, GFileError code, const char *format, const char *path)
 static gboolean
 too_large (GError **error, const char *path, gsize max_bytes)
 {
-  g_autofree char *name = display_name (path);
+  g_autofree char *name = apppass_file_display_name (path);
   g_autofree char *limit = g_format_size_full (max_bytes, G_FORMAT_SIZE_IEC_UNITS);
 
   g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
@@ -65,7 +74,7 @@ check_kind (const struct stat *st, const char *path, gsize max_bytes, GError **e
 static gboolean
 errno_error (GError **error, const char *format, const char *path, int saved)
 {
-  g_autofree char *name = display_name (path);
+  g_autofree char *name = apppass_file_display_name (path);
 
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), format, name,
                g_strerror (saved));

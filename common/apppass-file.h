@@ -23,5 +23,7 @@ G_BEGIN_DECLS
  * Returns: the bytes with a NUL after them, or %NULL with @error set
  */
 char *apppass_file_read_regular (const char *path, gsize max_bytes, gsize *length, GError **error);
+/* A file's name as it may be shown: in UTF-8, no control or format character. */
+char *apppass_file_display_name (const char *path);
 
 G_END_DECLS

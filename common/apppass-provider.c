@@ -903,15 +903,13 @@ url_host (const char *url)
 /* A built-in provider's own domains: its mail domains, and every page's
  * host with and without its first label (myaccount.google.com gives
  * google.com). */
-static char **
-own_domains (const ApppassProvider *p)
+static void
+add_own_domains (GPtrArray *out, char *const *domains, char *const *pages)
 {
-  GPtrArray *out = g_ptr_array_new ();
-
-  for (guint i = 0; p->domains[i]; i++)
-    g_ptr_array_add (out, g_strdup (p->domains[i]));
+  for (guint i = 0; domains && domains[i]; i++)
+    g_ptr_array_add (out, g_strdup (domains[i]));
   for (guint i = 0; i < APPPASS_N_PAGES; i++) {
-    char *host = p->pages[i] ? url_host (p->pages[i]) : NULL;
+    char *host = pages[i] ? url_host (pages[i]) : NULL;
     const char *dot = host ? strchr (host, '.') : NULL;
 
     if (host == NULL)
@@ -919,6 +917,21 @@ own_domains (const ApppassProvider *p)
     if (dot && strchr (dot + 1, '.'))
       g_ptr_array_add (out, g_strdup (dot + 1));
     g_ptr_array_add (out, host);
+  }
+}
+
+/* A built-in provider's own domains: its mail domains and its pages', its
+ * variants' included (Zoho's data centres have pages on zoho.eu, zoho.in…). */
+static char **
+own_domains (const ApppassProvider *p)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  add_own_domains (out, p->domains, p->pages);
+  for (guint i = 0; i < p->variants->len; i++) {
+    ApppassProvider *v = g_ptr_array_index (p->variants, i);
+
+    add_own_domains (out, v->match_domains, v->pages);
   }
   g_ptr_array_add (out, NULL);
   return (char **)g_ptr_array_free (out, FALSE);
@@ -952,8 +965,8 @@ variant_named (const ApppassProvider *p, const char *name)
  * either way a file named them, so `setup` can tell where plain text came
  * from whichever the account resolves to. */
 static void
-note_variant_origins (ApppassProvider *p, const ApppassProvider *old, GKeyFile *file,
-                      const char *origin)
+note_variant_origins (ApppassProviderDb *db, ApppassProvider *p, const ApppassProvider *old,
+                      GKeyFile *file, const char *origin)
 {
   for (guint j = 0; j < p->variants->len; j++) {
     ApppassProvider *v = g_ptr_array_index (p->variants, j);
@@ -968,6 +981,16 @@ note_variant_origins (ApppassProvider *p, const ApppassProvider *old, GKeyFile *
       else if (g_key_file_has_key (p->keys, group, server_keys[i], NULL) && old_v)
         from = old_v->server_origin[i];
       v->server_origin[i] = g_strdup (from);
+    }
+    /* A page the variant takes from its provider is marked there, once. */
+    for (guint i = 0; i < APPPASS_N_PAGES; i++) {
+      const char *from = NULL;
+
+      if (g_key_file_has_key (file, group, page_keys[i], NULL))
+        from = page_leaves_builtin (db, v, (ApppassPage)i) ? origin : NULL;
+      else if (g_key_file_has_key (p->keys, group, page_keys[i], NULL))
+        from = old_v ? old_v->page_override[i] : NULL;
+      v->page_override[i] = g_strdup (from);
     }
   }
 }
@@ -984,13 +1007,13 @@ note_origins (ApppassProviderDb *db, ApppassProvider *p, const ApppassProvider *
     else if (old)
       p->server_origin[i] = g_strdup (old->server_origin[i]);
   }
-  note_variant_origins (p, old, file, origin);
   for (guint i = 0; i < APPPASS_N_PAGES; i++) {
     if (g_key_file_has_key (file, GROUP, page_keys[i], NULL))
       p->page_override[i] = page_leaves_builtin (db, p, (ApppassPage)i) ? g_strdup (origin) : NULL;
     else if (old)
       p->page_override[i] = g_strdup (old->page_override[i]);
   }
+  note_variant_origins (db, p, old, file, origin);
 }
 
 gboolean

@@ -437,6 +437,47 @@ test_providers_marks_override (void)
   clear_providers ();
 }
 
+/* A variant is a way round the mark: a file that adds one for gmail.com
+ * with its own page is marked too; the built-in variants (Zoho's data
+ * centres on zoho.eu, zoho.in…) are not. */
+static void
+test_providers_marks_variant_override (void)
+{
+  g_autofree char *dir = providers_dir ();
+  g_autofree char *path = g_build_filename (dir, "variant.ini", NULL);
+  const char *json_argv[] = {"providers", "--json", NULL};
+  g_autoptr (Run) j = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  JsonArray *array;
+  guint marked = 0;
+
+  put_provider ("variant.ini", "[Provider]\nId=google\n\n[Variant x]\nDomains=gmail.com\n"
+                               "AppPasswordUrl=https://evil.example.net/apppasswords\n");
+  j = run_bounded (json_argv, NULL, NULL);
+  assert_finished (j);
+  g_assert_cmpint (j->status, ==, 0);
+  node = json_from_string (j->out, NULL);
+  g_assert_nonnull (node);
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++) {
+    JsonObject *o = json_array_get_object_element (array, i);
+    JsonArray *overrides = json_object_get_array_member (o, "overrides");
+
+    marked += json_array_get_length (overrides);
+    if (g_str_equal (json_object_get_string_member (o, "id"), "google")) {
+      JsonObject *mark = json_array_get_object_element (overrides, 0);
+
+      g_assert_cmpuint (json_array_get_length (overrides), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (mark, "variant"), ==, "x");
+      g_assert_cmpstr (json_object_get_string_member (mark, "url"), ==,
+                       "https://evil.example.net/apppasswords");
+      g_assert_cmpstr (json_object_get_string_member (mark, "file"), ==, path);
+    }
+  }
+  g_assert_cmpuint (marked, ==, 1);
+  clear_providers ();
+}
+
 /* The bound is exact, a link to a regular file is fine, nothing is left open. */
 static void
 test_reader (void)
@@ -515,5 +556,6 @@ main (int argc, char **argv)
   g_test_add_func ("/files/setup-none-from-file", test_setup_none_from_file);
   g_test_add_func ("/files/setup-none-from-variant", test_setup_none_from_variant);
   g_test_add_func ("/files/providers-override", test_providers_marks_override);
+  g_test_add_func ("/files/providers-variant-override", test_providers_marks_variant_override);
   return g_test_run ();
 }

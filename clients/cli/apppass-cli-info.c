@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "apppass-diagnosis.h"
+#include "apppass-display.h"
+#include "apppass-file.h"
 #include "apppass-intl.h"
 #include "apppass-password.h"
 #include "apppass-provider.h"
@@ -54,22 +56,49 @@ json_servers (CliJson *json, const ApppassProvider *provider)
   cli_json_end_object (json);
 }
 
-/* Pages a provider file moved away from a built-in provider's own domain:
- * a file in providers.d can send the user's browser anywhere. */
+typedef struct {
+  const ApppassProvider *provider; /* the base or one of its variants */
+  ApppassPage page;
+} Override;
+
+/* Pages a provider file moved away from a built-in provider's own domain,
+ * the variants' too: a file in providers.d can send the user's browser
+ * anywhere. */
+static GArray *
+find_overrides (const ApppassProvider *base)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (Override));
+  const GPtrArray *variants = apppass_provider_get_variants (base);
+
+  for (guint v = 0; v <= variants->len; v++) {
+    const ApppassProvider *p = v == 0 ? base : g_ptr_array_index (variants, v - 1);
+
+    for (guint i = 0; i < APPPASS_N_PAGES; i++) {
+      Override o = {p, (ApppassPage)i};
+
+      if (apppass_provider_get_page_override (p, (ApppassPage)i))
+        g_array_append_val (found, o);
+    }
+  }
+  return found;
+}
+
 static void
 json_overrides (CliJson *json, const ApppassProvider *provider)
 {
-  cli_json_begin_array (json, "overrides");
-  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
-    const char *origin = apppass_provider_get_page_override (provider, (ApppassPage)i);
-    g_autofree char *file = origin ? g_filename_display_name (origin) : NULL;
+  g_autoptr (GArray) found = find_overrides (provider);
 
-    if (origin == NULL)
-      continue;
+  cli_json_begin_array (json, "overrides");
+  for (guint i = 0; i < found->len; i++) {
+    const Override *o = &g_array_index (found, Override, i);
+    g_autofree char *file =
+        apppass_file_display_name (apppass_provider_get_page_override (o->provider, o->page));
+
     cli_json_begin_object (json);
-    cli_json_string (json, "page", apppass_page_json_key ((ApppassPage)i));
-    cli_json_string (json, "url", apppass_provider_get_page (provider, (ApppassPage)i));
+    cli_json_string (json, "page", apppass_page_json_key (o->page));
+    cli_json_string (json, "url", apppass_provider_get_page (o->provider, o->page));
     cli_json_string (json, "file", file);
+    cli_json_string (json, "variant", apppass_provider_get_variant (o->provider));
     cli_json_end_object (json);
   }
   cli_json_end_array (json);
@@ -78,17 +107,19 @@ json_overrides (CliJson *json, const ApppassProvider *provider)
 static void
 text_overrides (GString *out, const ApppassProvider *provider)
 {
-  for (guint i = 0; i < APPPASS_N_PAGES; i++) {
-    const char *origin = apppass_provider_get_page_override (provider, (ApppassPage)i);
-    g_autofree char *file = origin ? g_filename_display_name (origin) : NULL;
+  g_autoptr (GArray) found = find_overrides (provider);
 
-    if (origin == NULL)
-      continue;
+  for (guint i = 0; i < found->len; i++) {
+    const Override *o = &g_array_index (found, Override, i);
+    g_autofree char *file =
+        apppass_file_display_name (apppass_provider_get_page_override (o->provider, o->page));
+    g_autofree char *url =
+        apppass_display_text (apppass_provider_get_page (o->provider, o->page), -1);
+
     g_string_append_printf (out,
                             _ ("  ! overridden by %s: %s is %s, not on the domain of the "
                                "built-in page\n"),
-                            file, apppass_page_json_key ((ApppassPage)i),
-                            apppass_provider_get_page (provider, (ApppassPage)i));
+                            file, apppass_page_json_key (o->page), url);
   }
 }
 
