@@ -36,10 +36,12 @@ struct _ApppassDialog {
   guint publish_source;
   GCancellable *cancellable;
   char *password;
+  char *oauth_label;
+  gboolean switched;
 
   GtkWidget *icon, *title, *stack, *body, *explanation;
   GtkWidget *entry, *note, *spinner, *status, *saved;
-  GtkWidget *primary, *not_now, *never;
+  GtkWidget *primary, *not_now, *never, *switched_page;
 };
 
 enum {
@@ -473,6 +475,18 @@ explanation_for (ApppassDialog *self)
   return g_strdup (self->diagnosis.explanation);
 }
 
+/* The sign-in the client switches to, named where it says which. */
+static const char *
+oauth_switch_label (ApppassDialog *self)
+{
+  g_autofree char *name = apppass_client_get_oauth_name (self->client, self->account);
+
+  g_free (self->oauth_label);
+  self->oauth_label = name ? g_strdup_printf (_ ("_Switch to %s sign-in"), name)
+                           : g_strdup (_ ("_Switch to OAuth 2.0"));
+  return self->oauth_label;
+}
+
 /* NULL where the mode has no main button. */
 static const char *
 primary_label (ApppassDialog *self)
@@ -481,9 +495,9 @@ primary_label (ApppassDialog *self)
   case APPPASS_ACTION_APP_PASSWORD:
     return _ ("Check and _save");
   case APPPASS_ACTION_OAUTH:
-    if (apppass_client_can_switch_to_oauth (self->client, self->account))
-      return _ ("_Switch to OAuth 2.0");
-    return NULL;
+    if (!apppass_client_can_switch_to_oauth (self->client, self->account))
+      return NULL;
+    return oauth_switch_label (self);
   default:
     return _ ("_Try again");
   }
@@ -734,13 +748,66 @@ start_check (ApppassDialog *self)
 }
 
 static void
+on_undo (GtkButton *button, ApppassDialog *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  (void)button;
+  if (!apppass_client_undo_oauth_switch (self->client, self->account->id, &error)) {
+    text = g_strdup_printf (_ ("The account could not be switched back: %s"),
+                            error ? error->message : "?");
+    show_status (self, text, TRUE);
+    return;
+  }
+  self->switched = FALSE;
+  g_clear_pointer (&self->switched_page, gtk_widget_destroy);
+  gtk_widget_show (self->never);
+  build_body (self);
+  set_state (self, APPPASS_DIALOG_STATE_ASKING);
+  text = g_strdup_printf (_ ("Switched back: %s signs in with the stored password again."),
+                          apppass_client_get_name (self->client));
+  show_status (self, text, FALSE);
+}
+
+/* The client's own sign-in takes over from here; the dialog stays so that
+ * the switch can be undone at once. */
+static void
+show_switched (ApppassDialog *self)
+{
+  g_autofree char *name = apppass_client_get_oauth_name (self->client, self->account);
+  g_autofree char *text = g_strdup_printf (
+      _ ("Switched. %s now signs in to %s in its own window; your stored password was kept, "
+         "in case you switch back."),
+      apppass_client_get_name (self->client),
+      name ? name : (provider_name (self) ? provider_name (self) : _ ("the server")));
+  GtkWidget *undo = mnemonic_button (_ ("_Undo"), "undo-button");
+
+  self->switched = TRUE;
+  self->switched_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_pack_start (GTK_BOX (self->switched_page), wrapped_label (text, "oauth-switched"), FALSE,
+                      FALSE, 0);
+  gtk_widget_set_halign (undo, GTK_ALIGN_START);
+  g_signal_connect (undo, "clicked", G_CALLBACK (on_undo), self);
+  gtk_box_pack_start (GTK_BOX (self->switched_page), undo, FALSE, FALSE, 0);
+  gtk_widget_show_all (self->switched_page);
+  gtk_stack_add_named (GTK_STACK (self->stack), self->switched_page, "switched");
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), self->switched_page);
+  gtk_widget_hide (self->primary);
+  gtk_widget_hide (self->never);
+  set_button_label (self->not_now, _ ("_Close"));
+  show_status (self, NULL, FALSE);
+  schedule_publish (self);
+}
+
+static void
 switch_to_oauth (ApppassDialog *self)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
 
   if (apppass_client_switch_to_oauth (self->client, self->account, &error)) {
-    finish (self, APPPASS_DIALOG_RETRIED);
+    show_switched (self);
     return;
   }
   text = g_strdup_printf (_ ("The account could not be switched to OAuth 2.0: %s"),
@@ -776,7 +843,9 @@ apppass_dialog_response (GtkDialog *dialog, int response)
       g_cancellable_cancel (self->cancellable);
     return;
   }
-  if (self->state == APPPASS_DIALOG_STATE_SAVED)
+  if (self->switched)
+    finish (self, APPPASS_DIALOG_RETRIED);
+  else if (self->state == APPPASS_DIALOG_STATE_SAVED)
     finish (self, APPPASS_DIALOG_SAVED);
   else if (response == RESPONSE_PRIMARY)
     on_primary (self);
@@ -963,6 +1032,7 @@ apppass_dialog_finalize (GObject *object)
   ApppassDialog *self = APPPASS_DIALOG (object);
 
   forget_password (self);
+  g_free (self->oauth_label);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   apppass_account_free (self->account);

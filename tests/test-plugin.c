@@ -453,6 +453,20 @@ test_oauth (void)
   assert_keyboard_and_names (GTK_WIDGET (dialog));
   screenshot (GTK_WIDGET (dialog), "oauth");
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
+  g_assert_cmpuint (client->switched->len, ==, 1);
+  /* The dialog stays, says what happened and offers the way back. */
+  g_assert_cmpint (outcome, ==, -1);
+  g_assert_nonnull (strstr (text_of (GTK_WIDGET (dialog), "oauth-switched"), "Test Mail"));
+  g_assert_null (find (GTK_WIDGET (dialog), "primary-button"));
+  assert_keyboard_and_names (GTK_WIDGET (dialog));
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "undo-button")));
+  g_assert_cmpuint (client->switched->len, ==, 0);
+  g_assert_null (find (GTK_WIDGET (dialog), "oauth-switched"));
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "primary-button"));
+  g_assert_nonnull (strstr (text_of (GTK_WIDGET (dialog), "status"), "Switched back"));
+  /* Switched again and closed: the client retries with its new sign-in. */
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "not-now-button")));
   g_assert_cmpint (outcome, ==, APPPASS_DIALOG_RETRIED);
   g_assert_cmpuint (client->switched->len, ==, 1);
   gtk_widget_destroy (GTK_WIDGET (dialog));
