@@ -184,3 +184,9 @@ apppass_client_undo_oauth_switch (ApppassClient *client, const char *id, GError 
 {
   return IFACE (client)->undo_oauth_switch (client, id, error);
 }
+
+gboolean
+apppass_client_oauth_needs_client_id (ApppassClient *client)
+{
+  return IFACE (client)->oauth_needs_client_id && IFACE (client)->oauth_needs_client_id (client);
+}

@@ -67,6 +67,10 @@ G_DECLARE_INTERFACE (ApppassClient, apppass_client, APPPASS, CLIENT, GObject)
  * @can_undo_oauth_switch: (optional): whether the account @id was switched by
  *   @switch_to_oauth and still uses that sign-in
  * @undo_oauth_switch: (optional): give the account @id its earlier sign-in back
+ * @oauth_needs_client_id: (optional): whether the client's OAuth 2.0 needs a
+ *   client ID the user registers with the provider (it ships none); its
+ *   @switch_to_oauth then opens the client's own settings, and fails with
+ *   G_IO_ERROR_CANCELLED where the user cancels them
  */
 struct _ApppassClientInterface {
   GTypeInterface parent;
@@ -94,6 +98,7 @@ struct _ApppassClientInterface {
   char *(*get_oauth_name) (ApppassClient *client, const ApppassAccount *account);
   gboolean (*can_undo_oauth_switch) (ApppassClient *client, const char *id);
   gboolean (*undo_oauth_switch) (ApppassClient *client, const char *id, GError **error);
+  gboolean (*oauth_needs_client_id) (ApppassClient *client);
 };
 
 const char *apppass_client_get_name (ApppassClient *client);
@@ -123,5 +128,6 @@ gboolean apppass_client_switch_to_oauth (ApppassClient *client, const ApppassAcc
 char *apppass_client_get_oauth_name (ApppassClient *client, const ApppassAccount *account);
 gboolean apppass_client_can_undo_oauth_switch (ApppassClient *client, const char *id);
 gboolean apppass_client_undo_oauth_switch (ApppassClient *client, const char *id, GError **error);
+gboolean apppass_client_oauth_needs_client_id (ApppassClient *client);
 
 G_END_DECLS

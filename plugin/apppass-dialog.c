@@ -439,9 +439,16 @@ build_oauth (ApppassDialog *self, GtkBox *box)
 {
   g_autofree char *help = apppass_client_get_oauth_help (self->client, self->account);
   const char *page = provider_page (self, APPPASS_PAGE_OAUTH);
+  const char *client_page = provider_page (self, APPPASS_PAGE_OAUTH_CLIENT);
 
   if (help)
     gtk_box_pack_start (box, wrapped_label (help, "oauth-help"), FALSE, FALSE, 0);
+  if (client_page && apppass_client_oauth_needs_client_id (self->client)) {
+    g_autofree char *label =
+        g_strdup_printf (_ ("Open the _client ID registration page of %s"), provider_name (self));
+    gtk_box_pack_start (box, page_button (self, label, client_page, "client-id-button"), FALSE,
+                        FALSE, 0);
+  }
   if (page) {
     g_autofree char *label =
         g_strdup_printf (_ ("_Open the page of %s about mail programs"), provider_name (self));
@@ -482,8 +489,13 @@ oauth_switch_label (ApppassDialog *self)
   g_autofree char *name = apppass_client_get_oauth_name (self->client, self->account);
 
   g_free (self->oauth_label);
-  self->oauth_label = name ? g_strdup_printf (_ ("_Switch to %s sign-in"), name)
-                           : g_strdup (_ ("_Switch to OAuth 2.0"));
+  if (apppass_client_oauth_needs_client_id (self->client))
+    self->oauth_label = g_strdup_printf (_ ("_Open the OAuth2 settings in %s"),
+                                         apppass_client_get_name (self->client));
+  else if (name)
+    self->oauth_label = g_strdup_printf (_ ("_Switch to %s sign-in"), name);
+  else
+    self->oauth_label = g_strdup (_ ("_Switch to OAuth 2.0"));
   return self->oauth_label;
 }
 
@@ -770,26 +782,38 @@ on_undo (GtkButton *button, ApppassDialog *self)
   show_status (self, text, FALSE);
 }
 
+static char *
+switched_text (ApppassDialog *self)
+{
+  g_autofree char *name = apppass_client_get_oauth_name (self->client, self->account);
+  const char *client = apppass_client_get_name (self->client);
+
+  if (apppass_client_oauth_needs_client_id (self->client))
+    return g_strdup_printf (_ ("Saved. %s now signs in to this account with OAuth 2.0."), client);
+  return g_strdup_printf (
+      _ ("Switched. %s now signs in to %s in its own window; your stored password was kept, in "
+         "case you switch back."),
+      client, name ? name : (provider_name (self) ? provider_name (self) : _ ("the server")));
+}
+
 /* The client's own sign-in takes over from here; the dialog stays so that
  * the switch can be undone at once. */
 static void
 show_switched (ApppassDialog *self)
 {
-  g_autofree char *name = apppass_client_get_oauth_name (self->client, self->account);
-  g_autofree char *text = g_strdup_printf (
-      _ ("Switched. %s now signs in to %s in its own window; your stored password was kept, "
-         "in case you switch back."),
-      apppass_client_get_name (self->client),
-      name ? name : (provider_name (self) ? provider_name (self) : _ ("the server")));
-  GtkWidget *undo = mnemonic_button (_ ("_Undo"), "undo-button");
+  g_autofree char *text = switched_text (self);
 
   self->switched = TRUE;
   self->switched_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gtk_box_pack_start (GTK_BOX (self->switched_page), wrapped_label (text, "oauth-switched"), FALSE,
                       FALSE, 0);
-  gtk_widget_set_halign (undo, GTK_ALIGN_START);
-  g_signal_connect (undo, "clicked", G_CALLBACK (on_undo), self);
-  gtk_box_pack_start (GTK_BOX (self->switched_page), undo, FALSE, FALSE, 0);
+  if (apppass_client_can_undo_oauth_switch (self->client, self->account->id)) {
+    GtkWidget *undo = mnemonic_button (_ ("_Undo"), "undo-button");
+
+    gtk_widget_set_halign (undo, GTK_ALIGN_START);
+    g_signal_connect (undo, "clicked", G_CALLBACK (on_undo), self);
+    gtk_box_pack_start (GTK_BOX (self->switched_page), undo, FALSE, FALSE, 0);
+  }
   gtk_widget_show_all (self->switched_page);
   gtk_stack_add_named (GTK_STACK (self->stack), self->switched_page, "switched");
   gtk_stack_set_visible_child (GTK_STACK (self->stack), self->switched_page);
@@ -810,9 +834,23 @@ switch_to_oauth (ApppassDialog *self)
     show_switched (self);
     return;
   }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    show_status (self, _ ("Nothing was changed."), FALSE);
+    return;
+  }
   text = g_strdup_printf (_ ("The account could not be switched to OAuth 2.0: %s"),
                           error ? error->message : "?");
   show_status (self, text, TRUE);
+}
+
+static gboolean
+switch_to_oauth_later (gpointer data)
+{
+  ApppassDialog *self = data;
+
+  if (!self->finished && !self->switched)
+    switch_to_oauth (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -823,7 +861,10 @@ on_primary (ApppassDialog *self)
     start_check (self);
     break;
   case APPPASS_ACTION_OAUTH:
-    switch_to_oauth (self);
+    /* A client may open its own settings window and wait for it: not inside
+     * this button's handler, which a screen reader's click waits for. */
+    g_idle_add_full (G_PRIORITY_DEFAULT, switch_to_oauth_later, g_object_ref (self),
+                     g_object_unref);
     break;
   default:
     apppass_client_retry_login (self->client, self->account);

@@ -453,6 +453,7 @@ test_oauth (void)
   assert_keyboard_and_names (GTK_WIDGET (dialog));
   screenshot (GTK_WIDGET (dialog), "oauth");
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
+  iterate (20);
   g_assert_cmpuint (client->switched->len, ==, 1);
   /* The dialog stays, says what happened and offers the way back. */
   g_assert_cmpint (outcome, ==, -1);
@@ -466,6 +467,7 @@ test_oauth (void)
   g_assert_nonnull (strstr (text_of (GTK_WIDGET (dialog), "status"), "Switched back"));
   /* Switched again and closed: the client retries with its new sign-in. */
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
+  iterate (20);
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "not-now-button")));
   g_assert_cmpint (outcome, ==, APPPASS_DIALOG_RETRIED);
   g_assert_cmpuint (client->switched->len, ==, 1);
