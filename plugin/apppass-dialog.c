@@ -365,6 +365,34 @@ on_oauth_link (GtkLinkButton *button, ApppassDialog *self)
   return TRUE;
 }
 
+static gboolean
+on_app_password_link (GtkLinkButton *button, ApppassDialog *self)
+{
+  (void)button;
+  switch_mode (self, APPPASS_ACTION_APP_PASSWORD);
+  return TRUE;
+}
+
+/* Came from the app-password layout (Microsoft 365's SMTP, where a tenant
+ * may still take app passwords): the way back to it. */
+static void
+add_app_password_link (ApppassDialog *self, GtkBox *box)
+{
+  const char *page = provider_page (self, APPPASS_PAGE_APP_PASSWORD);
+  GtkWidget *link;
+
+  if (self->diagnosis.action != APPPASS_ACTION_APP_PASSWORD)
+    return;
+  link = link_button (self,
+                      self->account->protocol == APPPASS_PROTOCOL_SMTP
+                          ? _ ("Paste an app password for sending _instead")
+                          : _ ("Paste an app password _instead"),
+                      page ? page : provider_page (self, APPPASS_PAGE_OAUTH), "app-password-link");
+  g_signal_handlers_disconnect_matched (link, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  g_signal_connect (link, "activate-link", G_CALLBACK (on_app_password_link), self);
+  gtk_box_pack_start (box, link, FALSE, FALSE, 0);
+}
+
 static void
 add_password_field (ApppassDialog *self, GtkBox *box)
 {
@@ -454,6 +482,7 @@ build_oauth (ApppassDialog *self, GtkBox *box)
         g_strdup_printf (_ ("_Open the page of %s about mail programs"), provider_name (self));
     gtk_box_pack_start (box, page_button (self, label, page, "page-button"), FALSE, FALSE, 0);
   }
+  add_app_password_link (self, box);
 }
 
 static void
