@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <mail/e-mail-config-notebook.h>
+
 #include "apppass-provider.h"
 
 /* In the account's [App Password] group: "uid=method;…" for every source the
@@ -251,6 +253,36 @@ evo_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError *
   return TRUE;
 }
 
+/* Account editors open now: account UID -> GWeakRef to its EMailConfigNotebook. */
+static GHashTable *editors;
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+void
+evo_oauth_editor_opened (const char *account_id, GObject *notebook)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  if (editors == NULL)
+    editors =
+        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)weak_ref_free);
+  g_weak_ref_init (ref, notebook);
+  g_hash_table_replace (editors, g_strdup (account_id), ref);
+}
+
+static EMailConfigNotebook *
+ref_editor (const char *account_id)
+{
+  GWeakRef *ref = editors ? g_hash_table_lookup (editors, account_id) : NULL;
+
+  return ref ? g_weak_ref_get (ref) : NULL;
+}
+
 static char *
 dup_previous (ESource *account)
 {
@@ -259,11 +291,21 @@ dup_previous (ESource *account)
   return record && *record ? g_steal_pointer (&record) : NULL;
 }
 
+static ESource *
+ref_account (ApppassClient *client, const char *account_id)
+{
+  g_autoptr (GObject) editor = (GObject *)ref_editor (account_id);
+
+  if (editor)
+    return g_object_ref (
+        e_mail_config_notebook_get_account_source (E_MAIL_CONFIG_NOTEBOOK (editor)));
+  return evo_client_ref_side_source (EVO_CLIENT (client), account_id, APPPASS_N_PROTOCOLS);
+}
+
 gboolean
 evo_oauth_can_undo (ApppassClient *client, const char *account_id)
 {
-  g_autoptr (ESource) account =
-      evo_client_ref_side_source (EVO_CLIENT (client), account_id, APPPASS_N_PROTOCOLS);
+  g_autoptr (ESource) account = ref_account (client, account_id);
   g_autofree char *record = account ? dup_previous (account) : NULL;
   g_autofree char *method = NULL;
 
@@ -275,11 +317,92 @@ evo_oauth_can_undo (ApppassClient *client, const char *account_id)
                                             method);
 }
 
+/* The editor's pages show, and write back at OK, the Camel settings of a
+ * source: the method goes there too. */
+static void
+set_copy_method (ESource *copy, const char *method)
+{
+  const char *kinds[] = {E_SOURCE_EXTENSION_MAIL_ACCOUNT, E_SOURCE_EXTENSION_MAIL_TRANSPORT};
+
+  e_source_authentication_set_method (auth_of (copy), method);
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++) {
+    const char *backend;
+    const char *name;
+
+    if (!e_source_has_extension (copy, kinds[k]))
+      continue;
+    backend = e_source_backend_get_backend_name (e_source_get_extension (copy, kinds[k]));
+    name = backend ? e_source_camel_get_extension_name (backend) : NULL;
+    if (name && e_source_has_extension (copy, name)) {
+      CamelSettings *settings = e_source_camel_get_settings (e_source_get_extension (copy, name));
+
+      if (CAMEL_IS_NETWORK_SETTINGS (settings))
+        camel_network_settings_set_auth_mechanism (CAMEL_NETWORK_SETTINGS (settings), method);
+    }
+  }
+}
+
+/* In the account editor the change goes into its copies of the sources,
+ * which show it in Evolution's own fields and are written by its OK. */
+/* Undos waiting for the editor's OK: account UID -> "uid=method;…". */
+static GHashTable *pending;
+
+static void
+apply_entries (ESource *const *copies, guint n, char **entries)
+{
+  for (guint i = 0; entries[i]; i++) {
+    char *eq = strchr (entries[i], '=');
+    gsize len = eq ? (gsize)(eq - entries[i]) : 0;
+
+    for (guint c = 0; eq && c < n; c++) {
+      const char *uid = copies[c] ? e_source_get_uid (copies[c]) : NULL;
+
+      if (uid && strncmp (uid, entries[i], len) == 0 && uid[len] == '\0' &&
+          e_source_has_extension (copies[c], E_SOURCE_EXTENSION_AUTHENTICATION))
+        set_copy_method (copies[c], *(eq + 1) ? eq + 1 : NULL);
+    }
+  }
+}
+
+/* Evolution's sending page writes its own choice of method when the editor
+ * commits: the undo is applied again after it, to the sources it writes. */
+void
+evo_oauth_editor_commit (const char *account_id, GQueue *sources)
+{
+  g_autofree char *record = NULL;
+  g_auto (GStrv) entries = NULL;
+  g_autoptr (GPtrArray) copies = g_ptr_array_new ();
+
+  if (pending == NULL ||
+      !g_hash_table_steal_extended (pending, account_id, NULL, (gpointer *)&record))
+    return;
+  entries = g_strsplit (record, ";", -1);
+  for (GList *l = g_queue_peek_head_link (sources); l; l = l->next)
+    if (E_IS_SOURCE (l->data))
+      g_ptr_array_add (copies, l->data);
+  apply_entries ((ESource *const *)copies->pdata, copies->len, entries);
+}
+
+static void
+undo_in_editor (EMailConfigNotebook *editor, const char *account_id, const char *record,
+                char **entries)
+{
+  ESource *copies[] = {e_mail_config_notebook_get_account_source (editor),
+                       e_mail_config_notebook_get_transport_source (editor),
+                       e_mail_config_notebook_get_collection_source (editor)};
+
+  apply_entries (copies, G_N_ELEMENTS (copies), entries);
+  evo_settings_set (copies[0], PREVIOUS_KEY, NULL);
+  if (pending == NULL)
+    pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (pending, g_strdup (account_id), g_strdup (record));
+}
+
 gboolean
 evo_oauth_undo (ApppassClient *client, const char *account_id, GError **error)
 {
-  g_autoptr (ESource) account =
-      evo_client_ref_side_source (EVO_CLIENT (client), account_id, APPPASS_N_PROTOCOLS);
+  g_autoptr (GObject) editor = (GObject *)ref_editor (account_id);
+  g_autoptr (ESource) account = ref_account (client, account_id);
   g_autofree char *record = account ? dup_previous (account) : NULL;
   g_auto (GStrv) entries = NULL;
 
@@ -289,6 +412,10 @@ evo_oauth_undo (ApppassClient *client, const char *account_id, GError **error)
     return FALSE;
   }
   entries = g_strsplit (record, ";", -1);
+  if (editor) {
+    undo_in_editor (E_MAIL_CONFIG_NOTEBOOK (editor), account_id, record, entries);
+    return TRUE;
+  }
   for (guint i = 0; entries[i]; i++) {
     char *eq = strchr (entries[i], '=');
     g_autoptr (ESource) source = NULL;

@@ -48,6 +48,11 @@ gboolean evo_oauth_can_switch (ApppassClient *client, const ApppassAccount *acco
 gboolean evo_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError **error);
 gboolean evo_oauth_can_undo (ApppassClient *client, const char *account_id);
 gboolean evo_oauth_undo (ApppassClient *client, const char *account_id, GError **error);
+/* While the account editor (an EMailConfigNotebook) is open for @account_id,
+ * Undo changes its copies of the sources, which its OK writes. */
+void evo_oauth_editor_opened (const char *account_id, GObject *notebook);
+/* From our page's commit: an Undo pressed in the editor goes into @sources. */
+void evo_oauth_editor_commit (const char *account_id, GQueue *sources);
 
 /* The server certificate the user accepted in Evolution for @host, as PEM
  * (apppass-evolution-trust.c). */

@@ -498,11 +498,25 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
                 evo.output()[-2000:]])
         tap.ok(not server.logins()[logins:],
                f"OAuth {name}: and Evolution sends the server no password", server.logins())
+        time.sleep(2)
         for w in e2e.windows(app):
             cancel = e2e.button(w, "Cancel") if at.ident(w) != "apppass-dialog" else None
             if cancel is not None:
                 at.press(cancel)
+        editor, page = e2e.open_account_page(app, address)
+        undo = at.find_id(page, "apppass-oauth-undo-button", 5) if page else None
+        if tap.ok(undo is not None, f"OAuth {name}: the account page offers the way back",
+                  [at.name(w) for w in e2e.windows(app)]):
+            lab.screenshot(editor, "oauth-account-page")
+            at.press(undo)
+            at.press(e2e.button(editor, "OK"))
+            back = at.wait_for(lambda: (source_method(uid), source_method(uid + "-transport"))
+                               == ("none", "PLAIN"), 20)
+            tap.ok(back, f"OAuth {name}: Undo on the account page, saved with the editor's OK, "
+                   "gives the password methods back",
+                   (source_method(uid), source_method(uid + "-transport")))
     finally:
+        e2e.cancel_prompts(app)
         evo.quit()
         lab.remove_accounts()
 
