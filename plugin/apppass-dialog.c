@@ -519,7 +519,7 @@ oauth_switch_label (ApppassDialog *self)
 
   g_free (self->oauth_label);
   if (apppass_client_oauth_needs_client_id (self->client))
-    self->oauth_label = g_strdup_printf (_ ("_Open the OAuth2 settings in %s"),
+    self->oauth_label = g_strdup_printf (_ ("Open the OAuth2 _settings in %s"),
                                          apppass_client_get_name (self->client));
   else if (name)
     self->oauth_label = g_strdup_printf (_ ("_Switch to %s sign-in"), name);

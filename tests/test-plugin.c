@@ -464,7 +464,7 @@ test_oauth (void)
   g_assert_cmpuint (client->switched->len, ==, 0);
   g_assert_null (find (GTK_WIDGET (dialog), "oauth-switched"));
   g_assert_nonnull (find (GTK_WIDGET (dialog), "primary-button"));
-  g_assert_nonnull (strstr (text_of (GTK_WIDGET (dialog), "status"), "Switched back"));
+  g_assert_nonnull (strstr (text_of (GTK_WIDGET (dialog), "status"), "Test Mail"));
   /* Switched again and closed: the client retries with its new sign-in. */
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
   iterate (20);
