@@ -351,8 +351,22 @@ offers_oauth (ApppassDialog *self)
 {
   g_autofree char *help = apppass_client_get_oauth_help (self->client, self->account);
 
-  return provider_page (self, APPPASS_PAGE_OAUTH) &&
-         (help || apppass_client_can_switch_to_oauth (self->client, self->account));
+  /* A client that switches in one step needs no page of the provider's:
+   * Yahoo has none on mail programs and OAuth, Evolution has its sign-in. */
+  return (provider_page (self, APPPASS_PAGE_OAUTH) && help) ||
+         apppass_client_can_switch_to_oauth (self->client, self->account);
+}
+
+/* A link button needs an address; ours are handled before it is opened. */
+static const char *
+oauth_link_uri (ApppassDialog *self)
+{
+  for (ApppassPage page = APPPASS_PAGE_OAUTH; page > APPPASS_PAGE_APP_PASSWORD; page--)
+    if (provider_page (self, page))
+      return provider_page (self, page);
+  return provider_page (self, APPPASS_PAGE_APP_PASSWORD)
+             ? provider_page (self, APPPASS_PAGE_APP_PASSWORD)
+             : "https://invalid.invalid/";
 }
 
 static void switch_mode (ApppassDialog *self, ApppassAction mode);
@@ -454,7 +468,7 @@ build_app_password (ApppassDialog *self, GtkBox *box)
   }
   if (offers_oauth (self)) {
     GtkWidget *oauth = link_button (self, _ ("Use OAuth 2.0 sign-_in instead"),
-                                    provider_page (self, APPPASS_PAGE_OAUTH), "oauth-link");
+                                    oauth_link_uri (self), "oauth-link");
 
     g_signal_handlers_disconnect_matched (oauth, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
     g_signal_connect (oauth, "activate-link", G_CALLBACK (on_oauth_link), self);

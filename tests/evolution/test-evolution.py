@@ -436,11 +436,16 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
         if not tap.ok(dialog is not None, f"OAuth {name}: apppass's dialog opens",
                       evo.output()[-3000:]):
             return
+        link = at.find_id(dialog, "apppass-oauth-link", 3)
+        if link is not None:  # Yahoo: app passwords first, OAuth 2.0 the other way
+            lab.screenshot(dialog, "oauth-link-" + scenario)
+            at.press(link)
+            time.sleep(1)
         primary = at.find_id(dialog, "apppass-primary-button")
         label = (at.name(primary) or "").replace("_", "")
         tap.ok(label == f"Switch to {name} sign-in",
                f"OAuth {name}: the dialog's one button offers Evolution's own sign-in", label)
-        lab.screenshot(dialog, "oauth")
+        lab.screenshot(dialog, "oauth-" + scenario)
         at.press(primary)
         switched = at.find_id(dialog, "apppass-oauth-switched", 20)
         tap.ok(switched is not None, f"OAuth {name}: the dialog says the account was switched")
@@ -522,8 +527,9 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
 
 
 def yahoo_oauth_flow():
-    """The same for Yahoo, where this Evolution has Yahoo's service."""
-    oauth_flow("Yahoo", "yahoo", "bob@yahoo.com", "Yahoo", "login.yahoo.com")
+    """The same for Yahoo, where this Evolution has Yahoo's service: its dialog asks
+    for an app password first and offers OAuth 2.0 as the other way."""
+    oauth_flow("Yahoo Mail", "yahoo", "bob@yahoo.com", "Yahoo", "api.login.yahoo.com")
 
 
 def scan():
@@ -541,7 +547,7 @@ def scan():
 FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_flow,
          "yahoo": yahoo_flow, "notnow": not_now_flow, "page": page_flow,
          "goa": online_accounts_flow, "twice": twice_flow, "proxy": proxy_flow,
-         "unknown": unknown_flow, "oauth": oauth_flow}
+         "unknown": unknown_flow, "oauth": oauth_flow, "yahoo-oauth": yahoo_oauth_flow}
 
 try:
     only = os.environ.get("APPPASS_TEST_ONLY")
