@@ -61,10 +61,11 @@ struct _ApppassProviderDb {
 
 static const char *const policy_words[] = {"always", "two-step", "user-chosen", "oauth-only",
                                            "none"};
-static const char *const page_keys[] = {"AppPasswordUrl", "TwoStepUrl", "AccessUrl", "WebLoginUrl",
-                                        "OAuthUrl"};
-static const char *const page_json_keys[] = {"app_password_url", "two_step_url", "access_url",
-                                             "web_login_url", "oauth_url"};
+static const char *const page_keys[] = {"AppPasswordUrl", "TwoStepUrl", "AccessUrl",
+                                        "WebLoginUrl",    "OAuthUrl",   "OAuthClientUrl"};
+static const char *const page_json_keys[] = {"app_password_url", "two_step_url",
+                                             "access_url",       "web_login_url",
+                                             "oauth_url",        "oauth_client_url"};
 static const char *const host_keys[] = {"ImapHosts", "Pop3Hosts", "SmtpHosts"};
 static const char *const server_keys[] = {"ImapServer", "Pop3Server", "SmtpServer"};
 static const char *const protocol_policy_keys[] = {"ImapPolicy", "Pop3Policy", "SmtpPolicy"};
@@ -85,6 +86,7 @@ static const char *const known_keys[] = {"Id",
                                          "AccessUrl",
                                          "WebLoginUrl",
                                          "OAuthUrl",
+                                         "OAuthClientUrl",
                                          "PasswordPattern",
                                          "PasswordHint",
                                          "Steps",

@@ -31,9 +31,13 @@ typedef enum {
   APPPASS_PAGE_ACCESS,
   APPPASS_PAGE_WEB_LOGIN,
   APPPASS_PAGE_OAUTH,
+  APPPASS_PAGE_OAUTH_CLIENT,
 } ApppassPage;
 
-#define APPPASS_N_PAGES 5
+/* APPPASS_PAGE_OAUTH_CLIENT (OAuthClientUrl=): where a developer registers an
+ * OAuth 2.0 application with the provider, for mail clients that ship no
+ * client ID of their own (Claws Mail). */
+#define APPPASS_N_PAGES 6
 
 typedef struct _ApppassProvider ApppassProvider;
 typedef struct _ApppassProviderDb ApppassProviderDb;

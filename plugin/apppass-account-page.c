@@ -20,6 +20,7 @@ struct _ApppassAccountPage {
 
   GtkWidget *enabled, *snooze, *provider, *last_problem;
   GtkWidget *create, *check, *spinner, *result;
+  GtkWidget *oauth_row;
 };
 
 G_DEFINE_TYPE (ApppassAccountPage, apppass_account_page, GTK_TYPE_BOX)
@@ -256,6 +257,47 @@ build_buttons (ApppassAccountPage *self)
 }
 
 static void
+on_oauth_undo (GtkButton *button, ApppassAccountPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  (void)button;
+  if (!apppass_client_undo_oauth_switch (client_of (self), self->account_id, &error)) {
+    text = g_strdup_printf (_ ("The account could not be switched back: %s"),
+                            error ? error->message : "?");
+    show_result (self, text, TRUE);
+    return;
+  }
+  gtk_widget_hide (self->oauth_row);
+  text = g_strdup_printf (_ ("Switched back: %s signs in with the stored password again."),
+                          apppass_client_get_name (client_of (self)));
+  show_result (self, text, FALSE);
+}
+
+/* Where apppass switched the account to OAuth 2.0: the way back. */
+static GtkWidget *
+build_oauth_undo (ApppassAccountPage *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (_ ("apppass switched this account to OAuth 2.0 sign-in."));
+  GtkWidget *undo = gtk_button_new_with_mnemonic (_ ("Switch _back to the password"));
+
+  gtk_label_set_line_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  apppass_widget_set_id (undo, "oauth-undo-button");
+  g_signal_connect (undo, "clicked", G_CALLBACK (on_oauth_undo), self);
+  gtk_box_pack_start (GTK_BOX (row), label, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (row), undo, FALSE, FALSE, 0);
+  gtk_widget_set_no_show_all (row, TRUE);
+  gtk_widget_show (label);
+  gtk_widget_show (undo);
+  gtk_widget_set_visible (
+      row, apppass_client_can_undo_oauth_switch (client_of (self), self->account_id));
+  return row;
+}
+
+static void
 build (ApppassAccountPage *self)
 {
   g_autoptr (ApppassSettings) settings = apppass_settings_load (client_of (self), self->account_id);
@@ -285,6 +327,8 @@ build (ApppassAccountPage *self)
   attach_row (GTK_GRID (grid), 2, _ ("Last problem:"), self->last_problem, "last-problem");
   gtk_box_pack_start (GTK_BOX (self), grid, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (self), build_buttons (self), FALSE, FALSE, 0);
+  self->oauth_row = build_oauth_undo (self);
+  gtk_box_pack_start (GTK_BOX (self), self->oauth_row, FALSE, FALSE, 0);
   self->result = gtk_label_new ("");
   apppass_widget_set_id (self->result, "check-result");
   wrap_within (self->result, 60);

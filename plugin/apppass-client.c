@@ -161,3 +161,32 @@ apppass_client_switch_to_oauth (ApppassClient *client, const ApppassAccount *acc
 {
   return IFACE (client)->switch_to_oauth (client, account, error);
 }
+
+char *
+apppass_client_get_oauth_name (ApppassClient *client, const ApppassAccount *account)
+{
+  if (IFACE (client)->get_oauth_name == NULL)
+    return NULL;
+  return IFACE (client)->get_oauth_name (client, account);
+}
+
+gboolean
+apppass_client_can_undo_oauth_switch (ApppassClient *client, const char *id)
+{
+  ApppassClientInterface *iface = IFACE (client);
+
+  return iface->undo_oauth_switch && iface->can_undo_oauth_switch &&
+         iface->can_undo_oauth_switch (client, id);
+}
+
+gboolean
+apppass_client_undo_oauth_switch (ApppassClient *client, const char *id, GError **error)
+{
+  return IFACE (client)->undo_oauth_switch (client, id, error);
+}
+
+gboolean
+apppass_client_oauth_needs_client_id (ApppassClient *client)
+{
+  return IFACE (client)->oauth_needs_client_id && IFACE (client)->oauth_needs_client_id (client);
+}

@@ -62,6 +62,15 @@ G_DECLARE_INTERFACE (ApppassClient, apppass_client, APPPASS, CLIENT, GObject)
  * @can_switch_to_oauth: (optional): whether @switch_to_oauth can do it for @account
  * @switch_to_oauth: (optional): switch @account to OAuth 2.0 in one step;
  *   %FALSE with @error set where that failed
+ * @get_oauth_name: (optional) (transfer full): the sign-in @switch_to_oauth
+ *   switches to, as its button says it ("Outlook.com")
+ * @can_undo_oauth_switch: (optional): whether the account @id was switched by
+ *   @switch_to_oauth and still uses that sign-in
+ * @undo_oauth_switch: (optional): give the account @id its earlier sign-in back
+ * @oauth_needs_client_id: (optional): whether the client's OAuth 2.0 needs a
+ *   client ID the user registers with the provider (it ships none); its
+ *   @switch_to_oauth then opens the client's own settings, and fails with
+ *   G_IO_ERROR_CANCELLED where the user cancels them
  */
 struct _ApppassClientInterface {
   GTypeInterface parent;
@@ -86,6 +95,10 @@ struct _ApppassClientInterface {
   gboolean (*can_switch_to_oauth) (ApppassClient *client, const ApppassAccount *account);
   gboolean (*switch_to_oauth) (ApppassClient *client, const ApppassAccount *account,
                                GError **error);
+  char *(*get_oauth_name) (ApppassClient *client, const ApppassAccount *account);
+  gboolean (*can_undo_oauth_switch) (ApppassClient *client, const char *id);
+  gboolean (*undo_oauth_switch) (ApppassClient *client, const char *id, GError **error);
+  gboolean (*oauth_needs_client_id) (ApppassClient *client);
 };
 
 const char *apppass_client_get_name (ApppassClient *client);
@@ -112,5 +125,9 @@ char *apppass_client_get_oauth_help (ApppassClient *client, const ApppassAccount
 gboolean apppass_client_can_switch_to_oauth (ApppassClient *client, const ApppassAccount *account);
 gboolean apppass_client_switch_to_oauth (ApppassClient *client, const ApppassAccount *account,
                                          GError **error);
+char *apppass_client_get_oauth_name (ApppassClient *client, const ApppassAccount *account);
+gboolean apppass_client_can_undo_oauth_switch (ApppassClient *client, const char *id);
+gboolean apppass_client_undo_oauth_switch (ApppassClient *client, const char *id, GError **error);
+gboolean apppass_client_oauth_needs_client_id (ApppassClient *client);
 
 G_END_DECLS

@@ -36,10 +36,12 @@ struct _ApppassDialog {
   guint publish_source;
   GCancellable *cancellable;
   char *password;
+  char *oauth_label;
+  gboolean switched;
 
   GtkWidget *icon, *title, *stack, *body, *explanation;
   GtkWidget *entry, *note, *spinner, *status, *saved;
-  GtkWidget *primary, *not_now, *never;
+  GtkWidget *primary, *not_now, *never, *switched_page;
 };
 
 enum {
@@ -351,8 +353,22 @@ offers_oauth (ApppassDialog *self)
 {
   g_autofree char *help = apppass_client_get_oauth_help (self->client, self->account);
 
-  return provider_page (self, APPPASS_PAGE_OAUTH) &&
-         (help || apppass_client_can_switch_to_oauth (self->client, self->account));
+  /* A client that switches in one step needs no page of the provider's:
+   * Yahoo has none on mail programs and OAuth, Evolution has its sign-in. */
+  return (provider_page (self, APPPASS_PAGE_OAUTH) && help) ||
+         apppass_client_can_switch_to_oauth (self->client, self->account);
+}
+
+/* A link button needs an address; ours are handled before it is opened. */
+static const char *
+oauth_link_uri (ApppassDialog *self)
+{
+  for (ApppassPage page = APPPASS_PAGE_OAUTH; page > APPPASS_PAGE_APP_PASSWORD; page--)
+    if (provider_page (self, page))
+      return provider_page (self, page);
+  return provider_page (self, APPPASS_PAGE_APP_PASSWORD)
+             ? provider_page (self, APPPASS_PAGE_APP_PASSWORD)
+             : "https://invalid.invalid/";
 }
 
 static void switch_mode (ApppassDialog *self, ApppassAction mode);
@@ -363,6 +379,34 @@ on_oauth_link (GtkLinkButton *button, ApppassDialog *self)
   (void)button;
   switch_mode (self, APPPASS_ACTION_OAUTH);
   return TRUE;
+}
+
+static gboolean
+on_app_password_link (GtkLinkButton *button, ApppassDialog *self)
+{
+  (void)button;
+  switch_mode (self, APPPASS_ACTION_APP_PASSWORD);
+  return TRUE;
+}
+
+/* Came from the app-password layout (Microsoft 365's SMTP, where a tenant
+ * may still take app passwords): the way back to it. */
+static void
+add_app_password_link (ApppassDialog *self, GtkBox *box)
+{
+  const char *page = provider_page (self, APPPASS_PAGE_APP_PASSWORD);
+  GtkWidget *link;
+
+  if (self->diagnosis.action != APPPASS_ACTION_APP_PASSWORD)
+    return;
+  link = link_button (self,
+                      self->account->protocol == APPPASS_PROTOCOL_SMTP
+                          ? _ ("Paste an app password for sending _instead")
+                          : _ ("Paste an app password _instead"),
+                      page ? page : provider_page (self, APPPASS_PAGE_OAUTH), "app-password-link");
+  g_signal_handlers_disconnect_matched (link, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  g_signal_connect (link, "activate-link", G_CALLBACK (on_app_password_link), self);
+  gtk_box_pack_start (box, link, FALSE, FALSE, 0);
 }
 
 static void
@@ -426,7 +470,7 @@ build_app_password (ApppassDialog *self, GtkBox *box)
   }
   if (offers_oauth (self)) {
     GtkWidget *oauth = link_button (self, _ ("Use OAuth 2.0 sign-_in instead"),
-                                    provider_page (self, APPPASS_PAGE_OAUTH), "oauth-link");
+                                    oauth_link_uri (self), "oauth-link");
 
     g_signal_handlers_disconnect_matched (oauth, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
     g_signal_connect (oauth, "activate-link", G_CALLBACK (on_oauth_link), self);
@@ -439,14 +483,22 @@ build_oauth (ApppassDialog *self, GtkBox *box)
 {
   g_autofree char *help = apppass_client_get_oauth_help (self->client, self->account);
   const char *page = provider_page (self, APPPASS_PAGE_OAUTH);
+  const char *client_page = provider_page (self, APPPASS_PAGE_OAUTH_CLIENT);
 
   if (help)
     gtk_box_pack_start (box, wrapped_label (help, "oauth-help"), FALSE, FALSE, 0);
+  if (client_page && apppass_client_oauth_needs_client_id (self->client)) {
+    g_autofree char *label =
+        g_strdup_printf (_ ("Open the _client ID registration page of %s"), provider_name (self));
+    gtk_box_pack_start (box, page_button (self, label, client_page, "client-id-button"), FALSE,
+                        FALSE, 0);
+  }
   if (page) {
     g_autofree char *label =
         g_strdup_printf (_ ("_Open the page of %s about mail programs"), provider_name (self));
     gtk_box_pack_start (box, page_button (self, label, page, "page-button"), FALSE, FALSE, 0);
   }
+  add_app_password_link (self, box);
 }
 
 static void
@@ -475,6 +527,23 @@ explanation_for (ApppassDialog *self)
   return g_strdup (self->diagnosis.explanation);
 }
 
+/* The sign-in the client switches to, named where it says which. */
+static const char *
+oauth_switch_label (ApppassDialog *self)
+{
+  g_autofree char *name = apppass_client_get_oauth_name (self->client, self->account);
+
+  g_free (self->oauth_label);
+  if (apppass_client_oauth_needs_client_id (self->client))
+    self->oauth_label = g_strdup_printf (_ ("Open the OAuth2 _settings in %s"),
+                                         apppass_client_get_name (self->client));
+  else if (name)
+    self->oauth_label = g_strdup_printf (_ ("_Switch to %s sign-in"), name);
+  else
+    self->oauth_label = g_strdup (_ ("_Switch to OAuth 2.0"));
+  return self->oauth_label;
+}
+
 /* NULL where the mode has no main button. */
 static const char *
 primary_label (ApppassDialog *self)
@@ -483,9 +552,9 @@ primary_label (ApppassDialog *self)
   case APPPASS_ACTION_APP_PASSWORD:
     return _ ("Check and _save");
   case APPPASS_ACTION_OAUTH:
-    if (apppass_client_can_switch_to_oauth (self->client, self->account))
-      return _ ("_Switch to OAuth 2.0");
-    return NULL;
+    if (!apppass_client_can_switch_to_oauth (self->client, self->account))
+      return NULL;
+    return oauth_switch_label (self);
   default:
     return _ ("_Try again");
   }
@@ -736,18 +805,97 @@ start_check (ApppassDialog *self)
 }
 
 static void
+on_undo (GtkButton *button, ApppassDialog *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  (void)button;
+  if (!apppass_client_undo_oauth_switch (self->client, self->account->id, &error)) {
+    text = g_strdup_printf (_ ("The account could not be switched back: %s"),
+                            error ? error->message : "?");
+    show_status (self, text, TRUE);
+    return;
+  }
+  self->switched = FALSE;
+  g_clear_pointer (&self->switched_page, gtk_widget_destroy);
+  gtk_widget_show (self->never);
+  build_body (self);
+  set_state (self, APPPASS_DIALOG_STATE_ASKING);
+  text = g_strdup_printf (_ ("Switched back: %s signs in with the stored password again."),
+                          apppass_client_get_name (self->client));
+  show_status (self, text, FALSE);
+}
+
+static char *
+switched_text (ApppassDialog *self)
+{
+  g_autofree char *name = apppass_client_get_oauth_name (self->client, self->account);
+  const char *client = apppass_client_get_name (self->client);
+
+  if (apppass_client_oauth_needs_client_id (self->client))
+    return g_strdup_printf (_ ("Saved. %s now signs in to this account with OAuth 2.0."), client);
+  return g_strdup_printf (
+      _ ("Switched. %s now signs in to %s in its own window; your stored password was kept, in "
+         "case you switch back."),
+      client, name ? name : (provider_name (self) ? provider_name (self) : _ ("the server")));
+}
+
+/* The client's own sign-in takes over from here; the dialog stays so that
+ * the switch can be undone at once. */
+static void
+show_switched (ApppassDialog *self)
+{
+  g_autofree char *text = switched_text (self);
+
+  self->switched = TRUE;
+  self->switched_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_pack_start (GTK_BOX (self->switched_page), wrapped_label (text, "oauth-switched"), FALSE,
+                      FALSE, 0);
+  if (apppass_client_can_undo_oauth_switch (self->client, self->account->id)) {
+    GtkWidget *undo = mnemonic_button (_ ("_Undo"), "undo-button");
+
+    gtk_widget_set_halign (undo, GTK_ALIGN_START);
+    g_signal_connect (undo, "clicked", G_CALLBACK (on_undo), self);
+    gtk_box_pack_start (GTK_BOX (self->switched_page), undo, FALSE, FALSE, 0);
+  }
+  gtk_widget_show_all (self->switched_page);
+  gtk_stack_add_named (GTK_STACK (self->stack), self->switched_page, "switched");
+  gtk_stack_set_visible_child (GTK_STACK (self->stack), self->switched_page);
+  gtk_widget_hide (self->primary);
+  gtk_widget_hide (self->never);
+  set_button_label (self->not_now, _ ("_Close"));
+  show_status (self, NULL, FALSE);
+  schedule_publish (self);
+}
+
+static void
 switch_to_oauth (ApppassDialog *self)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
 
   if (apppass_client_switch_to_oauth (self->client, self->account, &error)) {
-    finish (self, APPPASS_DIALOG_RETRIED);
+    show_switched (self);
+    return;
+  }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    show_status (self, _ ("Nothing was changed."), FALSE);
     return;
   }
   text = g_strdup_printf (_ ("The account could not be switched to OAuth 2.0: %s"),
                           error ? error->message : "?");
   show_status (self, text, TRUE);
+}
+
+static gboolean
+switch_to_oauth_later (gpointer data)
+{
+  ApppassDialog *self = data;
+
+  if (!self->finished && !self->switched)
+    switch_to_oauth (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -758,7 +906,10 @@ on_primary (ApppassDialog *self)
     start_check (self);
     break;
   case APPPASS_ACTION_OAUTH:
-    switch_to_oauth (self);
+    /* A client may open its own settings window and wait for it: not inside
+     * this button's handler, which a screen reader's click waits for. */
+    g_idle_add_full (G_PRIORITY_DEFAULT, switch_to_oauth_later, g_object_ref (self),
+                     g_object_unref);
     break;
   default:
     apppass_client_retry_login (self->client, self->account);
@@ -778,7 +929,9 @@ apppass_dialog_response (GtkDialog *dialog, int response)
       g_cancellable_cancel (self->cancellable);
     return;
   }
-  if (self->state == APPPASS_DIALOG_STATE_SAVED)
+  if (self->switched)
+    finish (self, APPPASS_DIALOG_RETRIED);
+  else if (self->state == APPPASS_DIALOG_STATE_SAVED)
     finish (self, APPPASS_DIALOG_SAVED);
   else if (response == RESPONSE_PRIMARY)
     on_primary (self);
@@ -974,6 +1127,7 @@ apppass_dialog_finalize (GObject *object)
   ApppassDialog *self = APPPASS_DIALOG (object);
 
   forget_password (self);
+  g_free (self->oauth_label);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   apppass_account_free (self->account);

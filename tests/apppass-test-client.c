@@ -138,6 +138,31 @@ switch_to_oauth (ApppassClient *client, const ApppassAccount *account, GError **
   return TRUE;
 }
 
+static gboolean
+can_undo_oauth_switch (ApppassClient *client, const char *id)
+{
+  GPtrArray *switched = TEST_CLIENT (client)->switched;
+
+  for (guint i = 0; i < switched->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (switched, i), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+undo_oauth_switch (ApppassClient *client, const char *id, GError **error)
+{
+  GPtrArray *switched = TEST_CLIENT (client)->switched;
+
+  for (guint i = 0; i < switched->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (switched, i), id) == 0) {
+      g_ptr_array_remove_index (switched, i);
+      return TRUE;
+    }
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "not switched");
+  return FALSE;
+}
+
 static void
 test_client_iface_init (ApppassClientInterface *iface)
 {
@@ -155,6 +180,8 @@ test_client_iface_init (ApppassClientInterface *iface)
   iface->get_oauth_help = get_oauth_help;
   iface->can_switch_to_oauth = can_switch_to_oauth;
   iface->switch_to_oauth = switch_to_oauth;
+  iface->can_undo_oauth_switch = can_undo_oauth_switch;
+  iface->undo_oauth_switch = undo_oauth_switch;
 }
 
 TestClient *

@@ -453,8 +453,70 @@ test_oauth (void)
   assert_keyboard_and_names (GTK_WIDGET (dialog));
   screenshot (GTK_WIDGET (dialog), "oauth");
   gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
+  iterate (20);
+  g_assert_cmpuint (client->switched->len, ==, 1);
+  /* The dialog stays, says what happened and offers the way back. */
+  g_assert_cmpint (outcome, ==, -1);
+  g_assert_nonnull (strstr (text_of (GTK_WIDGET (dialog), "oauth-switched"), "Test Mail"));
+  g_assert_null (find (GTK_WIDGET (dialog), "primary-button"));
+  assert_keyboard_and_names (GTK_WIDGET (dialog));
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "undo-button")));
+  g_assert_cmpuint (client->switched->len, ==, 0);
+  g_assert_null (find (GTK_WIDGET (dialog), "oauth-switched"));
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "primary-button"));
+  g_assert_nonnull (strstr (text_of (GTK_WIDGET (dialog), "status"), "Test Mail"));
+  /* Switched again and closed: the client retries with its new sign-in. */
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "primary-button")));
+  iterate (20);
+  gtk_button_clicked (GTK_BUTTON (find (GTK_WIDGET (dialog), "not-now-button")));
   g_assert_cmpint (outcome, ==, APPPASS_DIALOG_RETRIED);
   g_assert_cmpuint (client->switched->len, ==, 1);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+/* Microsoft 365 takes no passwords for IMAP, but its tenants may still let
+ * mail programs send (SMTP) with one: for sending the dialog offers both, an
+ * app password and the switch to OAuth 2.0, and lets the user go back and forth. */
+static void
+test_microsoft365_smtp_both (void)
+{
+  g_autoptr (TestClient) client = test_client_new ();
+  g_autoptr (ApppassAccount) a =
+      account_new ("1", APPPASS_PROTOCOL_SMTP, "smtp.office365.com", 587, "cat@contoso.com");
+  g_autoptr (ApppassFlow) flow = NULL;
+  g_autoptr (ApppassDiagnosis) d = NULL;
+  ApppassDialog *dialog;
+
+  client->oauth = TRUE;
+  test_client_add_account (client, a);
+  flow = apppass_flow_new (APPPASS_CLIENT (client));
+  d = apppass_flow_diagnose (flow, a, "535 5.7.3 Authentication unsuccessful");
+  dialog = apppass_dialog_new (APPPASS_CLIENT (client), a, d);
+  gtk_widget_show (GTK_WIDGET (dialog));
+  iterate (50);
+  g_assert_cmpint (apppass_dialog_get_action (dialog), ==, APPPASS_ACTION_APP_PASSWORD);
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "password-entry"));
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "oauth-link"));
+  g_signal_emit_by_name (find (GTK_WIDGET (dialog), "oauth-link"), "clicked");
+  iterate (20);
+  g_assert_cmpint (apppass_dialog_get_action (dialog), ==, APPPASS_ACTION_OAUTH);
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "primary-button"));
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "app-password-link"));
+  assert_keyboard_and_names (GTK_WIDGET (dialog));
+  screenshot (GTK_WIDGET (dialog), "microsoft365-smtp-oauth");
+  g_signal_emit_by_name (find (GTK_WIDGET (dialog), "app-password-link"), "clicked");
+  iterate (20);
+  g_assert_cmpint (apppass_dialog_get_action (dialog), ==, APPPASS_ACTION_APP_PASSWORD);
+  g_assert_nonnull (find (GTK_WIDGET (dialog), "password-entry"));
+  g_assert_cmpuint (client->opened->len, ==, 0);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+
+  /* For receiving, OAuth 2.0 only: no way back to a password. */
+  dialog =
+      dialog_for (client, "outlook.office365.com", "cat@contoso.com", "a1 NO AUTHENTICATE failed.");
+  g_assert_cmpint (apppass_dialog_get_action (dialog), ==, APPPASS_ACTION_OAUTH);
+  g_assert_null (find (GTK_WIDGET (dialog), "app-password-link"));
+  g_assert_null (find (GTK_WIDGET (dialog), "password-entry"));
   gtk_widget_destroy (GTK_WIDGET (dialog));
 }
 
@@ -1222,6 +1284,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dialog/unknown", test_unknown);
   g_test_add_func ("/dialog/oauth", test_oauth);
   g_test_add_func ("/dialog/oauth-path", test_oauth_path);
+  g_test_add_func ("/dialog/microsoft365-smtp-both", test_microsoft365_smtp_both);
   g_test_add_func ("/dialog/web-login", test_web_login);
   g_test_add_func ("/dialog/enable-access", test_enable_access);
   g_test_add_func ("/dialog/escape", test_escape);

@@ -1008,6 +1008,36 @@ test_index_order (void)
   g_assert_null (identify_id (db, "127.0.0.1", "ann@nowhere.example"));
 }
 
+/* Claws Mail ships no OAuth 2.0 client ID: its users need the page where
+ * one is registered, for each provider whose OAuth Claws can use. */
+static void
+test_oauth_client_pages (void)
+{
+  g_autoptr (ApppassProviderDb) db = builtin_db ();
+  static const struct {
+    const char *id, *url;
+  } pages[] = {
+      {"outlook", "https://learn.microsoft.com/entra/identity-platform/quickstart-register-app"},
+      {"microsoft365",
+       "https://learn.microsoft.com/entra/identity-platform/quickstart-register-app"},
+      {"google", "https://developers.google.com/identity/protocols/oauth2"},
+      {"yahoo", "https://developer.yahoo.com/oauth2/guide/openid_connect/getting_started.html"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++) {
+    const ApppassProvider *p = apppass_provider_db_lookup (db, pages[i].id);
+    g_autofree char *source = apppass_provider_get_source (p, "OAuthClientUrl");
+
+    g_test_message ("%s", pages[i].id);
+    g_assert_cmpstr (apppass_provider_get_page (p, APPPASS_PAGE_OAUTH_CLIENT), ==, pages[i].url);
+    g_assert_true (g_str_has_prefix (source, "2026-"));
+  }
+  g_assert_null (apppass_provider_get_page (apppass_provider_db_lookup (db, "gmx"),
+                                            APPPASS_PAGE_OAUTH_CLIENT));
+  g_assert_cmpstr (apppass_page_json_key (APPPASS_PAGE_OAUTH_CLIENT), ==, "oauth_client_url");
+  g_assert_cmpuint (apppass_provider_db_get_warnings (db)->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1037,5 +1067,6 @@ main (int argc, char **argv)
   /* Last: these check the data of every built-in file. */
   g_test_add_func ("/provider/sources", test_sources);
   g_test_add_func ("/provider/steps-name-no-button", test_steps_name_no_button);
+  g_test_add_func ("/provider/oauth-client-pages", test_oauth_client_pages);
   return g_test_run ();
 }

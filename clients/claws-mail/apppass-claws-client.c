@@ -484,19 +484,6 @@ set_setting (ApppassClient *client, const char *id, const char *key, const char 
   prefs_account_set_privacy_prefs (ac, SETTINGS_ID, line->str);
 }
 
-static char *
-get_oauth_help (ApppassClient *client, const ApppassAccount *account)
-{
-  (void)client;
-  if (account->protocol == APPPASS_PROTOCOL_SMTP)
-    return g_strdup (_ ("In Claws Mail, open Configuration → Edit accounts, choose this account, "
-                        "and on the Send page set the SMTP authentication method to OAuth2; "
-                        "then set up OAuth2 on the Account → OAuth2 page."));
-  return g_strdup (_ ("In Claws Mail, open Configuration → Edit accounts, choose this account, and "
-                      "on the Receive page set the authentication method to OAuth2; then set up "
-                      "OAuth2 on the Account → OAuth2 page."));
-}
-
 static void
 claws_client_iface_init (ApppassClientInterface *iface)
 {
@@ -511,7 +498,10 @@ claws_client_iface_init (ApppassClientInterface *iface)
   iface->get_parent_window = get_parent_window;
   iface->get_setting = get_setting;
   iface->set_setting = set_setting;
-  iface->get_oauth_help = get_oauth_help;
+  iface->get_oauth_help = claws_oauth_get_help;
+  iface->can_switch_to_oauth = claws_oauth_can_switch;
+  iface->switch_to_oauth = claws_oauth_switch;
+  iface->oauth_needs_client_id = claws_oauth_needs_client_id;
 }
 
 ClawsClient *

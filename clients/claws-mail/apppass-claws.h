@@ -40,6 +40,13 @@ void claws_prompt_suppress (const PrefsAccount *account);
 void claws_send_error_suppress (void);
 void claws_prompt_stop (void);
 
+/* Claws' own OAuth 2.0 for an account (apppass-claws-oauth.c): the
+ * ApppassClient interface's oauth methods. */
+char *claws_oauth_get_help (ApppassClient *client, const ApppassAccount *account);
+gboolean claws_oauth_can_switch (ApppassClient *client, const ApppassAccount *account);
+gboolean claws_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError **error);
+gboolean claws_oauth_needs_client_id (ApppassClient *client);
+
 /* Our page in each account's preferences (apppass-claws-page.c). */
 void claws_page_register (ApppassFlow *flow);
 void claws_page_unregister (void);

@@ -120,6 +120,19 @@ ref_side (EvoClient *self, const char *account_id, ApppassProtocol protocol)
 }
 
 ESource *
+evo_client_ref_side_source (EvoClient *self, const char *account_id, ApppassProtocol protocol)
+{
+  ESource *account;
+
+  if (protocol != APPPASS_N_PROTOCOLS)
+    return ref_side (self, account_id, protocol);
+  account = e_source_registry_ref_source (registry_of (self), account_id);
+  if (account && !e_source_has_extension (account, E_SOURCE_EXTENSION_MAIL_ACCOUNT))
+    g_clear_object (&account);
+  return account;
+}
+
+ESource *
 evo_client_ref_credentials_source (EvoClient *self, const char *account_id,
                                    ApppassProtocol protocol)
 {
@@ -502,6 +515,12 @@ evo_client_iface_init (ApppassClientInterface *iface)
   iface->get_parent_window = get_parent_window;
   iface->get_setting = get_setting;
   iface->set_setting = set_setting;
+  iface->get_oauth_help = evo_oauth_get_help;
+  iface->get_oauth_name = evo_oauth_get_name;
+  iface->can_switch_to_oauth = evo_oauth_can_switch;
+  iface->switch_to_oauth = evo_oauth_switch;
+  iface->can_undo_oauth_switch = evo_oauth_can_undo;
+  iface->undo_oauth_switch = evo_oauth_undo;
 }
 
 static void

@@ -33,7 +33,7 @@ evo_page_commit_changes (EMailConfigPage *page, GQueue *source_queue)
 {
   EvoPage *self = (EvoPage *)page;
 
-  (void)source_queue;
+  evo_oauth_editor_commit (e_source_get_uid (self->account), source_queue);
   evo_client_set_editing_source (evo_client_get (), self->account);
   apppass_account_page_commit (APPPASS_ACCOUNT_PAGE (self->inner));
   evo_client_set_editing_source (evo_client_get (), NULL);
@@ -110,6 +110,7 @@ evo_page_adder_constructed (GObject *object)
   protocol = evo_client_receiving_protocol (account);
   if (protocol == APPPASS_N_PROTOCOLS)
     return;
+  evo_oauth_editor_opened (e_source_get_uid (account), G_OBJECT (notebook));
   e_mail_config_notebook_add_page (notebook, E_MAIL_CONFIG_PAGE (evo_page_new (account, protocol)));
 }
 

@@ -7,8 +7,8 @@
 /* The flow's keys (apppass-settings.c); each is a string property, so that
  * the .source file reads "SnoozeMinutes=60" and an admin can edit it. */
 static const char *const keys[] = {
-    "enabled",    "snooze-minutes", "snoozed-until", "provider",
-    "last-cause", "last-protocol",  "last-time",     NULL,
+    "enabled",       "snooze-minutes", "snoozed-until",  "provider", "last-cause",
+    "last-protocol", "last-time",      "oauth-previous", NULL,
 };
 #define N_KEYS (G_N_ELEMENTS (keys) - 1)
 

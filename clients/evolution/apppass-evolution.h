@@ -35,6 +35,25 @@ gboolean evo_client_find_account (EvoClient *client, const char *uid, char **acc
 ESource *evo_client_ref_credentials_source (EvoClient *client, const char *account_id,
                                             ApppassProtocol protocol);
 
+/* The source that logs in for @protocol (the account itself for
+ * APPPASS_N_PROTOCOLS, its transport for SMTP); NULL where there is none. */
+ESource *evo_client_ref_side_source (EvoClient *client, const char *account_id,
+                                     ApppassProtocol protocol);
+
+/* Switching an account to Evolution's own OAuth 2.0 sign-in and back
+ * (apppass-evolution-oauth.c): the ApppassClient interface's oauth methods. */
+char *evo_oauth_get_help (ApppassClient *client, const ApppassAccount *account);
+char *evo_oauth_get_name (ApppassClient *client, const ApppassAccount *account);
+gboolean evo_oauth_can_switch (ApppassClient *client, const ApppassAccount *account);
+gboolean evo_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError **error);
+gboolean evo_oauth_can_undo (ApppassClient *client, const char *account_id);
+gboolean evo_oauth_undo (ApppassClient *client, const char *account_id, GError **error);
+/* While the account editor (an EMailConfigNotebook) is open for @account_id,
+ * Undo changes its copies of the sources, which its OK writes. */
+void evo_oauth_editor_opened (const char *account_id, GObject *notebook);
+/* From our page's commit: an Undo pressed in the editor goes into @sources. */
+void evo_oauth_editor_commit (const char *account_id, GQueue *sources);
+
 /* The server certificate the user accepted in Evolution for @host, as PEM
  * (apppass-evolution-trust.c). */
 char *evo_trust_dup_accepted (const char *host, guint16 port);

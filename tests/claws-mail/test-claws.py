@@ -436,6 +436,101 @@ def quiet_flow(scenario, name, address, expect_claws_prompt):
     return rc
 
 
+def combos_showing(window, text):
+    """Claws' own combo boxes (GtkComboBox) whose chosen entry reads text."""
+    return [a for a in at.walk(window) if at.role(a) == at.Atspi.Role.COMBO_BOX
+            and (at.name(a) or "") == text]
+
+
+def press_last(window, label):
+    """The window's last button called label: the preferences' own Cancel
+    and OK come after those of its pages (Auto-configure has a Cancel)."""
+    buttons = [a for a in at.walk(window) if at.role(a) == at.Atspi.Role.PUSH_BUTTON
+               and (at.name(a) or "").replace("_", "") == label]
+    return bool(buttons) and at.press(buttons[-1])
+
+
+def prefs_window(app, timeout=30):
+    return at.wait_for(lambda: next((w for w in e2e.windows(app)
+                                     if (at.name(w) or "").endswith("Account preferences")),
+                                    None), timeout)
+
+
+def oauth_flow():
+    """Outlook.com takes no passwords. Claws Mail can sign in with OAuth 2.0
+    but ships no client ID: the dialog says so, opens Microsoft's page for
+    registering one, and its button opens the account's preferences on the
+    OAuth2 page with OAuth2 already set for receiving and sending and Outlook
+    chosen, in Claws' own fields; Cancel leaves accountrc as it was."""
+    server = lab.start_server("outlook")
+    rc, uris = lab.profile("Outlook", "cat@outlook.com", server)
+    accountrc = os.path.join(rc, "accountrc")
+    claws, app = lab.start_claws(rc)
+    try:
+        dialog = our_dialog(app)
+        if not tap.ok(dialog is not None, "OAuth: Outlook.com's refusal opens the dialog"):
+            return
+        help_label = at.find_id(dialog, "apppass-oauth-help", 5)
+        help_text = at.name(help_label) or "" if help_label else ""
+        tap.ok("client ID" in help_text and "Outlook.com" in help_text,
+               "OAuth: the dialog says Claws Mail needs a client ID from Outlook.com", help_text)
+        def recorded():  # the recorder's file is shared by every profile of the run
+            return open(uris).read().split() if os.path.exists(uris) else []
+        earlier = len(recorded())
+        register = at.find_id(dialog, "apppass-client-id-button", 5)
+        if register is not None:
+            at.press(register)
+        opened = at.wait_for(lambda: recorded()[earlier:], 10)
+        tap.ok(opened == ["https://learn.microsoft.com/entra/identity-platform/"
+                          "quickstart-register-app"],
+               "OAuth: its button opens Microsoft's app registration page", opened)
+        primary = at.find_id(dialog, "apppass-primary-button", 5)
+        label = (at.name(primary) or "").replace("_", "") if primary else ""
+        tap.ok(label == "Open the OAuth2 settings in Claws Mail",
+               "OAuth: one button opens Claws' OAuth2 settings", label)
+        lab.screenshot(dialog, "oauth")
+        before = open(accountrc).read()
+        at.press(primary)
+        prefs = prefs_window(app)
+        if not tap.ok(prefs is not None, "OAuth: the account's preferences open",
+                      [at.name(w) for w in e2e.windows(app)]):
+            return
+        time.sleep(1)
+        tap.ok(len(combos_showing(prefs, "OAUTH2")) == 2,
+               "OAuth: receiving and sending authentication are set to OAuth2",
+               [at.name(a) for a in at.walk(prefs) if at.role(a) == at.Atspi.Role.COMBO_BOX])
+        provider = [c for c in combos_showing(prefs, "MS Outlook") if at.showing(c)]
+        tap.ok(provider, "OAuth: the OAuth2 page is shown with Outlook chosen as provider",
+               [at.name(a) for a in at.walk(prefs) if at.role(a) == at.Atspi.Role.COMBO_BOX])
+        lab.screenshot(prefs, "oauth-prefs")
+        pressed = press_last(prefs, "Cancel")
+        tap.ok(at.wait_for(lambda: prefs_window(app, 0.1) is None, 10),
+               "OAuth: Cancel closes the preferences",
+               [pressed] + [at.name(a) for a in at.walk(prefs)
+                            if at.role(a) == at.Atspi.Role.PUSH_BUTTON])
+        tap.ok(open(accountrc).read() == before, "OAuth: Cancel leaves accountrc unchanged")
+        status = at.find_id(dialog, "apppass-status", 5)
+        tap.ok(status is not None and "Nothing was changed" in (at.name(status) or ""),
+               "OAuth: the dialog says nothing was changed")
+        # Again, with OK: Claws saves its own fields.
+        at.press(at.find_id(dialog, "apppass-primary-button", 5))
+        prefs = prefs_window(app)
+        if prefs is not None:
+            press_last(prefs, "OK")
+        saved = at.wait_for(lambda: "imap_auth_method=256" in open(accountrc).read(), 15)
+        text = open(accountrc).read()
+        tap.ok(saved and "smtp_auth_method=32" in text and "oauth2_auth_provider=2" in text,
+               "OAuth: OK saves OAuth2 for receiving and sending, provider Outlook, in accountrc",
+               [line for line in text.splitlines() if "auth" in line])
+        tap.ok(at.find_id(dialog, "apppass-oauth-switched", 10) is not None,
+               "OAuth: and the dialog says so")
+    finally:
+        for w in e2e.windows(app):
+            if (at.name(w) or "").endswith("Account preferences"):
+                press_last(w, "Cancel")
+        claws.quit()
+
+
 def scan():
     forms = lib.secret_forms(lib.GOOD_PASSWORD, "ann@gmail.com")
     # Every profile, Claws' output and the test servers' folders; Dovecot's
@@ -513,6 +608,8 @@ try:
     for lang, locale in (("nl", "nl_NL.UTF-8"), ("lv", "lv_LV.UTF-8")):
         if wanted("page-" + lang):
             claws_pages.language_flow(lab, tap, lang, locale)
+    if wanted("oauth"):
+        oauth_flow()
     scan()
     if e2e.VALGRIND:
         valgrind_check()

@@ -467,6 +467,144 @@ def unknown_flow():
         lab.remove_accounts()
 
 
+def source_method(uid):
+    """The [Authentication] Method= of a .source file."""
+    text, group = lab.source_text(uid), None
+    for line in text.splitlines():
+        if line.startswith("["):
+            group = line
+        elif group == "[Authentication]" and line.startswith("Method="):
+            return line[len("Method="):]
+    return None
+
+
+def window_texts(window):
+    """Every name and text in window (E-D-S's sign-in window shows its page's address)."""
+    out = []
+    for acc in at.walk(window):
+        try:
+            out += [at.name(acc) or "", at.text_of(acc) or ""]
+        except Exception:  # noqa: BLE001 - a web view's parts come and go
+            pass
+    return [t for t in out if t]
+
+
+def sign_in_window(app, words):
+    """Evolution's own OAuth 2.0 sign-in window (E-D-S's prompter), by its title."""
+    return next((w for w in e2e.windows(app) if at.ident(w) != "apppass-dialog"
+                 and words in (at.name(w) or "")), None)
+
+
+def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com",
+               service="Outlook", sign_in_host="login.live.com"):
+    """Outlook.com takes no passwords: the dialog's one button switches the
+    account's sources to Evolution's own Microsoft sign-in (E-D-S's Outlook
+    service), which opens its window; Undo gives the password methods back;
+    after a restart apppass stays quiet for the switched account."""
+    server = lab.start_server(scenario)
+    uid = lab.account("oauth-" + scenario, address, server)
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, f"OAuth {name}: apppass's dialog opens",
+                      evo.output()[-3000:]):
+            return
+        link = at.find_id(dialog, "apppass-oauth-link", 3)
+        if link is not None:  # Yahoo: app passwords first, OAuth 2.0 the other way
+            lab.screenshot(dialog, "oauth-link-" + scenario)
+            at.press(link)
+            time.sleep(1)
+        primary = at.find_id(dialog, "apppass-primary-button")
+        label = (at.name(primary) or "").replace("_", "")
+        tap.ok(label == f"Switch to {name} sign-in",
+               f"OAuth {name}: the dialog's one button offers Evolution's own sign-in", label)
+        lab.screenshot(dialog, "oauth-" + scenario)
+        at.press(primary)
+        switched = at.find_id(dialog, "apppass-oauth-switched", 20)
+        tap.ok(switched is not None, f"OAuth {name}: the dialog says the account was switched")
+        methods = (source_method(uid), source_method(uid + "-transport"))
+        tap.ok(methods == (service, service),
+               f"OAuth {name}: the .source files name {service} for receiving and sending",
+               methods)
+        tap.ok("RememberPassword=true" in lab.source_text(uid)
+               and "RememberPassword=true" in lab.source_text(uid + "-transport"),
+               f"OAuth {name}: the remember-password choice stays as it was")
+        tap.ok(e2e.stored_password(uid) == "wrongpassword123"
+               and e2e.stored_password(uid + "-transport") == "wrongpassword123",
+               f"OAuth {name}: no stored password was deleted")
+        window = at.wait_for(lambda: sign_in_window(app, service), 30)
+        lab.screenshot(dialog, "oauth-switched")
+        tap.ok(window is not None, f"OAuth {name}: Evolution shows its own sign-in window",
+               [at.name(w) for w in e2e.windows(app)])
+        if window is not None:
+            texts = at.wait_for(lambda: [t for t in window_texts(window)
+                                               if t.startswith(f"https://{sign_in_host}/")],
+                                30)
+            tap.ok(texts, f"OAuth {name}: the window opens {sign_in_host} (no network: its page "
+                   "cannot load)",
+                   window_texts(window))
+            lab.screenshot(window, "oauth-sign-in")
+        undo = at.find_id(dialog, "apppass-undo-button", 5)
+        if tap.ok(undo is not None, f"OAuth {name}: the dialog offers Undo"):
+            at.press(undo)
+            back = at.wait_for(lambda: (source_method(uid), source_method(uid + "-transport"))
+                               == ("none", "PLAIN"), 20)
+            tap.ok(back, f"OAuth {name}: Undo gives receiving and sending their password "
+                   "methods back", (source_method(uid), source_method(uid + "-transport")))
+            tap.ok("oauth-previous" not in lab.source_text(uid).lower(),
+                   f"OAuth {name}: and forgets what it undid")
+            primary = at.find_id(dialog, "apppass-primary-button", 10)
+            at.press(primary)
+            tap.ok(at.wait_for(lambda: source_method(uid) == service, 20),
+                   f"OAuth {name}: switched again", source_method(uid))
+        close = e2e.button(dialog, "Close")
+        if close is not None:
+            at.press(close)
+        for w in e2e.windows(app):
+            cancel = e2e.button(w, "Cancel") if at.ident(w) != "apppass-dialog" else None
+            if cancel is not None:
+                at.press(cancel)
+    finally:
+        tap.ok(evo.quit(), f"OAuth {name}: Evolution quits cleanly")
+    logins = len(server.logins())
+    evo, app = lab.start_evolution()
+    try:
+        quiet = our_dialog(app, 20) is None
+        tap.ok(quiet and source_method(uid) == service,
+               f"OAuth {name}: after a restart apppass stays quiet for the switched account",
+               [source_method(uid), [at.name(w) for w in e2e.windows(app)],
+                evo.output()[-2000:]])
+        tap.ok(not server.logins()[logins:],
+               f"OAuth {name}: and Evolution sends the server no password", server.logins())
+        time.sleep(2)
+        for w in e2e.windows(app):
+            cancel = e2e.button(w, "Cancel") if at.ident(w) != "apppass-dialog" else None
+            if cancel is not None:
+                at.press(cancel)
+        editor, page = e2e.open_account_page(app, address)
+        undo = at.find_id(page, "apppass-oauth-undo-button", 5) if page else None
+        if tap.ok(undo is not None, f"OAuth {name}: the account page offers the way back",
+                  [at.name(w) for w in e2e.windows(app)]):
+            lab.screenshot(editor, "oauth-account-page")
+            at.press(undo)
+            at.press(e2e.button(editor, "OK"))
+            back = at.wait_for(lambda: (source_method(uid), source_method(uid + "-transport"))
+                               == ("none", "PLAIN"), 20)
+            tap.ok(back, f"OAuth {name}: Undo on the account page, saved with the editor's OK, "
+                   "gives the password methods back",
+                   (source_method(uid), source_method(uid + "-transport")))
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
+
+
+def yahoo_oauth_flow():
+    """The same for Yahoo, where this Evolution has Yahoo's service: its dialog asks
+    for an app password first and offers OAuth 2.0 as the other way."""
+    oauth_flow("Yahoo Mail", "yahoo", "bob@yahoo.com", "Yahoo", "api.login.yahoo.com")
+
+
 def scan():
     forms = lib.secret_forms(lib.GOOD_PASSWORD, "ann@gmail.com")
     home = os.environ["HOME"]
@@ -492,7 +630,8 @@ FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_f
                                                     "pop3"),
          "outlook-refused": oauth_refused_flow,
          "unknown-refused": unknown_refused_flow,
-         "page-dialog": lambda: evolution_pages.page_dialog_flow(lab, tap)}
+         "page-dialog": lambda: evolution_pages.page_dialog_flow(lab, tap),
+         "oauth": oauth_flow, "yahoo-oauth": yahoo_oauth_flow}
 
 try:
     # APPPASS_TEST_ONLY=gmail,fastmail runs those flows only (and the final scan).
