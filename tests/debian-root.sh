@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# apppass: run a command as root inside a Debian root made with debootstrap
+# from Debian's packages, with a clean copy of this tree in /root/apppass.
+#
+#   tests/debian-root.sh RELEASE COMMAND...     e.g. tests/debian-root.sh 13 tests/check.sh --debian 13
+#
+# RELEASE is 12 (bookworm) or 13 (trixie). The root is kept between runs in
+# $APPPASS_ROOTS (default /var/cache/apppass/roots), made on the first run and
+# brought up to date with apt-get on the next ones. /proc, /sys, /dev,
+# /dev/pts and /dev/shm are mounted for the command and unmounted afterwards,
+# also when it fails or the run is interrupted. Needs root (as CI has).
+set -euo pipefail
+
+release=${1:?usage: debian-root.sh RELEASE COMMAND...}
+shift
+[ $# -gt 0 ] || { echo "debian-root.sh: no command" >&2; exit 2; }
+case "$release" in
+  12) codename=bookworm ;;
+  13) codename=trixie ;;
+  *) echo "debian-root.sh: unknown Debian release $release (12 or 13)" >&2; exit 2 ;;
+esac
+[ "$(id -u)" = 0 ] || { echo "debian-root.sh: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
+
+# Our mounts live in a mount namespace of their own: none of them can show up
+# on the host, and the kernel drops them with the last process in it even if
+# this script is killed outright. The trap below still unmounts them in
+# order, so nothing inside keeps a file system busy.
+if [ "${APPPASS_IN_ROOT_NS:-}" != 1 ]; then
+  exec unshare --mount --propagation private -- \
+    env APPPASS_IN_ROOT_NS=1 bash "$0" "$release" "$@"
+fi
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+roots=${APPPASS_ROOTS:-/var/cache/apppass/roots}
+mirror=${APPPASS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+root=$roots/debian-$release
+mkdir -p "$roots"
+
+# One run at a time per root: apt and the copy of the tree are not shared.
+exec 9>"$root.lock"
+flock 9
+
+mounted=()
+child=
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop_root_processes
+  [ -z "$child" ] || wait "$child" 2>/dev/null
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+    umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" ||
+      echo "debian-root.sh: could not unmount ${mounted[i]}" >&2
+  done
+  mounted=()
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Daemons a test started inside (Dovecot, D-Bus, the keyring, Xvfb) would keep
+# the mounts busy: end those whose root is this root, and only those.
+stop_root_processes() {
+  local sig pid left
+  for sig in TERM KILL; do
+    left=0
+    for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+      [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ] || continue
+      kill -"$sig" "$pid" 2>/dev/null && left=1
+    done
+    [ "$left" = 1 ] || return 0
+    sleep 1
+  done
+}
+
+mount_one() {  # target, then mount's arguments
+  local target=$1
+  shift
+  mount "$@" "$target"
+  mounted+=("$target")
+}
+
+mount_all() {
+  mount_one "$root/proc" -t proc proc
+  mount_one "$root/sys" -t sysfs sysfs
+  mount_one "$root/dev" --bind /dev
+  mount_one "$root/dev/pts" --bind /dev/pts
+  # A fresh /dev/shm: the root's shared memory is not the host's.
+  mount_one "$root/dev/shm" -t tmpfs -o mode=1777,nosuid,nodev shm
+}
+
+unmount_all() {
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount "${mounted[i]}"; done
+  mounted=()
+}
+
+# In the background, so that the traps run at once; a background job would
+# ignore SIGINT, and so would every test inside (some send it on purpose).
+in_root() {  # command..., with a plain environment: nothing of the host's leaks in
+  env --default-signal=INT,QUIT chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    DEBIAN_FRONTEND=noninteractive "$@" 9>&- &
+  child=$!
+  local status=0
+  wait "$child" || status=$?
+  child=
+  return "$status"
+}
+
+make_root() {
+  command -v debootstrap >/dev/null || {
+    echo "debian-root.sh: debootstrap is missing (tests/install-deps.sh installs it)" >&2
+    exit 1
+  }
+  echo "debian-root.sh: making the Debian $release root in $root (debootstrap from $mirror)"
+  rm -rf "$root.new"
+  # debootstrap mounts /proc and /sys itself; in our namespace they cannot outlive it.
+  debootstrap --variant=minbase --include=ca-certificates "$codename" "$root.new" "$mirror"
+  mv "$root.new" "$root"
+}
+
+[ -f "$root/etc/os-release" ] || make_root
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+
+mount_all
+# APPPASS_ROOT_NO_UPDATE=1: as it is (tests of this script).
+if [ "${APPPASS_ROOT_NO_UPDATE:-}" != 1 ]; then
+  echo "debian-root.sh: updating the Debian $release root"
+  in_root apt-get update -qq
+  in_root apt-get -y -qq upgrade </dev/null
+fi
+
+# A clean copy of the tree as git sees it (tracked files and new ones, not
+# ignored build folders), in place of the last run's copy. The build folders
+# next to it are kept: meson rebuilds only what changed.
+mkdir -p "$root/root/apppass"
+find "$root/root/apppass" -mindepth 1 -maxdepth 1 ! -name 'build*' -exec rm -rf {} +
+(cd "$here" && git ls-files -co --exclude-standard -z |
+  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  tar --null -T - -cf -) | tar -xf - -C "$root/root/apppass"
+
+status=0
+in_root bash -c 'cd /root/apppass && exec "$@"' bash "$@" </dev/null || status=$?
+exit "$status"
