@@ -45,6 +45,8 @@ child=
 
 cleanup() {
   local status=$?
+  # Every step, whatever fails: a failing wait must not skip the unmounts.
+  set +e
   trap - EXIT INT TERM
   stop_root_processes
   [ -z "$child" ] || wait "$child" 2>/dev/null
@@ -53,6 +55,11 @@ cleanup() {
       echo "debian-root.sh: could not unmount ${mounted[i]}" >&2
   done
   mounted=()
+  # The namespace would drop what is left anyway; say so, the trap is the promise.
+  if grep -q " $root/" /proc/self/mountinfo; then
+    echo "debian-root.sh: still mounted in $root" >&2
+    [ "$status" != 0 ] || status=1
+  fi
   exit "$status"
 }
 trap cleanup EXIT
