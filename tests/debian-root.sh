@@ -116,10 +116,9 @@ in_root() {  # command..., with a plain environment: nothing of the host's leaks
 }
 
 make_root() {
-  command -v debootstrap >/dev/null || {
-    echo "debian-root.sh: debootstrap is missing (tests/install-deps.sh installs it)" >&2
-    exit 1
-  }
+  if ! command -v debootstrap >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap </dev/null
+  fi
   echo "debian-root.sh: making the Debian $release root in $root (debootstrap from $mirror)"
   rm -rf "$root.new"
   # debootstrap mounts /proc and /sys itself; in our namespace they cannot outlive it.
