@@ -128,6 +128,8 @@ make_root() {
 
 [ -f "$root/etc/os-release" ] || make_root
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# Dovecot reads the mount table from here; debootstrap's minbase has no link.
+[ -e "$root/etc/mtab" ] || ln -s ../proc/self/mounts "$root/etc/mtab"
 
 mount_all
 # APPPASS_ROOT_NO_UPDATE=1: as it is (tests of this script).
