@@ -126,17 +126,23 @@ make_root() {
   mv "$root.new" "$root"
 }
 
-[ -f "$root/etc/os-release" ] || make_root
+start=$SECONDS
+if [ ! -f "$root/etc/os-release" ]; then
+  make_root
+  echo "debian-root.sh: debootstrap took $((SECONDS - start))s"
+fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Dovecot reads the mount table from here; debootstrap's minbase has no link.
 [ -e "$root/etc/mtab" ] || ln -s ../proc/self/mounts "$root/etc/mtab"
 
 mount_all
+start=$SECONDS
 # APPPASS_ROOT_NO_UPDATE=1: as it is (tests of this script).
 if [ "${APPPASS_ROOT_NO_UPDATE:-}" != 1 ]; then
   echo "debian-root.sh: updating the Debian $release root"
   in_root apt-get update -qq
   in_root apt-get -y -qq upgrade </dev/null
+  echo "debian-root.sh: apt-get update and upgrade took $((SECONDS - start))s"
 fi
 
 # A clean copy of the tree as git sees it (tracked files and new ones, not
