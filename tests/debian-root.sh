@@ -133,7 +133,7 @@ if [ ! -f "$root/etc/os-release" ]; then
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # Dovecot reads the mount table from here; debootstrap's minbase has no link.
-[ -e "$root/etc/mtab" ] || ln -s ../proc/self/mounts "$root/etc/mtab"
+[ -L "$root/etc/mtab" ] || [ -e "$root/etc/mtab" ] || ln -s ../proc/self/mounts "$root/etc/mtab"
 
 mount_all
 start=$SECONDS

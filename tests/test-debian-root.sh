@@ -27,9 +27,9 @@ check() {  # what, exit status seen, exit status wanted
   fi
 }
 
-# Up to 3 minutes for apt in the root, then until its command runs.
+# Until its command runs, or the run ended without it.
 wait_inside() {
-  for _ in $(seq 1800); do
+  while kill -0 "$run" 2>/dev/null; do
     for pid in $(ls /proc | grep -E '^[0-9]+$'); do
       [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ] &&
         grep -qa apppass-interrupt-me "/proc/$pid/cmdline" 2>/dev/null && return 0
