@@ -146,13 +146,51 @@ if [ "${APPPASS_ROOT_NO_UPDATE:-}" != 1 ]; then
 fi
 
 # A clean copy of the tree as git sees it (tracked files and new ones, not
-# ignored build folders), in place of the last run's copy. The build folders
-# next to it are kept: meson rebuilds only what changed.
-mkdir -p "$root/root/apppass"
-find "$root/root/apppass" -mindepth 1 -maxdepth 1 ! -name 'build*' -exec rm -rf {} +
-(cd "$here" && git ls-files -co --exclude-standard -z |
-  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-  tar --null -T - -cf -) | tar -xf - -C "$root/root/apppass"
+# ignored build folders) in place of the last run's copy, whose build folders
+# are kept. A file is written only when its content changed, and then with
+# the time of now: ninja rebuilds what changed, and nothing else.
+copy_tree() {
+  local dest=$root/root/apppass stage=$root/root/apppass.stage
+  rm -rf "$stage"
+  mkdir -p "$stage" "$dest"
+  (cd "$here" && git ls-files -co --exclude-standard -z |
+    while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+    tar --null -T - -cf -) | tar -xf - -C "$stage"
+  python3 - "$stage" "$dest" <<'PY'
+import filecmp, os, shutil, sys
+stage, dest = sys.argv[1:]
+for top in os.listdir(dest):
+    if not top.startswith("build"):
+        path = os.path.join(dest, top)
+        for d, dirs, files in os.walk(path, topdown=False):
+            for f in files + [x for x in dirs if os.path.islink(os.path.join(d, x))]:
+                p = os.path.join(d, f)
+                if not os.path.lexists(os.path.join(stage, os.path.relpath(p, dest))):
+                    os.unlink(p)
+            if not os.path.lexists(os.path.join(stage, os.path.relpath(d, dest))):
+                shutil.rmtree(d, ignore_errors=True)
+        if os.path.islink(path) or os.path.isfile(path):
+            if not os.path.lexists(os.path.join(stage, top)):
+                os.unlink(path)
+for d, dirs, files in os.walk(stage):
+    out = os.path.join(dest, os.path.relpath(d, stage))
+    os.makedirs(out, exist_ok=True)
+    for f in files:
+        src, dst = os.path.join(d, f), os.path.join(out, f)
+        if os.path.islink(src) or os.path.islink(dst) or not os.path.exists(dst) \
+                or not filecmp.cmp(src, dst, shallow=False):
+            if os.path.lexists(dst):
+                os.unlink(dst)
+            if os.path.islink(src):
+                os.symlink(os.readlink(src), dst)
+            else:
+                shutil.copy(src, dst)
+        else:
+            shutil.copymode(src, dst)
+PY
+  rm -rf "$stage"
+}
+copy_tree
 
 status=0
 in_root bash -c 'cd /root/apppass && exec "$@"' bash "$@" </dev/null || status=$?
