@@ -132,6 +132,8 @@ if [ ! -f "$root/etc/os-release" ]; then
   echo "debian-root.sh: debootstrap took $((SECONDS - start))s"
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The root's downloaded packages are not kept: the disk is the host's.
+echo 'APT::Keep-Downloaded-Packages "false";' > "$root/etc/apt/apt.conf.d/90apppass-no-cache"
 # Dovecot reads the mount table from here; debootstrap's minbase has no link.
 [ -L "$root/etc/mtab" ] || [ -e "$root/etc/mtab" ] || ln -s ../proc/self/mounts "$root/etc/mtab"
 
