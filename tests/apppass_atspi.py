@@ -49,10 +49,13 @@ def walk(acc):
 
 
 def find_app(name, timeout=20.0):
+    """The application called name (or any of a tuple of names)."""
+    names = (name,) if isinstance(name, str) else tuple(name)
+
     def look():
         desktop = Atspi.get_desktop(0)
         for app in children(desktop):
-            if app.get_name() == name:
+            if app.get_name() in names:
                 return app
         return None
     return wait_for(look, timeout)

@@ -1,51 +1,119 @@
 #!/usr/bin/env bash
-# apppass: install what the tests need (Debian 12), build with warnings as
-# errors, run every suite. Exits non-zero on any failure.
+# apppass: install what the tests need, build with warnings as errors, run
+# every suite, on Debian 12 and Debian 13. Exits non-zero on any failure.
 #
-#   tests/check.sh          the gating tier (what CI runs; under 20 minutes)
-#   tests/check.sh --full   adds the long runs: minutes of fuzzing, Claws Mail
-#                           under Valgrind, more benchmark runs
+#   tests/check.sh             the gating tier on Debian 12 (this machine) and
+#                              in a Debian 13 root (what CI runs)
+#   tests/check.sh --full      adds the long runs: minutes of fuzzing, Claws Mail
+#                              under Valgrind, more benchmark runs
+#   tests/check.sh --debian N  only Debian N (12, 13, or all): the release this
+#                              machine runs here, the other one in a root that
+#                              tests/debian-root.sh makes and keeps (needs root)
 set -euo pipefail
 
 full=0
-for arg in "$@"; do
-  case "$arg" in
+debian=all
+while [ $# -gt 0 ]; do
+  case "$1" in
     --full) full=1 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
-    *) echo "check.sh: unknown option $arg" >&2; exit 2 ;;
+    --debian) debian=${2:-}; shift ;;
+    --debian=*) debian=${1#--debian=} ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "check.sh: unknown option $1" >&2; exit 2 ;;
   esac
+  shift
 done
+case "$debian" in
+  12|13|all) ;;
+  *) echo "check.sh: --debian takes 12, 13 or all, not '$debian'" >&2; exit 2 ;;
+esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+here_release=$(. /etc/os-release && echo "${VERSION_ID:-}")
+
+# Each part says how long it took; the list comes again at the end.
+times=()
+timed() {  # name, command...
+  local name=$1 start=$SECONDS status=0
+  shift
+  "$@" || status=$?
+  times+=("$(printf '%-34s %5ss' "$name" $((SECONDS - start)))")
+  echo "check.sh: $name took $((SECONDS - start))s"
+  return $status
+}
+print_times() {
+  echo "check.sh: times on Debian $here_release"
+  printf '  %s\n' "${times[@]}"
+}
+
+# Another release than this machine's: the same script inside that release's
+# root, on a clean copy of the tree.
+if [ "$debian" != "$here_release" ]; then
+  runs=()
+  case "$debian" in all) runs=(12 13) ;; *) runs=("$debian") ;; esac
+  status=0
+  for r in "${runs[@]}"; do
+    args=(--debian "$r")
+    [ "$full" = 0 ] || args+=(--full)
+    if [ "$r" = "$here_release" ]; then
+      timed "Debian $r (here)" bash "$0" "${args[@]}" || status=1
+    else
+      timed "Debian $r (in a root)" bash "$root/tests/debian-root.sh" "$r" tests/check.sh "${args[@]}" ||
+        status=1
+      # The root's mounts and processes go with a failing or interrupted run.
+      timed "Debian $r root: nothing left behind" bash "$root/tests/test-debian-root.sh" "$r" ||
+        status=1
+    fi
+  done
+  print_times
+  [ "$status" = 0 ] && echo "check.sh: Debian ${runs[*]}: every suite passed" ||
+    echo "check.sh: Debian ${runs[*]}: failures above" >&2
+  exit $status
+fi
+
 build=${APPPASS_BUILD_DIR:-$root/build-check}
 
-bash "$root/tests/install-deps.sh"
+timed "install (apt)" bash "$root/tests/install-deps.sh"
 
-echo "check.sh: checking the format of the C sources"
-( cd "$root" && git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^build' |
-    xargs -r clang-format --dry-run --Werror )
-
-if [ -f "$build/build.ninja" ]; then
-  meson setup --reconfigure "$build" "$root" -Dwerror=true -Dclaws_mail=enabled -Devolution=enabled
-else
-  meson setup "$build" "$root" -Dwerror=true -Dclaws_mail=enabled -Devolution=enabled
+# The format is the tree's: checked where the tree is a git checkout (the
+# host), not again in a root's copy, whose clang-format is another version.
+check_format() {
+  echo "check.sh: checking the format of the C sources"
+  ( cd "$root" && git ls-files -co --exclude-standard -- '*.c' '*.h' | grep -v '^build' |
+      xargs -r clang-format --dry-run --Werror )
+}
+if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+  timed "format" check_format
 fi
-meson compile -C "$build"
 
-echo "check.sh: checking where meson install puts the plugin and its helper"
-dest=$(mktemp -d)
-DESTDIR="$dest" meson install -C "$build" --no-rebuild --quiet
-prefix=$(meson introspect "$build" --buildoptions |
-  python3 -c 'import json,sys; o={x["name"]:x["value"] for x in json.load(sys.stdin)}; print(o["prefix"] + "/" + o["libexecdir"])')
-for f in "$(pkg-config --variable=plugindir claws-mail)/apppass.so" \
-    "$(pkg-config --variable=moduledir evolution-shell-3.0)/module-apppass.so" \
-    "$prefix/apppass-login-helper"; do
-  [ -f "$dest$f" ] || { echo "check.sh: meson install did not install $f" >&2; exit 1; }
-done
-rm -rf "$dest"
+build_all() {
+  if [ -f "$build/build.ninja" ]; then
+    meson setup --reconfigure "$build" "$root" -Dwerror=true -Dclaws_mail=enabled -Devolution=enabled
+  else
+    meson setup "$build" "$root" -Dwerror=true -Dclaws_mail=enabled -Devolution=enabled
+  fi
+  meson compile -C "$build"
+}
+timed "build" build_all
+
+check_install() {
+  echo "check.sh: checking where meson install puts the plugin and its helper"
+  local dest prefix f
+  dest=$(mktemp -d)
+  DESTDIR="$dest" meson install -C "$build" --no-rebuild --quiet
+  prefix=$(meson introspect "$build" --buildoptions |
+    python3 -c 'import json,sys; o={x["name"]:x["value"] for x in json.load(sys.stdin)}; print(o["prefix"] + "/" + o["libexecdir"])')
+  for f in "$(pkg-config --variable=plugindir claws-mail)/apppass.so" \
+      "$(pkg-config --variable=moduledir evolution-shell-3.0)/module-apppass.so" \
+      "$prefix/apppass-login-helper"; do
+    [ -f "$dest$f" ] || { echo "check.sh: meson install did not install $f" >&2; return 1; }
+  done
+  rm -rf "$dest"
+}
+timed "meson install" check_install
 
 status=0
-meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
+timed "suites" meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
 # Read now: the benchmark run below rewrites testlog.json.
 summary=$(python3 - "$build/meson-logs/testlog.json" <<'PY'
 import json, sys
@@ -61,34 +129,37 @@ PY
 
 # The core under AddressSanitizer and UndefinedBehaviorSanitizer: the unit and
 # command suites, the keyring and the login check.
-echo "check.sh: unit, command, keyring and login suites under ASan and UBSan"
-asan=${build}-asan
-if [ ! -f "$asan/build.ninja" ]; then
-  meson setup "$asan" "$root" -Dwerror=true -Dclaws_mail=disabled -Devolution=disabled \
-    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-fi
-meson compile -C "$asan" >/dev/null
-# Leaks are judged by the fuzz runs: GLib's test harness keeps what it
-# allocates for isolated test folders, and its frames cannot be told apart here.
-ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  meson test -C "$asan" --suite unit --suite keyring --suite login --print-errorlogs \
-    --num-processes 2 || status=1
+run_asan() {
+  echo "check.sh: unit, command, keyring and login suites under ASan and UBSan"
+  local asan=${build}-asan
+  if [ ! -f "$asan/build.ninja" ]; then
+    meson setup "$asan" "$root" -Dwerror=true -Dclaws_mail=disabled -Devolution=disabled \
+      -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+  fi
+  meson compile -C "$asan" >/dev/null
+  # Leaks are judged by the fuzz runs: GLib's test harness keeps what it
+  # allocates for isolated test folders, and its frames cannot be told apart here.
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C "$asan" --suite unit --suite keyring --suite login --print-errorlogs \
+      --num-processes 2
+}
+timed "ASan and UBSan" run_asan || status=1
 
 # Fuzzing: at least 10,000 inputs per target here, minutes each with --full.
 echo "check.sh: fuzzing"
 if [ "$full" = 1 ]; then
-  bash "$root/tests/fuzz.sh" 300 || status=1
+  timed "fuzzing" bash "$root/tests/fuzz.sh" 300 || status=1
 else
-  bash "$root/tests/fuzz.sh" || status=1
+  timed "fuzzing" bash "$root/tests/fuzz.sh" || status=1
 fi
 
 # Figures, never pass/fail: printed so every run shows them. --full takes
 # more runs of Claws Mail's start with and without the plugin.
 if [ "$full" = 1 ]; then
-  APPPASS_BENCH_RUNS=7 meson test -C "$build" --benchmark --verbose || status=1
+  APPPASS_BENCH_RUNS=7 timed "benchmarks" meson test -C "$build" --benchmark --verbose || status=1
 else
-  meson test -C "$build" --benchmark --verbose || status=1
+  timed "benchmarks" meson test -C "$build" --benchmark --verbose || status=1
 fi
 
 # Valgrind (--full): the real Claws Mail under memcheck through the
@@ -99,10 +170,11 @@ if [ "$full" = 1 ]; then
   echo "check.sh: Claws Mail under Valgrind memcheck"
   APPPASS_VALGRIND=1 \
   APPPASS_TEST_ONLY=gmail,pop3,tls,proxy,passphrase,smtp,yahoo,many,twice,busy,unknown \
-    meson test -C "$build" test-claws --print-errorlogs --num-processes 1 \
+    timed "Valgrind" meson test -C "$build" test-claws --print-errorlogs --num-processes 1 \
       --timeout-multiplier 4 || status=1
 fi
 
+print_times
 # The closing line: every suite (a skipped one counts as a failure here).
-echo "$summary"
+echo "Debian $here_release: $summary"
 exit $status

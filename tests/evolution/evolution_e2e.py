@@ -219,7 +219,7 @@ class EvoLab(claws_e2e.Lab):
         prefixes = self.prefix + (":" + extra_prefix if extra_prefix else "")
         evo = Evolution(prefixes, log, os.path.join(self.prefix, "bin"))
         self.evolutions.append(evo)
-        app = at.find_app("evolution", 90)
+        app = at.find_app(EVOLUTION_APP_NAMES, 90)
         return evo, app
 
     def screenshot(self, acc, name):
@@ -290,6 +290,11 @@ def shutdown():
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+
+
+# The name Evolution gives AT-SPI: its program name up to 3.46 (Debian 12),
+# its application id by 3.56 (Debian 13).
+EVOLUTION_APP_NAMES = ("evolution", "org.gnome.Evolution")
 
 
 class Evolution:

@@ -40,27 +40,24 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 PY
 )
 
+# Dovecot 2.4 (Debian 13) reads another configuration language than 2.3
+# (Debian 12): renamed settings, named passdb/userdb blocks, %{user} for %u.
+version=$(dovecot --version | cut -d' ' -f1)
+case "$version" in
+  2.[0-3].*) syntax=2.3 address_setting=address ;;
+  *) syntax=2.4 address_setting=listen ;;
+esac
+
 listener() {  # name port ssl
-  printf '  inet_listener %s {\n    address = 127.0.0.1\n    port = %s\n    ssl = %s\n  }\n' "$1" "$2" "$3"
+  printf '  inet_listener %s {\n    %s = 127.0.0.1\n    port = %s\n    ssl = %s\n  }\n' \
+    "$1" "$address_setting" "$2" "$3"
 }
 
-{
+settings_2_3() {
   cat <<CONF
-base_dir = $work/run
-state_dir = $work/run
-log_path = $work/dovecot.log
-listen = 127.0.0.1
-protocols = imap pop3 submission
-ssl = yes
 ssl_cert = <$work/certs/server.pem
 ssl_key = <$work/certs/server-key.pem
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
-auth_failure_delay = 0
-default_login_user = $login_user
-default_internal_user = $internal_user
-default_internal_group = $internal_user
-first_valid_uid = 1
 passdb {
   driver = passwd-file
   args = $work/passwd
@@ -70,6 +67,48 @@ userdb {
   args = uid=$mail_uid gid=$mail_gid home=$work/mail/%u
 }
 mail_location = maildir:$work/mail/%u
+CONF
+}
+
+settings_2_4() {
+  cat <<CONF
+ssl_server_cert_file = $work/certs/server.pem
+ssl_server_key_file = $work/certs/server-key.pem
+auth_allow_cleartext = no
+passdb passwd-file {
+  passwd_file_path = $work/passwd
+}
+userdb static {
+  fields {
+    uid = $mail_uid
+    gid = $mail_gid
+    home = $work/mail/%{user}
+  }
+}
+mail_driver = maildir
+mail_path = $work/mail/%{user}
+CONF
+}
+
+{
+  # 2.4 wants these two first: the semantics the file was written for.
+  [ "$syntax" = 2.3 ] || printf 'dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\n'
+  cat <<CONF
+base_dir = $work/run
+state_dir = $work/run
+log_path = $work/dovecot.log
+listen = 127.0.0.1
+protocols = imap pop3 submission
+ssl = yes
+auth_mechanisms = plain login
+auth_failure_delay = 0
+default_login_user = $login_user
+default_internal_user = $internal_user
+default_internal_group = $internal_user
+first_valid_uid = 1
+CONF
+  if [ "$syntax" = 2.3 ]; then settings_2_3; else settings_2_4; fi
+  cat <<CONF
 # Login checks need no relay: submission accepts AUTH before it connects one.
 submission_relay_host = 127.0.0.1
 submission_relay_port = 9
