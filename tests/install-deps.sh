@@ -27,7 +27,7 @@ packages=(
   valgrind gdb
   adwaita-icon-theme librsvg2-common fonts-dejavu-core clang "libclang-rt-$clang_version-dev"
   claws-mail libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
-  evolution evolution-data-server xdotool gnome-online-accounts
+  evolution evolution-data-server xdotool x11-utils gnome-online-accounts
   isync msmtp neomutt
   # check.sh --debian 13 makes its Debian 13 root with it (tests/debian-root.sh).
   debootstrap

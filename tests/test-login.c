@@ -1037,6 +1037,28 @@ drop_to_nobody (gpointer data)
  * input: it must have made itself non-dumpable (the kernel then gives its
  * /proc/PID files to root, so that processes of its user can neither read its
  * memory nor attach to it) and set its core file size to 0. */
+/* A copy of @program that nobody may run: the build tree may be where only
+ * its owner gets in (/root/…, as in the Debian 13 root). */
+static char *
+copy_for_nobody (const char *program, char **dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) from = g_file_new_for_path (program);
+  g_autofree char *base = g_path_get_basename (program);
+  char *copy;
+  g_autoptr (GFile) to = NULL;
+
+  *dir = g_dir_make_tmp ("apppass-nobody-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (*dir, 0755), ==, 0);
+  copy = g_build_filename (*dir, base, NULL);
+  to = g_file_new_for_path (copy);
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+  return copy;
+}
+
 static void
 assert_protected_while_waiting (const char *const *argv)
 {
@@ -1046,10 +1068,17 @@ assert_protected_while_waiting (const char *const *argv)
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *status = NULL, *limits_path = NULL, *limits = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *program = copy_for_nobody (argv[0], &dir);
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
   GStatBuf st = {0};
 
+  g_ptr_array_add (args, program);
+  for (guint i = 1; argv[i]; i++)
+    g_ptr_array_add (args, (gpointer)argv[i]);
+  g_ptr_array_add (args, NULL);
   g_subprocess_launcher_set_child_setup (launcher, drop_to_nobody, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *)args->pdata, &error);
   g_assert_no_error (error);
   status = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (process));
   limits_path = g_strdup_printf ("/proc/%s/limits", g_subprocess_get_identifier (process));
@@ -1062,6 +1091,8 @@ assert_protected_while_waiting (const char *const *argv)
   g_assert_true (g_regex_match_simple ("^Max core file size +0 ", limits, G_REGEX_MULTILINE, 0));
   g_subprocess_force_exit (process);
   g_subprocess_wait (process, NULL, NULL);
+  g_unlink (program);
+  g_rmdir (dir);
 }
 
 /* The helper's request: a key file, a NUL, the password (apppass-login-process.c). */
