@@ -57,7 +57,10 @@ read_password (const ApppassProvider *provider, const char *prompt, int *status)
       *status = EXIT_FAILURE_OTHER;
       return NULL;
     }
-    raw = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    /* Empty input has no data pointer at all. */
+    raw = g_bytes_get_size (bytes)
+              ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes))
+              : g_strdup ("");
     length = g_bytes_get_size (bytes);
   }
   if (too_long) {
