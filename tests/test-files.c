@@ -395,47 +395,57 @@ test_setup_none_from_variant (void)
   clear_providers ();
 }
 
-static void
-test_providers_marks_override (void)
+/* `apppass providers --json` with one file in providers.d: Google's one
+ * mark (every provider's marks are counted: there must be no other). */
+static JsonObject *
+only_google_mark (JsonNode **node)
 {
-  g_autofree char *dir = providers_dir ();
-  g_autofree char *path = g_build_filename (dir, "moved.ini", NULL);
-  const char *json_argv[] = {"providers", "--json", NULL};
-  const char *text_argv[] = {"providers", NULL};
-  g_autoptr (Run) j = NULL;
-  g_autoptr (Run) t = NULL;
-  g_autoptr (JsonNode) node = NULL;
+  const char *argv[] = {"providers", "--json", NULL};
+  g_autoptr (Run) j = run_bounded (argv, NULL, NULL);
+  JsonObject *google_mark = NULL;
   JsonArray *array;
   guint marked = 0;
 
-  /* Google's page moved to another domain; its two-step page moved within
-   * google.com, which is not marked. */
-  put_provider ("moved.ini", "[Provider]\nId=google\n"
-                             "AppPasswordUrl=https://google.com.example.net/apppasswords\n"
-                             "TwoStepUrl=https://support.google.com/accounts/answer/185839\n");
-  j = run_bounded (json_argv, NULL, NULL);
   assert_finished (j);
   g_assert_cmpint (j->status, ==, 0);
-  node = json_from_string (j->out, NULL);
-  g_assert_nonnull (node);
-  array = json_node_get_array (node);
+  *node = json_from_string (j->out, NULL);
+  g_assert_nonnull (*node);
+  array = json_node_get_array (*node);
   for (guint i = 0; i < json_array_get_length (array); i++) {
     JsonObject *o = json_array_get_object_element (array, i);
     JsonArray *overrides = json_object_get_array_member (o, "overrides");
 
     g_assert_nonnull (overrides);
     marked += json_array_get_length (overrides);
-    if (g_str_equal (json_object_get_string_member (o, "id"), "google")) {
-      JsonObject *mark = json_array_get_object_element (overrides, 0);
-
-      g_assert_cmpuint (json_array_get_length (overrides), ==, 1);
-      g_assert_cmpstr (json_object_get_string_member (mark, "page"), ==, "app_password_url");
-      g_assert_cmpstr (json_object_get_string_member (mark, "url"), ==,
-                       "https://google.com.example.net/apppasswords");
-      g_assert_cmpstr (json_object_get_string_member (mark, "file"), ==, path);
-    }
+    if (g_str_equal (json_object_get_string_member (o, "id"), "google") &&
+        json_array_get_length (overrides) > 0)
+      google_mark = json_array_get_object_element (overrides, 0);
   }
   g_assert_cmpuint (marked, ==, 1);
+  g_assert_nonnull (google_mark);
+  return google_mark;
+}
+
+static void
+test_providers_marks_override (void)
+{
+  g_autofree char *dir = providers_dir ();
+  g_autofree char *path = g_build_filename (dir, "moved.ini", NULL);
+  const char *text_argv[] = {"providers", NULL};
+  g_autoptr (Run) t = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *mark;
+
+  /* Google's page moved to another domain; its two-step page moved within
+   * google.com, which is not marked. */
+  put_provider ("moved.ini", "[Provider]\nId=google\n"
+                             "AppPasswordUrl=https://google.com.example.net/apppasswords\n"
+                             "TwoStepUrl=https://support.google.com/accounts/answer/185839\n");
+  mark = only_google_mark (&node);
+  g_assert_cmpstr (json_object_get_string_member (mark, "page"), ==, "app_password_url");
+  g_assert_cmpstr (json_object_get_string_member (mark, "url"), ==,
+                   "https://google.com.example.net/apppasswords");
+  g_assert_cmpstr (json_object_get_string_member (mark, "file"), ==, path);
   t = run_bounded (text_argv, NULL, NULL);
   assert_finished (t);
   g_assert_nonnull (strstr (t->out, path));
@@ -451,36 +461,16 @@ test_providers_marks_variant_override (void)
 {
   g_autofree char *dir = providers_dir ();
   g_autofree char *path = g_build_filename (dir, "variant.ini", NULL);
-  const char *json_argv[] = {"providers", "--json", NULL};
-  g_autoptr (Run) j = NULL;
   g_autoptr (JsonNode) node = NULL;
-  JsonArray *array;
-  guint marked = 0;
+  JsonObject *mark;
 
   put_provider ("variant.ini", "[Provider]\nId=google\n\n[Variant x]\nDomains=gmail.com\n"
                                "AppPasswordUrl=https://evil.example.net/apppasswords\n");
-  j = run_bounded (json_argv, NULL, NULL);
-  assert_finished (j);
-  g_assert_cmpint (j->status, ==, 0);
-  node = json_from_string (j->out, NULL);
-  g_assert_nonnull (node);
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++) {
-    JsonObject *o = json_array_get_object_element (array, i);
-    JsonArray *overrides = json_object_get_array_member (o, "overrides");
-
-    marked += json_array_get_length (overrides);
-    if (g_str_equal (json_object_get_string_member (o, "id"), "google")) {
-      JsonObject *mark = json_array_get_object_element (overrides, 0);
-
-      g_assert_cmpuint (json_array_get_length (overrides), ==, 1);
-      g_assert_cmpstr (json_object_get_string_member (mark, "variant"), ==, "x");
-      g_assert_cmpstr (json_object_get_string_member (mark, "url"), ==,
-                       "https://evil.example.net/apppasswords");
-      g_assert_cmpstr (json_object_get_string_member (mark, "file"), ==, path);
-    }
-  }
-  g_assert_cmpuint (marked, ==, 1);
+  mark = only_google_mark (&node);
+  g_assert_cmpstr (json_object_get_string_member (mark, "variant"), ==, "x");
+  g_assert_cmpstr (json_object_get_string_member (mark, "url"), ==,
+                   "https://evil.example.net/apppasswords");
+  g_assert_cmpstr (json_object_get_string_member (mark, "file"), ==, path);
   clear_providers ();
 }
 
