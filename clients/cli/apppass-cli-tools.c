@@ -91,16 +91,16 @@ make_maildir (const char *name)
   return g_mkdir_with_parents (path, 0700) == 0;
 }
 
-/* isync 1.5 (Debian 13) reads $XDG_CONFIG_HOME/isyncrc where it exists. */
+/* The file a tool reads: its XDG file where that exists, else its dotfile. */
 static char *
-mbsync_config_path (void)
+config_path (const char *xdg_name, const char *dotfile)
 {
-  char *path = g_build_filename (g_get_user_config_dir (), "isyncrc", NULL);
+  char *path = g_build_filename (g_get_user_config_dir (), xdg_name, NULL);
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     return path;
   g_free (path);
-  return g_build_filename (g_get_home_dir (), ".mbsyncrc", NULL);
+  return g_build_filename (g_get_home_dir (), dotfile, NULL);
 }
 
 static void
@@ -109,7 +109,8 @@ print_mbsync (const CliServer *in, const char *address, const char *name, const 
   g_autofree char *command = lookup_command (in, address);
   g_autofree char *pass_cmd = quoted (command);
 
-  g_autofree char *config = mbsync_config_path ();
+  /* isync 1.5 (Debian 13) reads $XDG_CONFIG_HOME/isyncrc where it exists. */
+  g_autofree char *config = config_path ("isyncrc", ".mbsyncrc");
   g_autofree char *shown = shown_path (config);
 
   printf ("# %s\nIMAPAccount %s\nHost %s\nPort %u\nUser %s\nPassCmd %s\nSSLType %s\n", shown, name,
@@ -131,18 +132,6 @@ print_mbsync (const CliServer *in, const char *address, const char *name, const 
           "Channel %s\nFar :%s-remote:\nNear :%s-local:\nPatterns *\nCreate Near\n"
           "SyncState *\n\n",
           name, name, name, name, name, name, name, name);
-}
-
-/* The file msmtp reads: $XDG_CONFIG_HOME/msmtp/config where it exists. */
-static char *
-msmtp_config_path (void)
-{
-  char *path = g_build_filename (g_get_user_config_dir (), "msmtp", "config", NULL);
-
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return path;
-  g_free (path);
-  return g_build_filename (g_get_home_dir (), ".msmtprc", NULL);
 }
 
 /* msmtp refuses a file that names its default account twice; an account
@@ -168,7 +157,7 @@ print_msmtp (const CliServer *out, const char *address, const char *name, const 
 {
   g_autofree char *command = lookup_command (out, address);
   g_autofree char *eval = quoted (command);
-  g_autofree char *path = msmtp_config_path ();
+  g_autofree char *path = config_path ("msmtp/config", ".msmtprc");
   g_autofree char *shown = shown_path (path);
 
   printf ("# %s\naccount %s\nhost %s\nport %u\ntls %s\ntls_starttls %s\n", shown, name, out->host,
