@@ -8,6 +8,8 @@ through argv or the environment."""
 import base64
 import json
 import os
+import pty
+import select
 import shutil
 import signal
 import stat
@@ -146,3 +148,33 @@ def scan_tree(root, forms, skip=()):
 
 def rmtree(path):
     shutil.rmtree(path, ignore_errors=True)
+
+
+def converse_in_pty(exec_child, marker, reply, timeout=60):
+    """Runs exec_child() (which execs) on a pseudo-terminal and writes `reply`
+    once `marker` has appeared in what the child wrote. Returns
+    (pid, fd, screen, replied, timed_out); the caller waits for the child."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            exec_child()
+        finally:
+            os._exit(127)
+    screen, replied = b"", False
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+        if not replied and marker in screen:
+            os.write(fd, reply)
+            replied = True
+    else:
+        return pid, fd, screen, replied, True
+    return pid, fd, screen, replied, False

@@ -10,13 +10,10 @@ pseudo-terminal; the password must end up in the keyring, findable by
 `secret-tool lookup`, and nowhere else: every process the test starts runs
 under strace, so the argv and environment of each exec are checked too."""
 import os
-import pty
 import re
-import select
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apppass_testlib as lib  # noqa: E402
@@ -63,29 +60,14 @@ def install_url_recorder():
 
 def run_setup_in_pty(args, answer, desktop=False):
     """Runs `apppass setup` on a pseudo-terminal, answers its prompt, returns (status, screen)."""
-    pid, fd = pty.fork()
-    if pid == 0:
+    def child():
         if desktop:
             # A desktop session as GIO sees one; the "browser" is the recorder.
             os.environ["DISPLAY"] = ":99"
         os.execvp("strace", ["strace", "-f", "-qq", "-e", "trace=execve", "-v", "-s", "65535",
                              "-o", trace + ".pty", CLI, *args])
-    screen = b""
-    answered = False
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            screen += chunk
-        if not answered and b"press Enter" in screen:
-            os.write(fd, answer.encode() + b"\r")
-            answered = True
+
+    pid, fd, screen, _, _ = lib.converse_in_pty(child, b"press Enter", answer.encode() + b"\r")
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), screen.decode("utf-8", "replace")

@@ -16,12 +16,9 @@ texts on stdin."""
 import json
 import re
 import os
-import pty
-import select
 import subprocess
 import sys
 import tempfile
-import time
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -47,26 +44,9 @@ ca = os.path.join(certs, "ca.pem")
 def run_in_pty(args, answer):
     """Runs the command on a pseudo-terminal; answers its password prompt once.
     Returns (exit status, every byte it wrote to the terminal)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvp(CLI, [CLI, *args])
-    screen = b""
-    answered = False
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            screen += chunk
-        if not answered and b"not shown)" in screen:
-            os.write(fd, answer.encode() + b"\r")
-            answered = True
-    else:
+    pid, fd, screen, _, timed_out = lib.converse_in_pty(
+        lambda: os.execvp(CLI, [CLI, *args]), b"not shown)", answer.encode() + b"\r")
+    if timed_out:
         os.kill(pid, 9)
     _, status = os.waitpid(pid, 0)
     os.close(fd)

@@ -15,13 +15,10 @@ files their headers name; then mbsync -a syncs both mailboxes into
 Maildirs, msmtp sends from both accounts, and neomutt opens each INBOX,
 every one of them getting the password through `apppass lookup`."""
 import os
-import pty
 import re
-import select
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apppass_testlib as lib  # noqa: E402
@@ -119,25 +116,12 @@ def sent(user):
 def neomutt_screen(*extra):
     """neomutt on a pseudo-terminal until its index shows the welcome message;
     then it is told to quit. Returns the screen text."""
-    pid, fd = pty.fork()
-    if pid == 0:
+    def child():
         os.chdir(HOME)
         os.execvpe("neomutt", ["neomutt", "-n", *extra],
                    dict(env, TERM="xterm", COLUMNS="100", LINES="30"))
-    screen, deadline, quitting = b"", time.time() + 60, False
-    while time.time() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            screen += chunk
-        if not quitting and b"Welcome to apppass" in screen:
-            os.write(fd, b"qy")
-            quitting = True
+
+    pid, fd, screen, quitting, _ = lib.converse_in_pty(child, b"Welcome to apppass", b"qy")
     if not quitting:
         os.kill(pid, 9)
     os.waitpid(pid, 0)
