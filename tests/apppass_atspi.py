@@ -140,4 +140,6 @@ def text_of(acc):
     iface = acc.get_text_iface()
     if iface is None:
         return acc.get_name()
-    return iface.get_text(0, iface.get_character_count())
+    # Called through the interface: AT-SPI 2.56 (Debian 13) gave Accessible a
+    # get_text() of its own, which the short form would reach instead.
+    return Atspi.Text.get_text(iface, 0, iface.get_character_count())
