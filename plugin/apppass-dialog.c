@@ -3,10 +3,10 @@
 
 #include "apppass-dialog.h"
 
+#include "apppass-check.h"
 #include "apppass-display.h"
 #include "apppass-error.h"
 #include "apppass-intl.h"
-#include "apppass-login-process.h"
 #include "apppass-password.h"
 #include "apppass-widget.h"
 
@@ -29,13 +29,12 @@ struct _ApppassDialog {
   ApppassAction mode;
   ApppassDialogState state;
   gboolean finished;
-  gboolean saving;
   gboolean password_valid;
   guint close_delay;
   guint close_source;
   guint publish_source;
-  GCancellable *cancellable;
-  char *password;
+  ApppassCheck *check;
+  GCancellable *cancellable; /* the running check's */
   char *oauth_label;
   gboolean switched;
 
@@ -676,7 +675,8 @@ finish (ApppassDialog *self, ApppassDialogOutcome outcome)
   if (self->finished)
     return;
   self->finished = TRUE;
-  g_cancellable_cancel (self->cancellable);
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->close_source, g_source_remove);
   g_signal_emit (self, signals[FINISHED], 0, outcome);
 }
@@ -692,41 +692,19 @@ close_after_saved (gpointer data)
 }
 
 static void
-forget_password (ApppassDialog *self)
+show_saved (ApppassDialog *self)
 {
-  g_clear_pointer (&self->password, apppass_password_free);
-}
+  g_autofree char *text = g_strdup_printf (_ ("Saved. %s will use it from now on."),
+                                           apppass_client_get_name (self->client));
 
-static void
-on_stored (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (ApppassDialog) self = data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-  gboolean stored = apppass_client_store_password_finish (APPPASS_CLIENT (source), result, &error);
-
-  forget_password (self);
-  self->saving = FALSE;
-  if (self->finished)
-    return;
-  if (!stored) {
-    text = g_strdup_printf (_ ("The server accepted the password, but %s could not save it: %s"),
-                            apppass_client_get_name (self->client), error->message);
-    set_state (self, APPPASS_DIALOG_STATE_FAILED);
-    show_status (self, text, TRUE);
-    return;
-  }
-  text = g_strdup_printf (_ ("Saved. %s will use it from now on."),
-                          apppass_client_get_name (self->client));
   add_saved_page (self, text);
   show_status (self, NULL, FALSE);
   set_state (self, APPPASS_DIALOG_STATE_SAVED);
-  apppass_client_retry_login (self->client, self->account);
   self->close_source = g_timeout_add (self->close_delay, close_after_saved, self);
 }
 
 static char *
-rejected_text (ApppassLoginResult *result)
+rejected_text (const ApppassLoginResult *result)
 {
   /* A server's words are shown, never trusted: plain text, no link. */
   g_autofree char *said = apppass_display_text_max (result->server_text, -1, SERVER_TEXT_MAX);
@@ -745,63 +723,74 @@ rejected_text (ApppassLoginResult *result)
                           said);
 }
 
+/* Why the controller's run ended without a stored password, in the words of
+ * this dialog. */
 static void
-on_checked (GObject *source, GAsyncResult *result, gpointer data)
+report_error (ApppassDialog *self, const GError *error)
 {
-  g_autoptr (ApppassDialog) self = data;
-  g_autoptr (ApppassLoginResult) login = apppass_login_check_isolated_finish (result);
+  const ApppassLoginResult *login = apppass_check_get_login (self->check);
   g_autofree char *text = NULL;
 
-  (void)source;
-  if (self->finished) {
-    forget_password (self);
-    return;
-  }
-  if (login->outcome == APPPASS_LOGIN_ACCEPTED) {
-    show_status (self, _ ("The server accepted the password. Saving it…"), FALSE);
-    /* Saving is short and may already have happened when a Cancel came:
-     * it is not cancelled, so the dialog never says "not saved" wrongly. */
-    self->saving = TRUE;
-    apppass_client_store_password (self->client, self->account, self->password, NULL, on_stored,
-                                   g_object_ref (self));
-    return;
-  }
-  forget_password (self);
-  if (g_error_matches (login->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED)) {
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     set_state (self, APPPASS_DIALOG_STATE_ASKING);
     show_status (self, _ ("The check was cancelled. Nothing was saved."), FALSE);
-    g_clear_object (&self->cancellable);
-    self->cancellable = g_cancellable_new ();
     return;
   }
-  if (login->outcome == APPPASS_LOGIN_REJECTED)
+  if (g_error_matches (error, APPPASS_CHECK_ERROR, APPPASS_CHECK_ERROR_NOT_STORED))
+    text = g_strdup_printf (_ ("The server accepted the password, but %s could not save it: %s"),
+                            apppass_client_get_name (self->client), error->message);
+  else if (login == NULL) { /* a paste the password rule refused: nothing was sent */
+    show_status (self, error->message, TRUE);
+    return;
+  } else if (login->outcome == APPPASS_LOGIN_REJECTED)
     text = rejected_text (login);
   else
     text = g_strdup_printf (_ ("The password could not be checked, so nothing was saved. %s"),
-                            login->error ? login->error->message : "");
+                            error->message);
   set_state (self, APPPASS_DIALOG_STATE_FAILED);
   show_status (self, text, TRUE);
 }
 
 static void
+on_saved (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (ApppassDialog) self = data;
+  g_autoptr (GError) error = NULL;
+  gboolean saved = apppass_check_save_finish (APPPASS_CHECK (source), result, &error);
+
+  if (self->finished)
+    return;
+  if (saved)
+    show_saved (self);
+  else
+    report_error (self, error);
+}
+
+/* The steps of a run that go on: its end comes to on_saved(). */
+static void
+on_check_state (ApppassCheck *check, GParamSpec *pspec, ApppassDialog *self)
+{
+  g_autofree char *text = NULL;
+
+  (void)pspec;
+  if (self->finished)
+    return;
+  if (apppass_check_get_state (check) == APPPASS_CHECK_CHECKING) {
+    set_state (self, APPPASS_DIALOG_STATE_CHECKING);
+    text = g_strdup_printf (_ ("Checking the password with %s…"), self->account->host);
+    show_status (self, text, FALSE);
+  } else if (apppass_check_get_state (check) == APPPASS_CHECK_VERIFIED) {
+    show_status (self, _ ("The server accepted the password. Saving it…"), FALSE);
+  }
+}
+
+static void
 start_check (ApppassDialog *self)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-  ApppassLoginOptions options = apppass_account_login_options (self->account);
-
-  forget_password (self);
-  self->password =
-      apppass_password_normalize (gtk_entry_get_text (GTK_ENTRY (self->entry)), -1, &error);
-  if (self->password == NULL) {
-    show_status (self, error->message, TRUE);
-    return;
-  }
-  set_state (self, APPPASS_DIALOG_STATE_CHECKING);
-  text = g_strdup_printf (_ ("Checking the password with %s…"), self->account->host);
-  show_status (self, text, FALSE);
-  apppass_login_check_isolated (&options, self->password, self->cancellable, on_checked,
-                                g_object_ref (self));
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  apppass_check_save_async (self->check, gtk_entry_get_text (GTK_ENTRY (self->entry)),
+                            self->cancellable, on_saved, g_object_ref (self));
 }
 
 static void
@@ -925,7 +914,8 @@ apppass_dialog_response (GtkDialog *dialog, int response)
 
   if (self->state == APPPASS_DIALOG_STATE_CHECKING) {
     /* Escape, closing and Cancel stop the check; the dialog stays. */
-    if (response != RESPONSE_PRIMARY && !self->saving)
+    if (response != RESPONSE_PRIMARY &&
+        apppass_check_get_state (self->check) == APPPASS_CHECK_CHECKING)
       g_cancellable_cancel (self->cancellable);
     return;
   }
@@ -1030,6 +1020,8 @@ apppass_dialog_new (ApppassClient *client, const ApppassAccount *account,
   self->diagnosis = *diagnosis;
   self->diagnosis.explanation = g_strdup (diagnosis->explanation);
   self->mode = diagnosis->action;
+  self->check = apppass_check_new (client, account);
+  g_signal_connect_object (self->check, "notify::state", G_CALLBACK (on_check_state), self, 0);
   gtk_container_set_border_width (GTK_CONTAINER (self), 6);
   gtk_box_set_spacing (GTK_BOX (content), 12);
   gtk_container_set_border_width (GTK_CONTAINER (content), 12);
@@ -1126,7 +1118,7 @@ apppass_dialog_finalize (GObject *object)
 {
   ApppassDialog *self = APPPASS_DIALOG (object);
 
-  forget_password (self);
+  g_clear_object (&self->check);
   g_free (self->oauth_label);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
@@ -1159,6 +1151,5 @@ apppass_dialog_class_init (ApppassDialogClass *klass)
 static void
 apppass_dialog_init (ApppassDialog *self)
 {
-  self->cancellable = g_cancellable_new ();
   self->close_delay = DEFAULT_CLOSE_DELAY_MS;
 }
