@@ -1422,6 +1422,34 @@ test_check_cancel (void)
 }
 
 static void
+cancel_when_verified (ApppassCheck *check, GParamSpec *pspec, GCancellable *cancellable)
+{
+  (void)pspec;
+  if (apppass_check_get_state (check) == APPPASS_CHECK_VERIFIED)
+    g_cancellable_cancel (cancellable);
+}
+
+/* A Cancel that comes once the server accepted: the store goes on and is
+ * reported, but the client is not told to log in for a view going away. */
+static void
+test_check_cancel_while_storing (void)
+{
+  Run run;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+
+  run_setup (&run, NULL);
+  g_signal_connect (run.check, "notify::state", G_CALLBACK (cancel_when_verified), cancellable);
+  run_save (&run, "abcd efgh ijkl mnop", cancellable);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpstr (run.states->str, ==, "checking,verified,stored");
+  g_assert_cmpstr (test_client_get_stored (run.client, "7", APPPASS_PROTOCOL_IMAP), ==,
+                   TEST_GOOD_PASSWORD);
+  g_assert_cmpuint (run.client->retried->len, ==, 0);
+  run_teardown (&run);
+}
+
+static void
 test_check_store_fails (void)
 {
   Run run;
@@ -1505,6 +1533,7 @@ main (int argc, char **argv)
   g_test_add_func ("/check/rejected", test_check_rejected);
   g_test_add_func ("/check/bad-paste", test_check_bad_paste);
   g_test_add_func ("/check/cancel", test_check_cancel);
+  g_test_add_func ("/check/cancel-while-storing", test_check_cancel_while_storing);
   g_test_add_func ("/check/store-fails", test_check_store_fails);
   g_test_add_func ("/check/stored", test_check_stored);
   return g_test_run ();
