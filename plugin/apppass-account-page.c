@@ -3,10 +3,8 @@
 
 #include "apppass-account-page.h"
 
-#include "apppass-error.h"
+#include "apppass-check.h"
 #include "apppass-intl.h"
-#include "apppass-login-process.h"
-#include "apppass-password.h"
 #include "apppass-settings.h"
 #include "apppass-widget.h"
 
@@ -159,52 +157,30 @@ static void
 on_checked (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (ApppassAccountPage) self = data;
-  g_autoptr (ApppassLoginResult) login = apppass_login_check_isolated_finish (result);
+  g_autoptr (GError) error = NULL;
+  const ApppassLoginResult *login = apppass_check_get_login (APPPASS_CHECK (source));
+  gboolean accepted = apppass_check_stored_finish (APPPASS_CHECK (source), result, &error);
   g_autofree char *text = NULL;
 
-  (void)source;
-  if (self->flow == NULL)
+  if (self->flow == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_checking (self, FALSE);
-  if (login->outcome == APPPASS_LOGIN_ACCEPTED) {
+  if (accepted) {
     show_result (self, _ ("The server accepted the saved password."), FALSE);
     record_accepted (self);
     return;
   }
-  if (login->outcome == APPPASS_LOGIN_REJECTED && login->diagnosis)
+  if (login == NULL) /* nothing stored, or the store could not be read */
+    show_result (self, error->message,
+                 !g_error_matches (error, APPPASS_CHECK_ERROR, APPPASS_CHECK_ERROR_NOTHING_STORED));
+  else if (login->outcome == APPPASS_LOGIN_REJECTED && login->diagnosis) {
     text = g_strdup_printf (_ ("The server refused the saved password. %s"),
                             login->diagnosis->explanation);
-  else
-    text = g_strdup_printf (_ ("The login could not be checked. %s"),
-                            login->error ? login->error->message : "");
-  show_result (self, text, TRUE);
-}
-
-static void
-on_looked_up (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (ApppassAccountPage) self = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ApppassAccount) account = NULL;
-  char *password = apppass_client_lookup_password_finish (APPPASS_CLIENT (source), result, &error);
-  ApppassLoginOptions options;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->flow == NULL) {
-    apppass_password_free (password);
-    return;
+    show_result (self, text, TRUE);
+  } else {
+    text = g_strdup_printf (_ ("The login could not be checked. %s"), error->message);
+    show_result (self, text, TRUE);
   }
-  account = apppass_client_describe_account (client_of (self), self->account_id, self->protocol);
-  if (password == NULL || account == NULL) {
-    set_checking (self, FALSE);
-    show_result (self, error ? error->message : _ ("No password is saved for this account yet."),
-                 error != NULL);
-    apppass_password_free (password);
-    return;
-  }
-  options = apppass_account_login_options (account);
-  apppass_login_check_isolated (&options, password, self->cancellable, on_checked,
-                                g_object_ref (self));
-  apppass_password_free (password);
 }
 
 static void
@@ -212,14 +188,15 @@ on_check (GtkButton *button, ApppassAccountPage *self)
 {
   g_autoptr (ApppassAccount) account =
       apppass_client_describe_account (client_of (self), self->account_id, self->protocol);
+  g_autoptr (ApppassCheck) check = NULL;
 
   (void)button;
   if (account == NULL)
     return;
   set_checking (self, TRUE);
   show_result (self, _ ("Checking the saved password…"), FALSE);
-  apppass_client_lookup_password (client_of (self), account, self->cancellable, on_looked_up,
-                                  g_object_ref (self));
+  check = apppass_check_new (client_of (self), account);
+  apppass_check_stored_async (check, self->cancellable, on_checked, g_object_ref (self));
 }
 
 static void

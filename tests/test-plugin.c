@@ -8,6 +8,8 @@
 #include <locale.h>
 
 #include "apppass-account-page.h"
+#include "apppass-check.h"
+#include "apppass-error.h"
 #include "apppass-flow.h"
 #include "apppass-intl.h"
 #include "apppass-settings.h"
@@ -1267,6 +1269,228 @@ test_admin_decides_smtp (void)
   gtk_widget_destroy (GTK_WIDGET (dialog));
 }
 
+/* ---- the controller alone: check -> store -> retry ---------------------- */
+
+typedef struct {
+  TestServer *server;
+  TestClient *client;
+  ApppassCheck *check;
+  GString *states; /* "checking,verified,stored" */
+  GError *error;
+  gboolean done, ok;
+} Run;
+
+static void
+on_state (ApppassCheck *check, GParamSpec *pspec, Run *run)
+{
+  GEnumClass *klass = g_type_class_ref (APPPASS_TYPE_CHECK_STATE);
+
+  (void)pspec;
+  g_string_append_printf (run->states, "%s%s", run->states->len ? "," : "",
+                          g_enum_get_value (klass, apppass_check_get_state (check))->value_nick);
+  g_type_class_unref (klass);
+}
+
+static void
+on_run_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Run *run = data;
+
+  if (g_async_result_is_tagged (result, apppass_check_save_async))
+    run->ok = apppass_check_save_finish (APPPASS_CHECK (source), result, &run->error);
+  else
+    run->ok = apppass_check_stored_finish (APPPASS_CHECK (source), result, &run->error);
+  run->done = TRUE;
+}
+
+static void
+run_setup (Run *run, const char *extra)
+{
+  g_autofree char *base = test_scenario ("gmail");
+  g_autofree char *scenario = g_strconcat (base, extra ? extra : "", NULL);
+  g_autoptr (ApppassAccount) a = NULL;
+
+  memset (run, 0, sizeof *run);
+  run->server = test_server_start (scenario, "server");
+  run->client = test_client_new ();
+  a = account_new ("7", APPPASS_PROTOCOL_IMAP, "127.0.0.1", test_server_port (run->server, "imaps"),
+                   "ann@gmail.com");
+  a->trusted_pem = test_cert_pem ("ca");
+  test_client_add_account (run->client, a);
+  run->check = apppass_check_new (APPPASS_CLIENT (run->client), a);
+  run->states = g_string_new ("");
+  g_signal_connect (run->check, "notify::state", G_CALLBACK (on_state), run);
+}
+
+static void
+run_save (Run *run, const char *pasted, GCancellable *cancellable)
+{
+  apppass_check_save_async (run->check, pasted, cancellable, on_run_done, run);
+  while (!run->done)
+    iterate_once ();
+}
+
+static void
+run_teardown (Run *run)
+{
+  g_clear_error (&run->error);
+  g_string_free (run->states, TRUE);
+  g_object_unref (run->check);
+  g_object_unref (run->client);
+  test_server_stop (run->server);
+}
+
+static void
+test_check_saved (void)
+{
+  Run run;
+
+  run_setup (&run, NULL);
+  run_save (&run, "abcd efgh ijkl mnop", NULL);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpstr (run.states->str, ==, "checking,verified,stored");
+  g_assert_cmpint (apppass_check_get_state (run.check), ==, APPPASS_CHECK_STORED);
+  g_assert_cmpstr (test_client_get_stored (run.client, "7", APPPASS_PROTOCOL_IMAP), ==,
+                   TEST_GOOD_PASSWORD);
+  g_assert_cmpuint (run.client->retried->len, ==, 1);
+  run_teardown (&run);
+}
+
+/* The old password stays: only a verified one replaces it. */
+static void
+test_check_rejected (void)
+{
+  Run run;
+  const ApppassLoginResult *login;
+
+  run_setup (&run, NULL);
+  g_hash_table_insert (run.client->stored, g_strdup ("7/imap"), g_strdup ("the old one"));
+  run_save (&run, "wrong password 123", NULL);
+  g_assert_error (run.error, APPPASS_ERROR, APPPASS_ERROR_REJECTED);
+  g_assert_false (run.ok);
+  g_assert_cmpstr (run.states->str, ==, "checking,failed");
+  login = apppass_check_get_login (run.check);
+  g_assert_nonnull (login);
+  g_assert_nonnull (strstr (login->server_text, "Application-specific password required"));
+  g_assert_error (apppass_check_get_error (run.check), APPPASS_ERROR, APPPASS_ERROR_REJECTED);
+  g_assert_cmpstr (test_client_get_stored (run.client, "7", APPPASS_PROTOCOL_IMAP), ==,
+                   "the old one");
+  g_assert_cmpuint (run.client->retried->len, ==, 0);
+  run_teardown (&run);
+}
+
+/* A bad paste never reaches the server. */
+static void
+test_check_bad_paste (void)
+{
+  Run run;
+  g_auto (GStrv) logins = NULL;
+
+  run_setup (&run, NULL);
+  run_save (&run, " \t ", NULL);
+  g_assert_error (run.error, APPPASS_ERROR, APPPASS_ERROR_EMPTY);
+  g_assert_cmpstr (run.states->str, ==, "failed");
+  logins = test_server_logins (run.server);
+  g_assert_cmpuint (g_strv_length (logins), ==, 0);
+  run_teardown (&run);
+}
+
+static gboolean
+cancel_later (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_check_cancel (void)
+{
+  Run run;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+
+  run_setup (&run, "\n[imap]\nmode=silent\n");
+  g_hash_table_insert (run.client->stored, g_strdup ("7/imap"), g_strdup ("the old one"));
+  g_timeout_add (300, cancel_later, cancellable);
+  run_save (&run, "abcd efgh ijkl mnop", cancellable);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (run.states->str, ==, "checking,idle");
+  g_assert_cmpstr (test_client_get_stored (run.client, "7", APPPASS_PROTOCOL_IMAP), ==,
+                   "the old one");
+  g_assert_cmpuint (run.client->retried->len, ==, 0);
+  run_teardown (&run);
+}
+
+static void
+cancel_when_verified (ApppassCheck *check, GParamSpec *pspec, GCancellable *cancellable)
+{
+  (void)pspec;
+  if (apppass_check_get_state (check) == APPPASS_CHECK_VERIFIED)
+    g_cancellable_cancel (cancellable);
+}
+
+/* A Cancel that comes once the server accepted: the store goes on and is
+ * reported, but the client is not told to log in for a view going away. */
+static void
+test_check_cancel_while_storing (void)
+{
+  Run run;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+
+  run_setup (&run, NULL);
+  g_signal_connect (run.check, "notify::state", G_CALLBACK (cancel_when_verified), cancellable);
+  run_save (&run, "abcd efgh ijkl mnop", cancellable);
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpstr (run.states->str, ==, "checking,verified,stored");
+  g_assert_cmpstr (test_client_get_stored (run.client, "7", APPPASS_PROTOCOL_IMAP), ==,
+                   TEST_GOOD_PASSWORD);
+  g_assert_cmpuint (run.client->retried->len, ==, 0);
+  run_teardown (&run);
+}
+
+static void
+test_check_store_fails (void)
+{
+  Run run;
+
+  run_setup (&run, NULL);
+  run.client->store_fails = TRUE;
+  run_save (&run, "abcd efgh ijkl mnop", NULL);
+  g_assert_error (run.error, APPPASS_CHECK_ERROR, APPPASS_CHECK_ERROR_NOT_STORED);
+  g_assert_nonnull (strstr (run.error->message, "read-only"));
+  g_assert_cmpstr (run.states->str, ==, "checking,verified,failed");
+  g_assert_null (test_client_get_stored (run.client, "7", APPPASS_PROTOCOL_IMAP));
+  g_assert_cmpuint (run.client->retried->len, ==, 0);
+  run_teardown (&run);
+}
+
+/* The account page's check: the stored password, nothing stored or retried. */
+static void
+test_check_stored (void)
+{
+  Run run;
+
+  run_setup (&run, NULL);
+  apppass_check_stored_async (run.check, NULL, on_run_done, &run);
+  while (!run.done)
+    iterate_once ();
+  g_assert_error (run.error, APPPASS_CHECK_ERROR, APPPASS_CHECK_ERROR_NOTHING_STORED);
+  g_assert_cmpstr (run.states->str, ==, "checking,failed");
+  g_clear_error (&run.error);
+  g_string_truncate (run.states, 0);
+  run.done = FALSE;
+  g_hash_table_insert (run.client->stored, g_strdup ("7/imap"), g_strdup (TEST_GOOD_PASSWORD));
+  apppass_check_stored_async (run.check, NULL, on_run_done, &run);
+  while (!run.done)
+    iterate_once ();
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpstr (run.states->str, ==, "checking,verified");
+  g_assert_cmpuint (run.client->retried->len, ==, 0);
+  run_teardown (&run);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1305,5 +1529,12 @@ main (int argc, char **argv)
   g_test_add_func ("/page/settings", test_account_page);
   g_test_add_func ("/page/check", test_account_page_check);
   g_test_add_func ("/flow/by-hand", test_flow_by_hand);
+  g_test_add_func ("/check/saved", test_check_saved);
+  g_test_add_func ("/check/rejected", test_check_rejected);
+  g_test_add_func ("/check/bad-paste", test_check_bad_paste);
+  g_test_add_func ("/check/cancel", test_check_cancel);
+  g_test_add_func ("/check/cancel-while-storing", test_check_cancel_while_storing);
+  g_test_add_func ("/check/store-fails", test_check_store_fails);
+  g_test_add_func ("/check/stored", test_check_stored);
   return g_test_run ();
 }
