@@ -8,22 +8,22 @@
 /* The GTypeModule that registered our types: Evolution may load the module
  * again, or find a second copy (its own folder and EDS_EXTRA_PREFIXES). */
 static GTypeModule *owner;
-static EvoClient *client;
+static ApppassEvolutionClient *client;
 static ApppassFlow *flow;
 static gboolean quitting;
 
 gboolean
-evo_quitting (void)
+apppass_evolution_quitting (void)
 {
   return quitting;
 }
 
 /* Made on first use, which may be in one of Camel's threads (an alert). */
-EvoClient *
-evo_client_get (void)
+ApppassEvolutionClient *
+apppass_evolution_client_get (void)
 {
   if (g_once_init_enter (&client))
-    g_once_init_leave (&client, evo_client_new (e_shell_get_default ()));
+    g_once_init_leave (&client, apppass_evolution_client_new (e_shell_get_default ()));
   return client;
 }
 
@@ -36,17 +36,17 @@ on_prepare_for_quit (EShell *shell, EActivity *activity, gpointer data)
   (void)activity;
   (void)data;
   quitting = TRUE;
-  evo_wait_end_all ();
+  apppass_evolution_wait_end_all ();
   if (flow)
     apppass_flow_close_all (flow);
 }
 
 ApppassFlow *
-evo_flow_get (void)
+apppass_evolution_flow_get (void)
 {
   if (flow == NULL) {
-    flow = apppass_flow_new (APPPASS_CLIENT (evo_client_get ()));
-    evo_wait_watch (flow);
+    flow = apppass_flow_new (APPPASS_CLIENT (apppass_evolution_client_get ()));
+    apppass_evolution_wait_watch (flow);
     g_signal_connect (e_shell_get_default (), "prepare-for-quit", G_CALLBACK (on_prepare_for_quit),
                       NULL);
   }
@@ -68,13 +68,13 @@ e_module_load (GTypeModule *module)
   if (owner == NULL && g_quark_try_string (LOADED_MARK) != 0)
     return;
   g_quark_from_string (LOADED_MARK);
-  evo_settings_type_register (module);
-  evo_prompter_type_register (module);
-  evo_page_types_register (module);
+  apppass_evolution_settings_type_register (module);
+  apppass_evolution_prompter_type_register (module);
+  apppass_evolution_page_types_register (module);
   if (owner == NULL) {
     owner = module;
     apppass_intl_init ();
-    evo_session_hook_install ();
+    apppass_evolution_session_hook_install ();
     /* The session's vtable points here now: the module is never unloaded. */
     g_type_module_use (module);
   }
@@ -85,8 +85,8 @@ e_module_unload (GTypeModule *module)
 {
   if (module != owner)
     return;
-  evo_session_hook_remove ();
-  evo_wait_end_all ();
+  apppass_evolution_session_hook_remove ();
+  apppass_evolution_wait_end_all ();
   if (flow)
     apppass_flow_close_all (flow);
   g_clear_object (&flow);

@@ -9,76 +9,79 @@
 #include "apppass-account-page.h"
 
 /* After Evolution's own pages, before its Security page. */
-#define EVO_PAGE_SORT_ORDER 590
+#define APPPASS_EVOLUTION_PAGE_SORT_ORDER 590
 
 typedef struct {
   GtkScrolledWindow parent;
   ESource *account;
   GtkWidget *inner;
-} EvoPage;
+} ApppassEvolutionPage;
 
 typedef struct {
   GtkScrolledWindowClass parent_class;
-} EvoPageClass;
+} ApppassEvolutionPageClass;
 
-static void evo_page_iface_init (EMailConfigPageInterface *iface);
+static void apppass_evolution_page_iface_init (EMailConfigPageInterface *iface);
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (EvoPage, evo_page, GTK_TYPE_SCROLLED_WINDOW, 0,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (ApppassEvolutionPage, apppass_evolution_page,
+                                GTK_TYPE_SCROLLED_WINDOW, 0,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (E_TYPE_MAIL_CONFIG_PAGE,
-                                                               evo_page_iface_init))
+                                                               apppass_evolution_page_iface_init))
 
 /* The editor writes its account source after this: our settings go into it. */
 static void
-evo_page_commit_changes (EMailConfigPage *page, GQueue *source_queue)
+apppass_evolution_page_commit_changes (EMailConfigPage *page, GQueue *source_queue)
 {
-  EvoPage *self = (EvoPage *)page;
+  ApppassEvolutionPage *self = (ApppassEvolutionPage *)page;
 
-  evo_oauth_editor_commit (e_source_get_uid (self->account), source_queue);
-  evo_client_set_editing_source (evo_client_get (), self->account);
+  apppass_evolution_oauth_editor_commit (e_source_get_uid (self->account), source_queue);
+  apppass_evolution_client_set_editing_source (apppass_evolution_client_get (), self->account);
   apppass_account_page_commit (APPPASS_ACCOUNT_PAGE (self->inner));
-  evo_client_set_editing_source (evo_client_get (), NULL);
+  apppass_evolution_client_set_editing_source (apppass_evolution_client_get (), NULL);
 }
 
 static void
-evo_page_iface_init (EMailConfigPageInterface *iface)
+apppass_evolution_page_iface_init (EMailConfigPageInterface *iface)
 {
   iface->title = _ ("App password");
-  iface->sort_order = EVO_PAGE_SORT_ORDER;
-  iface->commit_changes = evo_page_commit_changes;
+  iface->sort_order = APPPASS_EVOLUTION_PAGE_SORT_ORDER;
+  iface->commit_changes = apppass_evolution_page_commit_changes;
 }
 
 static void
-evo_page_dispose (GObject *object)
+apppass_evolution_page_dispose (GObject *object)
 {
-  g_clear_object (&((EvoPage *)object)->account);
-  G_OBJECT_CLASS (evo_page_parent_class)->dispose (object);
+  g_clear_object (&((ApppassEvolutionPage *)object)->account);
+  G_OBJECT_CLASS (apppass_evolution_page_parent_class)->dispose (object);
 }
 
 static void
-evo_page_class_init (EvoPageClass *klass)
+apppass_evolution_page_class_init (ApppassEvolutionPageClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = evo_page_dispose;
+  G_OBJECT_CLASS (klass)->dispose = apppass_evolution_page_dispose;
 }
 
 static void
-evo_page_class_finalize (EvoPageClass *klass)
+apppass_evolution_page_class_finalize (ApppassEvolutionPageClass *klass)
 {
   (void)klass;
 }
 
 static void
-evo_page_init (EvoPage *self)
+apppass_evolution_page_init (ApppassEvolutionPage *self)
 {
   (void)self;
 }
 
 static GtkWidget *
-evo_page_new (ESource *account, ApppassProtocol protocol)
+apppass_evolution_page_new (ESource *account, ApppassProtocol protocol)
 {
-  EvoPage *self = g_object_new (evo_page_get_type (), "hscrollbar-policy", GTK_POLICY_NEVER, NULL);
+  ApppassEvolutionPage *self = g_object_new (apppass_evolution_page_get_type (),
+                                             "hscrollbar-policy", GTK_POLICY_NEVER, NULL);
 
   self->account = g_object_ref (account);
-  self->inner = apppass_account_page_new (evo_flow_get (), e_source_get_uid (account), protocol);
+  self->inner = apppass_account_page_new (apppass_evolution_flow_get (), e_source_get_uid (account),
+                                          protocol);
   gtk_container_set_border_width (GTK_CONTAINER (self->inner), 12);
   gtk_container_add (GTK_CONTAINER (self), self->inner);
   gtk_widget_show_all (GTK_WIDGET (self));
@@ -88,54 +91,55 @@ evo_page_new (ESource *account, ApppassProtocol protocol)
 /* The extension that adds the page to each mail account's editor. */
 typedef struct {
   EExtension parent;
-} EvoPageAdder;
+} ApppassEvolutionPageAdder;
 
 typedef struct {
   EExtensionClass parent_class;
-} EvoPageAdderClass;
+} ApppassEvolutionPageAdderClass;
 
-G_DEFINE_DYNAMIC_TYPE (EvoPageAdder, evo_page_adder, E_TYPE_EXTENSION)
+G_DEFINE_DYNAMIC_TYPE (ApppassEvolutionPageAdder, apppass_evolution_page_adder, E_TYPE_EXTENSION)
 
 static void
-evo_page_adder_constructed (GObject *object)
+apppass_evolution_page_adder_constructed (GObject *object)
 {
   EMailConfigNotebook *notebook =
       E_MAIL_CONFIG_NOTEBOOK (e_extension_get_extensible (E_EXTENSION (object)));
   ESource *account = e_mail_config_notebook_get_account_source (notebook);
   ApppassProtocol protocol;
 
-  G_OBJECT_CLASS (evo_page_adder_parent_class)->constructed (object);
+  G_OBJECT_CLASS (apppass_evolution_page_adder_parent_class)->constructed (object);
   if (account == NULL || !e_source_has_extension (account, E_SOURCE_EXTENSION_MAIL_ACCOUNT))
     return;
-  protocol = evo_client_receiving_protocol (account);
+  protocol = apppass_evolution_client_receiving_protocol (account);
   if (protocol == APPPASS_N_PROTOCOLS)
     return;
-  evo_oauth_editor_opened (e_source_get_uid (account), G_OBJECT (notebook));
-  e_mail_config_notebook_add_page (notebook, E_MAIL_CONFIG_PAGE (evo_page_new (account, protocol)));
+  apppass_evolution_oauth_editor_opened (e_source_get_uid (account), G_OBJECT (notebook));
+  e_mail_config_notebook_add_page (
+      notebook, E_MAIL_CONFIG_PAGE (apppass_evolution_page_new (account, protocol)));
 }
 
 static void
-evo_page_adder_class_init (EvoPageAdderClass *klass)
+apppass_evolution_page_adder_class_init (ApppassEvolutionPageAdderClass *klass)
 {
-  G_OBJECT_CLASS (klass)->constructed = evo_page_adder_constructed;
+  G_OBJECT_CLASS (klass)->constructed = apppass_evolution_page_adder_constructed;
   E_EXTENSION_CLASS (klass)->extensible_type = E_TYPE_MAIL_CONFIG_NOTEBOOK;
 }
 
 static void
-evo_page_adder_class_finalize (EvoPageAdderClass *klass)
+apppass_evolution_page_adder_class_finalize (ApppassEvolutionPageAdderClass *klass)
 {
   (void)klass;
 }
 
 static void
-evo_page_adder_init (EvoPageAdder *self)
+apppass_evolution_page_adder_init (ApppassEvolutionPageAdder *self)
 {
   (void)self;
 }
 
 void
-evo_page_types_register (GTypeModule *module)
+apppass_evolution_page_types_register (GTypeModule *module)
 {
-  evo_page_register_type (module);
-  evo_page_adder_register_type (module);
+  apppass_evolution_page_register_type (module);
+  apppass_evolution_page_adder_register_type (module);
 }

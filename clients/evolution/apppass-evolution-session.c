@@ -87,9 +87,10 @@ on_answer (gpointer data, const char *password)
 static ApppassContext
 context_of (const Ask *ask, const char *account_id, ApppassProtocol protocol)
 {
-  gboolean refused = (protocol == APPPASS_PROTOCOL_SMTP && ask->cant_authenticate) ||
-                     (ask->cannot_prompt &&
-                      evo_client_is_online_account (evo_client_get (), account_id, protocol));
+  gboolean refused =
+      (protocol == APPPASS_PROTOCOL_SMTP && ask->cant_authenticate) ||
+      (ask->cannot_prompt && apppass_evolution_client_is_online_account (
+                                 apppass_evolution_client_get (), account_id, protocol));
 
   return refused ? APPPASS_CONTEXT_REFUSED : APPPASS_CONTEXT_NONE;
 }
@@ -101,21 +102,22 @@ ask_in_main (gpointer data)
   g_autofree char *account_id = NULL;
   ApppassProtocol protocol;
 
-  if (evo_quitting () ||
-      !evo_client_find_account (evo_client_get (), ask->uid, &account_id, &protocol)) {
-    evo_session_show_alert (ask->uid);
+  if (apppass_evolution_quitting () ||
+      !apppass_evolution_client_find_account (apppass_evolution_client_get (), ask->uid,
+                                              &account_id, &protocol)) {
+    apppass_evolution_session_show_alert (ask->uid);
     answer (ask, FALSE);
-  } else if (evo_goa_explain (account_id, protocol, ask->server_text,
-                              context_of (ask, account_id, protocol))) {
-    evo_session_forget_alert (ask->uid);
+  } else if (apppass_evolution_goa_explain (account_id, protocol, ask->server_text,
+                                            context_of (ask, account_id, protocol))) {
+    apppass_evolution_session_forget_alert (ask->uid);
     answer (ask, FALSE);
-  } else if (apppass_flow_login_failed_in_context (evo_flow_get (), account_id, protocol,
-                                                   ask->server_text,
+  } else if (apppass_flow_login_failed_in_context (apppass_evolution_flow_get (), account_id,
+                                                   protocol, ask->server_text,
                                                    context_of (ask, account_id, protocol))) {
-    evo_session_forget_alert (ask->uid);
-    evo_wait_add (account_id, protocol, on_answer, ask);
+    apppass_evolution_session_forget_alert (ask->uid);
+    apppass_evolution_wait_add (account_id, protocol, on_answer, ask);
   } else {
-    evo_session_show_alert (ask->uid);
+    apppass_evolution_session_show_alert (ask->uid);
     answer (ask, FALSE);
   }
   return G_SOURCE_REMOVE;
@@ -207,7 +209,7 @@ steal_alert (const char *uid)
 }
 
 char *
-evo_session_peek_alert (const char *uid)
+apppass_evolution_session_peek_alert (const char *uid)
 {
   Alert *alert;
   char *text = NULL;
@@ -221,7 +223,7 @@ evo_session_peek_alert (const char *uid)
 }
 
 void
-evo_session_forget_alert (const char *uid)
+apppass_evolution_session_forget_alert (const char *uid)
 {
   Alert *alert = steal_alert (uid);
 
@@ -230,7 +232,7 @@ evo_session_forget_alert (const char *uid)
 }
 
 void
-evo_session_show_alert (const char *uid)
+apppass_evolution_session_show_alert (const char *uid)
 {
   Alert *alert = steal_alert (uid);
 
@@ -244,7 +246,7 @@ evo_session_show_alert (const char *uid)
 static gboolean
 show_late (gpointer uid)
 {
-  evo_session_show_alert (uid);
+  apppass_evolution_session_show_alert (uid);
   return G_SOURCE_REMOVE;
 }
 
@@ -278,8 +280,8 @@ alert_may_be_ours (CamelService *service, const char *text)
   ApppassProtocol protocol;
   ApppassCause cause;
 
-  if (!evo_client_find_account (evo_client_get (), camel_service_get_uid (service), &account_id,
-                                &protocol))
+  if (!apppass_evolution_client_find_account (
+          apppass_evolution_client_get (), camel_service_get_uid (service), &account_id, &protocol))
     return FALSE;
   cause = apppass_classify (protocol, text, -1);
   return cause != APPPASS_CAUSE_NOT_AUTH && cause != APPPASS_CAUSE_TEMPORARY;
@@ -294,10 +296,11 @@ update_dialog (CamelService *service, const char *text)
   g_autofree char *account_id = NULL;
   ApppassProtocol protocol;
 
-  return evo_client_find_account (evo_client_get (), camel_service_get_uid (service), &account_id,
-                                  &protocol) &&
-         evo_wait_pending (account_id, protocol) &&
-         apppass_flow_login_failed (evo_flow_get (), account_id, protocol, text);
+  return apppass_evolution_client_find_account (apppass_evolution_client_get (),
+                                                camel_service_get_uid (service), &account_id,
+                                                &protocol) &&
+         apppass_evolution_wait_pending (account_id, protocol) &&
+         apppass_flow_login_failed (apppass_evolution_flow_get (), account_id, protocol, text);
 }
 
 /* An [ALERT] that explains a failure apppass takes is shown in apppass's
@@ -318,7 +321,7 @@ user_alert (CamelSession *session, CamelService *service, CamelSessionAlertType 
 }
 
 void
-evo_session_hook_install (void)
+apppass_evolution_session_hook_install (void)
 {
   CamelSessionClass *klass = g_type_class_ref (E_TYPE_MAIL_UI_SESSION);
 
@@ -334,7 +337,7 @@ evo_session_hook_install (void)
 }
 
 void
-evo_session_hook_remove (void)
+apppass_evolution_session_hook_remove (void)
 {
   CamelSessionClass *klass = g_type_class_peek (E_TYPE_MAIL_UI_SESSION);
 

@@ -14,104 +14,111 @@ G_BEGIN_DECLS
 /* The adapter (apppass-evolution-client.c): accounts are ESources, an account's
  * id is its [Mail Account] source's UID; passwords go through Evolution's
  * credentials provider, settings into an [App Password] group of that source. */
-#define EVO_TYPE_CLIENT (evo_client_get_type ())
-G_DECLARE_FINAL_TYPE (EvoClient, evo_client, EVO, CLIENT, GObject)
+#define APPPASS_EVOLUTION_TYPE_CLIENT (apppass_evolution_client_get_type ())
+G_DECLARE_FINAL_TYPE (ApppassEvolutionClient, apppass_evolution_client, APPPASS_EVOLUTION, CLIENT,
+                      GObject)
 
-EvoClient *evo_client_new (EShell *shell);
+ApppassEvolutionClient *apppass_evolution_client_new (EShell *shell);
 /* While the account editor saves @source (its own copy of the account),
  * settings go into that copy, which the editor then writes. */
-void evo_client_set_editing_source (EvoClient *client, ESource *source);
+void apppass_evolution_client_set_editing_source (ApppassEvolutionClient *client, ESource *source);
 
 /* Frees @credentials with the password in them wiped first. */
-void evo_credentials_free (ENamedParameters *credentials);
+void apppass_evolution_credentials_free (ENamedParameters *credentials);
 /* IMAP or POP3 for a [Mail Account] source; APPPASS_N_PROTOCOLS for others. */
-ApppassProtocol evo_client_receiving_protocol (ESource *account);
+ApppassProtocol apppass_evolution_client_receiving_protocol (ESource *account);
 /* The account and side behind a CamelService's (or an ESource's) @uid: the
  * mail account source itself, or the transport source its identity sends with. */
-gboolean evo_client_find_account (EvoClient *client, const char *uid, char **account_id,
-                                  ApppassProtocol *protocol);
+gboolean apppass_evolution_client_find_account (ApppassEvolutionClient *client, const char *uid,
+                                                char **account_id, ApppassProtocol *protocol);
 /* Where the password for @account_id's @protocol side is kept (an account
  * inside a collection, such as a Google one, keeps it on the collection). */
-ESource *evo_client_ref_credentials_source (EvoClient *client, const char *account_id,
-                                            ApppassProtocol protocol);
+ESource *apppass_evolution_client_ref_credentials_source (ApppassEvolutionClient *client,
+                                                          const char *account_id,
+                                                          ApppassProtocol protocol);
 
 /* The source that logs in for @protocol (the account itself for
  * APPPASS_N_PROTOCOLS, its transport for SMTP); NULL where there is none. */
-ESource *evo_client_ref_side_source (EvoClient *client, const char *account_id,
-                                     ApppassProtocol protocol);
+ESource *apppass_evolution_client_ref_side_source (ApppassEvolutionClient *client,
+                                                   const char *account_id,
+                                                   ApppassProtocol protocol);
 
 /* Switching an account to Evolution's own OAuth 2.0 sign-in and back
  * (apppass-evolution-oauth.c): the ApppassClient interface's oauth methods. */
-char *evo_oauth_get_help (ApppassClient *client, const ApppassAccount *account);
-char *evo_oauth_get_name (ApppassClient *client, const ApppassAccount *account);
-gboolean evo_oauth_can_switch (ApppassClient *client, const ApppassAccount *account);
-gboolean evo_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError **error);
-gboolean evo_oauth_can_undo (ApppassClient *client, const char *account_id);
-gboolean evo_oauth_undo (ApppassClient *client, const char *account_id, GError **error);
+char *apppass_evolution_oauth_get_help (ApppassClient *client, const ApppassAccount *account);
+char *apppass_evolution_oauth_get_name (ApppassClient *client, const ApppassAccount *account);
+gboolean apppass_evolution_oauth_can_switch (ApppassClient *client, const ApppassAccount *account);
+gboolean apppass_evolution_oauth_switch (ApppassClient *client, const ApppassAccount *account,
+                                         GError **error);
+gboolean apppass_evolution_oauth_can_undo (ApppassClient *client, const char *account_id);
+gboolean apppass_evolution_oauth_undo (ApppassClient *client, const char *account_id,
+                                       GError **error);
 /* While the account editor (an EMailConfigNotebook) is open for @account_id,
  * Undo changes its copies of the sources, which its OK writes. */
-void evo_oauth_editor_opened (const char *account_id, GObject *notebook);
+void apppass_evolution_oauth_editor_opened (const char *account_id, GObject *notebook);
 /* From our page's commit: an Undo pressed in the editor goes into @sources. */
-void evo_oauth_editor_commit (const char *account_id, GQueue *sources);
+void apppass_evolution_oauth_editor_commit (const char *account_id, GQueue *sources);
 
 /* The server certificate the user accepted in Evolution for @host, as PEM
  * (apppass-evolution-trust.c). */
-char *evo_trust_dup_accepted (const char *host, guint16 port);
+char *apppass_evolution_trust_dup_accepted (const char *host, guint16 port);
 
 /* Whether @account_id's password for @protocol is kept by GNOME Online
  * Accounts (or Ubuntu's), where Evolution cannot store one. */
-gboolean evo_client_is_online_account (EvoClient *client, const char *account_id,
-                                       ApppassProtocol protocol);
+gboolean apppass_evolution_client_is_online_account (ApppassEvolutionClient *client,
+                                                     const char *account_id,
+                                                     ApppassProtocol protocol);
 /* For such an account, a failure apppass would take gets an explanation and
  * a button to Online Accounts instead of the dialog (apppass-evolution-goa.c).
  * TRUE when shown (or already on screen). */
-gboolean evo_goa_explain (const char *account_id, ApppassProtocol protocol, const char *server_text,
-                          ApppassContext context);
+gboolean apppass_evolution_goa_explain (const char *account_id, ApppassProtocol protocol,
+                                        const char *server_text, ApppassContext context);
 
 /* The module's one flow and adapter, made on first use (apppass-evolution-module.c). */
-ApppassFlow *evo_flow_get (void);
-EvoClient *evo_client_get (void);
+ApppassFlow *apppass_evolution_flow_get (void);
+ApppassEvolutionClient *apppass_evolution_client_get (void);
 /* TRUE once Evolution prepares to quit: logins then end at once, unanswered. */
-gboolean evo_quitting (void);
+gboolean apppass_evolution_quitting (void);
 
 /* Logins of Evolution's that wait for the dialog's answer
  * (apppass-evolution-wait.c), all on the main thread. */
-typedef void (*EvoWaitDone) (gpointer data, const char *password);
+typedef void (*ApppassEvolutionWaitDone) (gpointer data, const char *password);
 /* @done runs once: with the new, verified password, or with %NULL when the
  * dialog ended without one (or the wait was dropped). */
-void evo_wait_add (const char *account_id, ApppassProtocol protocol, EvoWaitDone done,
-                   gpointer data);
-guint evo_wait_saved (const char *account_id, ApppassProtocol protocol, const char *password);
-void evo_wait_ended (const char *account_id);
-gboolean evo_wait_pending (const char *account_id, ApppassProtocol protocol);
-gboolean evo_wait_drop (gpointer data);
-void evo_wait_end_all (void);
+void apppass_evolution_wait_add (const char *account_id, ApppassProtocol protocol,
+                                 ApppassEvolutionWaitDone done, gpointer data);
+guint apppass_evolution_wait_saved (const char *account_id, ApppassProtocol protocol,
+                                    const char *password);
+void apppass_evolution_wait_ended (const char *account_id);
+gboolean apppass_evolution_wait_pending (const char *account_id, ApppassProtocol protocol);
+gboolean apppass_evolution_wait_drop (gpointer data);
+void apppass_evolution_wait_end_all (void);
 /* Watches @flow's dialogs so that a closed or destroyed one ends its waits. */
-void evo_wait_watch (ApppassFlow *flow);
+void apppass_evolution_wait_watch (ApppassFlow *flow);
 
 /* Our ECredentialsPrompterImpl (apppass-evolution-prompter.c): the prompt
  * Evolution shows when a stored password is rejected. */
-void evo_prompter_type_register (GTypeModule *module);
+void apppass_evolution_prompter_type_register (GTypeModule *module);
 
 /* The wrapper of the mail session's authenticate_sync that sees the errors
  * carrying the server's words (apppass-evolution-session.c). */
-void evo_session_hook_install (void);
-void evo_session_hook_remove (void);
+void apppass_evolution_session_hook_install (void);
+void apppass_evolution_session_hook_remove (void);
 /* (nullable): the server's [ALERT] for the service @uid, if one came in the
  * last minute and apppass held it back from Evolution's message bar. */
-char *evo_session_peek_alert (const char *uid);
+char *apppass_evolution_session_peek_alert (const char *uid);
 /* Drops it (apppass's dialog shows it), or shows it in Evolution after all. */
-void evo_session_forget_alert (const char *uid);
-void evo_session_show_alert (const char *uid);
+void apppass_evolution_session_forget_alert (const char *uid);
+void apppass_evolution_session_show_alert (const char *uid);
 
 /* Our settings in the account's .source file (apppass-evolution-source.c). */
-#define EVO_SOURCE_EXTENSION_APPPASS "App Password"
-void evo_settings_type_register (GTypeModule *module);
-GType evo_settings_get_type (void);
-char *evo_settings_dup (ESource *source, const char *key);
-void evo_settings_set (ESource *source, const char *key, const char *value);
+#define APPPASS_EVOLUTION_SOURCE_EXTENSION_APPPASS "App Password"
+void apppass_evolution_settings_type_register (GTypeModule *module);
+GType apppass_evolution_settings_get_type (void);
+char *apppass_evolution_settings_dup (ESource *source, const char *key);
+void apppass_evolution_settings_set (ESource *source, const char *key, const char *value);
 
 /* Our page in the account editor (apppass-evolution-page.c). */
-void evo_page_types_register (GTypeModule *module);
+void apppass_evolution_page_types_register (GTypeModule *module);
 
 G_END_DECLS
