@@ -14,6 +14,8 @@ struct _ApppassEvolutionClient {
   GObject parent;
 
   EShell *shell;
+  ApppassFlow *flow; /* made on first use: it starts loading the provider files */
+  gboolean quitting;
   ESource *editing;
   GHashTable *to_write; /* UIDs of sources with unwritten settings */
   GHashTable *retrying; /* "uid:protocol" of logins a stored password let go on */
@@ -537,6 +539,8 @@ apppass_evolution_client_dispose (GObject *object)
   ApppassEvolutionClient *self = APPPASS_EVOLUTION_CLIENT (object);
 
   g_clear_object (&self->editing);
+  /* The flow holds its client: disposing the client lets both go. */
+  g_clear_object (&self->flow);
   G_OBJECT_CLASS (apppass_evolution_client_parent_class)->dispose (object);
 }
 
@@ -571,4 +575,31 @@ apppass_evolution_client_new (EShell *shell)
 
   self->shell = shell; /* the shell outlives every window and module */
   return self;
+}
+
+ApppassFlow *
+apppass_evolution_client_get_flow (ApppassEvolutionClient *self)
+{
+  if (self->flow == NULL) {
+    self->flow = apppass_flow_new (APPPASS_CLIENT (self));
+    apppass_evolution_wait_watch (self->flow);
+  }
+  return self->flow;
+}
+
+/* Evolution waits for its logins before it quits, and a login may be
+ * waiting for our dialog: quitting answers it ("not now") and closes it. */
+void
+apppass_evolution_client_quit (ApppassEvolutionClient *self)
+{
+  self->quitting = TRUE;
+  apppass_evolution_wait_end_all ();
+  if (self->flow)
+    apppass_flow_close_all (self->flow);
+}
+
+gboolean
+apppass_evolution_client_is_quitting (ApppassEvolutionClient *self)
+{
+  return self->quitting;
 }

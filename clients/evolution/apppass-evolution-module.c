@@ -1,4 +1,5 @@
-/* apppass for Evolution — the module's entry: it only registers and wires
+/* apppass for Evolution — the module's entry: it registers our types and
+ * installs the mail session's hooks, nothing else
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "apppass-evolution.h"
@@ -8,50 +9,6 @@
 /* The GTypeModule that registered our types: Evolution may load the module
  * again, or find a second copy (its own folder and EDS_EXTRA_PREFIXES). */
 static GTypeModule *owner;
-static ApppassEvolutionClient *client;
-static ApppassFlow *flow;
-static gboolean quitting;
-
-gboolean
-apppass_evolution_quitting (void)
-{
-  return quitting;
-}
-
-/* Made on first use, which may be in one of Camel's threads (an alert). */
-ApppassEvolutionClient *
-apppass_evolution_client_get (void)
-{
-  if (g_once_init_enter (&client))
-    g_once_init_leave (&client, apppass_evolution_client_new (e_shell_get_default ()));
-  return client;
-}
-
-/* Evolution waits for its logins before it quits, and a login may be
- * waiting for our dialog: quitting answers it ("not now") and closes it. */
-static void
-on_prepare_for_quit (EShell *shell, EActivity *activity, gpointer data)
-{
-  (void)shell;
-  (void)activity;
-  (void)data;
-  quitting = TRUE;
-  apppass_evolution_wait_end_all ();
-  if (flow)
-    apppass_flow_close_all (flow);
-}
-
-ApppassFlow *
-apppass_evolution_flow_get (void)
-{
-  if (flow == NULL) {
-    flow = apppass_flow_new (APPPASS_CLIENT (apppass_evolution_client_get ()));
-    apppass_evolution_wait_watch (flow);
-    g_signal_connect (e_shell_get_default (), "prepare-for-quit", G_CALLBACK (on_prepare_for_quit),
-                      NULL);
-  }
-  return flow;
-}
 
 G_MODULE_EXPORT void e_module_load (GTypeModule *module);
 G_MODULE_EXPORT void e_module_unload (GTypeModule *module);
@@ -70,7 +27,9 @@ e_module_load (GTypeModule *module)
   g_quark_from_string (LOADED_MARK);
   apppass_evolution_settings_type_register (module);
   apppass_evolution_prompter_type_register (module);
-  apppass_evolution_page_types_register (module);
+  apppass_evolution_page_type_register (module);
+  apppass_evolution_page_adder_type_register (module);
+  apppass_evolution_extension_type_register (module);
   if (owner == NULL) {
     owner = module;
     apppass_intl_init ();
@@ -80,15 +39,12 @@ e_module_load (GTypeModule *module)
   }
 }
 
+/* The shell's extension ends the logins still waiting and closes the
+ * dialogs when the shell goes. */
 G_MODULE_EXPORT void
 e_module_unload (GTypeModule *module)
 {
   if (module != owner)
     return;
   apppass_evolution_session_hook_remove ();
-  apppass_evolution_wait_end_all ();
-  if (flow)
-    apppass_flow_close_all (flow);
-  g_clear_object (&flow);
-  g_clear_object (&client);
 }

@@ -191,19 +191,28 @@ write_all (GPtrArray *sources, char **previous, GError **error)
   return TRUE;
 }
 
+/* The account whose sign-in Evolution's prompter shows, and its adapter. */
+typedef struct {
+  ApppassClient *client;
+  ApppassAccount *account;
+} SignIn;
+
 static void
 on_prompted (GObject *prompter, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (ApppassAccount) account = data;
+  SignIn *sign_in = data;
   ESource *source = NULL;
   ENamedParameters *credentials = NULL;
 
   if (e_credentials_prompter_prompt_finish (E_CREDENTIALS_PROMPTER (prompter), result, &source,
                                             &credentials, NULL) &&
       credentials)
-    apppass_client_retry_login (APPPASS_CLIENT (apppass_evolution_client_get ()), account);
+    apppass_client_retry_login (sign_in->client, sign_in->account);
   apppass_evolution_credentials_free (credentials);
   g_clear_object (&source);
+  g_object_unref (sign_in->client);
+  apppass_account_free (sign_in->account);
+  g_free (sign_in);
 }
 
 /* Evolution's OAuth 2.0 prompter shows the provider's page and keeps the tokens. */
@@ -214,11 +223,14 @@ start_sign_in (ApppassEvolutionClient *client, ESource *account_source,
   ECredentialsPrompter *prompter = e_shell_get_credentials_prompter (e_shell_get_default ());
   g_autoptr (ESource) source = apppass_evolution_client_ref_credentials_source (
       client, account->id, apppass_evolution_client_receiving_protocol (account_source));
+  SignIn *sign_in = g_new0 (SignIn, 1);
 
   if (source == NULL)
     source = g_object_ref (account_source);
+  sign_in->client = g_object_ref (APPPASS_CLIENT (client));
+  sign_in->account = apppass_account_copy (account);
   e_credentials_prompter_prompt (prompter, source, NULL, E_CREDENTIALS_PROMPTER_PROMPT_FLAG_NONE,
-                                 on_prompted, apppass_account_copy (account));
+                                 on_prompted, sign_in);
 }
 
 gboolean

@@ -69,42 +69,35 @@ on_answer (gpointer data, const char *password)
 /* A prompt for a password that was stored and then rejected is a failed
  * login; a prompt with none stored is a first sign-in, not ours. */
 static gboolean
-take (ApppassEvolutionPrompter *self, gpointer prompt_id, ESource *auth_source,
-      const ENamedParameters *credentials)
+take (ApppassEvolutionPrompter *self, ApppassEvolutionClient *client, gpointer prompt_id,
+      ESource *auth_source, const ENamedParameters *credentials)
 {
   const char *stored =
       credentials ? e_named_parameters_get (credentials, E_SOURCE_CREDENTIAL_PASSWORD) : NULL;
-  const char *uid = e_source_get_uid (auth_source);
-  g_autofree char *alert = apppass_evolution_session_peek_alert (uid);
-  g_autofree char *account_id = NULL;
-  ApppassProtocol protocol;
-  Pending *p;
-
-  if (stored == NULL || *stored == '\0' ||
-      !apppass_evolution_client_find_account (apppass_evolution_client_get (), uid, &account_id,
-                                              &protocol)) {
-    apppass_evolution_session_show_alert (uid);
-    return FALSE;
-  }
   /* Evolution asks again only for a password the server refused: whatever an
    * [ALERT] before it said, the login was refused. */
-  if (apppass_evolution_goa_explain (account_id, protocol, alert, APPPASS_CONTEXT_REFUSED)) {
-    apppass_evolution_session_forget_alert (uid);
+  ApppassEvolutionFailure failure = {
+      .uid = e_source_get_uid (auth_source),
+      .refused = TRUE,
+      .first_sign_in = stored == NULL || *stored == '\0',
+  };
+  Pending *p = g_new0 (Pending, 1);
+
+  p->self = self;
+  p->prompt_id = prompt_id;
+  switch (apppass_evolution_failure_report (client, &failure, on_answer, p)) {
+  case APPPASS_EVOLUTION_WAITING:
+    g_object_ref (self);
+    g_hash_table_insert (self->ours, prompt_id, p);
+    return TRUE;
+  case APPPASS_EVOLUTION_EXPLAINED:
+    g_free (p);
     e_credentials_prompter_impl_prompt_finish (E_CREDENTIALS_PROMPTER_IMPL (self), prompt_id, NULL);
     return TRUE;
-  }
-  if (!apppass_flow_login_failed_in_context (apppass_evolution_flow_get (), account_id, protocol,
-                                             alert, APPPASS_CONTEXT_REFUSED)) {
-    apppass_evolution_session_show_alert (uid);
+  default:
+    g_free (p);
     return FALSE;
   }
-  apppass_evolution_session_forget_alert (uid);
-  p = g_new0 (Pending, 1);
-  p->self = g_object_ref (self);
-  p->prompt_id = prompt_id;
-  g_hash_table_insert (self->ours, prompt_id, p);
-  apppass_evolution_wait_add (account_id, protocol, on_answer, p);
-  return TRUE;
 }
 
 static void
@@ -122,15 +115,16 @@ apppass_evolution_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpoin
                                            const ENamedParameters *credentials)
 {
   ApppassEvolutionPrompter *self = (ApppassEvolutionPrompter *)impl;
+  ApppassEvolutionClient *client = apppass_evolution_extension_get_client (e_shell_get_default ());
   ECredentialsPrompterImpl *theirs;
 
   /* Prompt ids are freed and reused by Evolution: a new one is never "theirs". */
   g_hash_table_remove (self->delegated, prompt_id);
-  if (apppass_evolution_quitting ()) {
+  if (client && apppass_evolution_client_is_quitting (client)) {
     e_credentials_prompter_impl_prompt_finish (impl, prompt_id, NULL);
     return;
   }
-  if (take (self, prompt_id, auth_source, credentials))
+  if (client && take (self, client, prompt_id, auth_source, credentials))
     return;
   theirs = evolution_prompter (self);
   if (theirs == NULL) {

@@ -71,14 +71,38 @@ gboolean apppass_evolution_client_is_online_account (ApppassEvolutionClient *cli
 /* For such an account, a failure apppass would take gets an explanation and
  * a button to Online Accounts instead of the dialog (apppass-evolution-goa.c).
  * TRUE when shown (or already on screen). */
-gboolean apppass_evolution_goa_explain (const char *account_id, ApppassProtocol protocol,
-                                        const char *server_text, ApppassContext context);
+gboolean apppass_evolution_goa_explain (ApppassEvolutionClient *client, const char *account_id,
+                                        ApppassProtocol protocol, const char *server_text,
+                                        ApppassContext context);
 
-/* The module's one flow and adapter, made on first use (apppass-evolution-module.c). */
-ApppassFlow *apppass_evolution_flow_get (void);
-ApppassEvolutionClient *apppass_evolution_client_get (void);
-/* TRUE once Evolution prepares to quit: logins then end at once, unanswered. */
-gboolean apppass_evolution_quitting (void);
+/* The flow that shows this client's dialogs, made on first use, on the main thread. */
+ApppassFlow *apppass_evolution_client_get_flow (ApppassEvolutionClient *client);
+/* Evolution prepares to quit: logins waiting for a dialog end at once,
+ * unanswered, and the dialogs close. */
+void apppass_evolution_client_quit (ApppassEvolutionClient *client);
+gboolean apppass_evolution_client_is_quitting (ApppassEvolutionClient *client);
+
+/* The extension of Evolution's shell that owns the adapter (apppass-evolution-extension.c). */
+void apppass_evolution_extension_type_register (GTypeModule *module);
+/* (nullable): @shell's adapter; from any thread. */
+ApppassEvolutionClient *apppass_evolution_extension_get_client (EShell *shell);
+
+/* What Evolution knows of a failed login (apppass-evolution-failure.c). */
+typedef struct {
+  const char *uid; /* of the CamelService, or of the ESource the prompt is for */
+  /* (nullable): the server's words; without them, a held-back [ALERT]'s */
+  const char *server_text;
+  gboolean refused;           /* Evolution knows the server refused the password */
+  gboolean first_sign_in;     /* a prompt with no password stored: not a failure */
+  gboolean cant_authenticate; /* Camel's CANT_AUTHENTICATE */
+  gboolean cannot_prompt;     /* Evolution may not ask (G_IO_ERROR_NOT_SUPPORTED) */
+} ApppassEvolutionFailure;
+
+typedef enum {
+  APPPASS_EVOLUTION_LEFT_TO_EVOLUTION, /* not apppass's: Evolution handles it */
+  APPPASS_EVOLUTION_EXPLAINED,         /* Online Accounts explained; the login ends */
+  APPPASS_EVOLUTION_WAITING,           /* the dialog has it; @done will run */
+} ApppassEvolutionTaken;
 
 /* Logins of Evolution's that wait for the dialog's answer
  * (apppass-evolution-wait.c), all on the main thread. */
@@ -96,6 +120,13 @@ void apppass_evolution_wait_end_all (void);
 /* Watches @flow's dialogs so that a closed or destroyed one ends its waits. */
 void apppass_evolution_wait_watch (ApppassFlow *flow);
 
+/* One path for both (apppass-evolution-failure.c): what becomes of @failure.
+ * For APPPASS_EVOLUTION_WAITING, @done runs with @data once the dialog ends. */
+ApppassEvolutionTaken apppass_evolution_failure_report (ApppassEvolutionClient *client,
+                                                        const ApppassEvolutionFailure *failure,
+                                                        ApppassEvolutionWaitDone done,
+                                                        gpointer data);
+
 /* Our ECredentialsPrompterImpl (apppass-evolution-prompter.c): the prompt
  * Evolution shows when a stored password is rejected. */
 void apppass_evolution_prompter_type_register (GTypeModule *module);
@@ -104,12 +135,20 @@ void apppass_evolution_prompter_type_register (GTypeModule *module);
  * carrying the server's words (apppass-evolution-session.c). */
 void apppass_evolution_session_hook_install (void);
 void apppass_evolution_session_hook_remove (void);
-/* (nullable): the server's [ALERT] for the service @uid, if one came in the
- * last minute and apppass held it back from Evolution's message bar. */
-char *apppass_evolution_session_peek_alert (const char *uid);
+
+/* [ALERT]s held back from Evolution's message bar (apppass-evolution-alerts.c). */
+typedef void (*ApppassEvolutionAlertShow) (CamelSession *session, CamelService *service,
+                                           CamelSessionAlertType type, const char *text);
+/* Keeps @text for @service's failure to come; @show shows it in Evolution
+ * if none comes within 30 seconds, or when apppass does not take it. */
+void apppass_evolution_alerts_hold (CamelSession *session, CamelService *service,
+                                    CamelSessionAlertType type, const char *text,
+                                    ApppassEvolutionAlertShow show);
+/* (nullable): the [ALERT] held for the service @uid, if it came in the last minute. */
+char *apppass_evolution_alerts_peek (const char *uid);
 /* Drops it (apppass's dialog shows it), or shows it in Evolution after all. */
-void apppass_evolution_session_forget_alert (const char *uid);
-void apppass_evolution_session_show_alert (const char *uid);
+void apppass_evolution_alerts_forget (const char *uid);
+void apppass_evolution_alerts_show (const char *uid);
 
 /* Our settings in the account's .source file (apppass-evolution-source.c). */
 #define APPPASS_EVOLUTION_SOURCE_EXTENSION_APPPASS "App Password"
@@ -118,7 +157,11 @@ GType apppass_evolution_settings_get_type (void);
 char *apppass_evolution_settings_dup (ESource *source, const char *key);
 void apppass_evolution_settings_set (ESource *source, const char *key, const char *value);
 
-/* Our page in the account editor (apppass-evolution-page.c). */
-void apppass_evolution_page_types_register (GTypeModule *module);
+/* Our page in the account editor (apppass-evolution-page.c), and the
+ * extension that adds it (apppass-evolution-page-adder.c). */
+void apppass_evolution_page_type_register (GTypeModule *module);
+GtkWidget *apppass_evolution_page_new (ApppassEvolutionClient *client, ESource *account,
+                                       ApppassProtocol protocol);
+void apppass_evolution_page_adder_type_register (GTypeModule *module);
 
 G_END_DECLS
