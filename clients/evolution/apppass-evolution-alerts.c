@@ -7,7 +7,7 @@
  * holds such an alert here, per service UID, until the failure comes: then
  * apppass's dialog shows it, or Evolution does after all. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-alerts.h"
 
 typedef struct {
   CamelSession *session;

@@ -1,7 +1,13 @@
 /* apppass for Evolution — the adapter behind the shared plugin
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-client.h"
+
+#include "apppass-evolution-oauth.h"
+#include "apppass-evolution-source.h"
+#include "apppass-evolution-trust.h"
+#include "apppass-evolution-wait.h"
+#include "apppass-intl.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * prompter, the session's hooks and the account editor's page find it
  * through the shell. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-extension.h"
 
 typedef struct {
   EExtension parent;

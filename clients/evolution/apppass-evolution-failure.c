@@ -10,7 +10,10 @@
  * waiting for its answer, or Evolution's own handling (with the server's
  * [ALERT], if apppass held one back, shown after all). */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-failure.h"
+
+#include "apppass-evolution-alerts.h"
+#include "apppass-evolution-goa.h"
 
 /* Camel's SMTP AUTH fails with CANT_AUTHENTICATE when the server refused it,
  * and keeps no reply it does not expect: Gmail's 534 becomes "Bad

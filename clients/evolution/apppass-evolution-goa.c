@@ -6,7 +6,9 @@
  * password field, such an account's failure gets an explanation and a button
  * that opens Online Accounts, where the user signs in again. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-goa.h"
+
+#include "apppass-intl.h"
 
 #include "apppass-widget.h"
 

@@ -2,16 +2,19 @@
  * installs the mail session's hooks, nothing else
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-module.h"
 
-#include <gmodule.h>
+#include "apppass-evolution-extension.h"
+#include "apppass-evolution-page.h"
+#include "apppass-evolution-page-adder.h"
+#include "apppass-evolution-prompter.h"
+#include "apppass-evolution-session.h"
+#include "apppass-evolution-source.h"
+#include "apppass-intl.h"
 
 /* The GTypeModule that registered our types: Evolution may load the module
  * again, or find a second copy (its own folder and EDS_EXTRA_PREFIXES). */
 static GTypeModule *owner;
-
-G_MODULE_EXPORT void e_module_load (GTypeModule *module);
-G_MODULE_EXPORT void e_module_unload (GTypeModule *module);
 
 /* Two copies of the module (a packaged one and a local build) have statics
  * of their own: a quark, which GLib keeps for the process, tells the second. */

@@ -1,7 +1,12 @@
 /* apppass for Evolution — one step to Evolution's own OAuth 2.0 sign-in, and back
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-oauth.h"
+
+#include "apppass-evolution-client.h"
+#include "apppass-evolution-source.h"
+#include "apppass-evolution-wait.h"
+#include "apppass-intl.h"
 
 #include <string.h>
 

@@ -2,7 +2,12 @@
  * account's editor
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-page-adder.h"
+
+#include "apppass-evolution-client.h"
+#include "apppass-evolution-extension.h"
+#include "apppass-evolution-oauth.h"
+#include "apppass-evolution-page.h"
 
 #include <mail/e-mail-config-notebook.h>
 #include <mail/e-mail-config-page.h>

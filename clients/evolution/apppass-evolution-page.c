@@ -1,7 +1,10 @@
 /* apppass for Evolution — our page in the account editor
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-page.h"
+
+#include "apppass-evolution-oauth.h"
+#include "apppass-intl.h"
 
 #include <mail/e-mail-config-notebook.h>
 #include <mail/e-mail-config-page.h>

@@ -7,7 +7,12 @@
  * provider's policy says an app password is the likely cause, and hands every
  * other prompt to Evolution's own password prompter, unchanged. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-prompter.h"
+
+#include "apppass-evolution-client.h"
+#include "apppass-evolution-extension.h"
+#include "apppass-evolution-failure.h"
+#include "apppass-evolution-wait.h"
 
 #include <libedataserverui/libedataserverui.h>
 

@@ -11,7 +11,12 @@
  * rejection (held in apppass-evolution-alerts.c). The class's vtable is
  * patched, so it is done once, and undone only when it is still ours. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-session.h"
+
+#include "apppass-evolution-alerts.h"
+#include "apppass-evolution-extension.h"
+#include "apppass-evolution-failure.h"
+#include "apppass-evolution-wait.h"
 
 #include <mail/e-mail-ui-session.h>
 

@@ -2,7 +2,7 @@
  * account's .source file
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-source.h"
 
 /* The flow's keys (apppass-settings.c); each is a string property, so that
  * the .source file reads "SnoozeMinutes=60" and an admin can edit it. */

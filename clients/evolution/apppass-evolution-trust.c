@@ -1,7 +1,7 @@
 /* apppass for Evolution — a server certificate the user accepted in Evolution
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-trust.h"
 
 #include <camel/camel.h>
 #include <string.h>

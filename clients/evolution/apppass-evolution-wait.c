@@ -6,7 +6,7 @@
  * verified, stored password lets it go on at once (so Evolution logs in
  * without a restart); a dialog closed without one lets it fail as before. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-wait.h"
 
 typedef struct {
   char *account_id;
