@@ -1,7 +1,13 @@
 /* apppass for Evolution — the adapter behind the shared plugin
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-client.h"
+
+#include "apppass-evolution-oauth.h"
+#include "apppass-evolution-source.h"
+#include "apppass-evolution-trust.h"
+#include "apppass-evolution-wait.h"
+#include "apppass-intl.h"
 
 #include <string.h>
 
@@ -10,34 +16,37 @@
 
 #include "apppass-password.h"
 
-struct _EvoClient {
+struct _ApppassEvolutionClient {
   GObject parent;
 
   EShell *shell;
+  ApppassFlow *flow; /* made on first use: it starts loading the provider files */
+  gboolean quitting;
   ESource *editing;
   GHashTable *to_write; /* UIDs of sources with unwritten settings */
   GHashTable *retrying; /* "uid:protocol" of logins a stored password let go on */
 };
 
-static void evo_client_iface_init (ApppassClientInterface *iface);
+static void apppass_evolution_client_iface_init (ApppassClientInterface *iface);
 
-G_DEFINE_TYPE_WITH_CODE (EvoClient, evo_client, G_TYPE_OBJECT,
-                         G_IMPLEMENT_INTERFACE (APPPASS_TYPE_CLIENT, evo_client_iface_init))
+G_DEFINE_TYPE_WITH_CODE (ApppassEvolutionClient, apppass_evolution_client, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (APPPASS_TYPE_CLIENT,
+                                                apppass_evolution_client_iface_init))
 
 static ESourceRegistry *
-registry_of (EvoClient *self)
+registry_of (ApppassEvolutionClient *self)
 {
   return e_shell_get_registry (self->shell);
 }
 
 static ESourceCredentialsProvider *
-provider_of (EvoClient *self)
+provider_of (ApppassEvolutionClient *self)
 {
   return e_credentials_prompter_get_provider (e_shell_get_credentials_prompter (self->shell));
 }
 
 ApppassProtocol
-evo_client_receiving_protocol (ESource *account)
+apppass_evolution_client_receiving_protocol (ESource *account)
 {
   ESourceBackend *ext = e_source_get_extension (account, E_SOURCE_EXTENSION_MAIL_ACCOUNT);
   const char *backend = e_source_backend_get_backend_name (ext);
@@ -51,7 +60,7 @@ evo_client_receiving_protocol (ESource *account)
 
 /* The transport source @account sends with, through its identity. */
 static ESource *
-ref_transport (EvoClient *self, ESource *account)
+ref_transport (ApppassEvolutionClient *self, ESource *account)
 {
   ESourceMailAccount *ext = e_source_get_extension (account, E_SOURCE_EXTENSION_MAIL_ACCOUNT);
   g_autofree char *identity_uid = e_source_mail_account_dup_identity_uid (ext);
@@ -68,7 +77,7 @@ ref_transport (EvoClient *self, ESource *account)
 }
 
 static ESource *
-ref_account_with_transport (EvoClient *self, const char *transport_uid)
+ref_account_with_transport (ApppassEvolutionClient *self, const char *transport_uid)
 {
   GList *accounts =
       e_source_registry_list_sources (registry_of (self), E_SOURCE_EXTENSION_MAIL_ACCOUNT);
@@ -85,8 +94,8 @@ ref_account_with_transport (EvoClient *self, const char *transport_uid)
 }
 
 gboolean
-evo_client_find_account (EvoClient *self, const char *uid, char **account_id,
-                         ApppassProtocol *protocol)
+apppass_evolution_client_find_account (ApppassEvolutionClient *self, const char *uid,
+                                       char **account_id, ApppassProtocol *protocol)
 {
   g_autoptr (ESource) source = e_source_registry_ref_source (registry_of (self), uid);
   g_autoptr (ESource) account = NULL;
@@ -94,7 +103,7 @@ evo_client_find_account (EvoClient *self, const char *uid, char **account_id,
   if (source == NULL)
     return FALSE;
   if (e_source_has_extension (source, E_SOURCE_EXTENSION_MAIL_ACCOUNT)) {
-    *protocol = evo_client_receiving_protocol (source);
+    *protocol = apppass_evolution_client_receiving_protocol (source);
     account = g_object_ref (source);
   } else if (e_source_has_extension (source, E_SOURCE_EXTENSION_MAIL_TRANSPORT)) {
     *protocol = APPPASS_PROTOCOL_SMTP;
@@ -108,7 +117,7 @@ evo_client_find_account (EvoClient *self, const char *uid, char **account_id,
 
 /* The source that logs in for @protocol: the account, or its transport. */
 static ESource *
-ref_side (EvoClient *self, const char *account_id, ApppassProtocol protocol)
+ref_side (ApppassEvolutionClient *self, const char *account_id, ApppassProtocol protocol)
 {
   g_autoptr (ESource) account = e_source_registry_ref_source (registry_of (self), account_id);
 
@@ -116,11 +125,14 @@ ref_side (EvoClient *self, const char *account_id, ApppassProtocol protocol)
     return NULL;
   if (protocol == APPPASS_PROTOCOL_SMTP)
     return ref_transport (self, account);
-  return evo_client_receiving_protocol (account) == protocol ? g_steal_pointer (&account) : NULL;
+  return apppass_evolution_client_receiving_protocol (account) == protocol
+             ? g_steal_pointer (&account)
+             : NULL;
 }
 
 ESource *
-evo_client_ref_side_source (EvoClient *self, const char *account_id, ApppassProtocol protocol)
+apppass_evolution_client_ref_side_source (ApppassEvolutionClient *self, const char *account_id,
+                                          ApppassProtocol protocol)
 {
   ESource *account;
 
@@ -133,8 +145,8 @@ evo_client_ref_side_source (EvoClient *self, const char *account_id, ApppassProt
 }
 
 ESource *
-evo_client_ref_credentials_source (EvoClient *self, const char *account_id,
-                                   ApppassProtocol protocol)
+apppass_evolution_client_ref_credentials_source (ApppassEvolutionClient *self,
+                                                 const char *account_id, ApppassProtocol protocol)
 {
   g_autoptr (ESource) side = ref_side (self, account_id, protocol);
   ESource *cred;
@@ -148,7 +160,7 @@ evo_client_ref_credentials_source (EvoClient *self, const char *account_id,
 /* ENamedParameters keeps "name:value" strings and frees them unwiped; the
  * value returned points into its string, so the password is wiped there. */
 void
-evo_credentials_free (ENamedParameters *credentials)
+apppass_evolution_credentials_free (ENamedParameters *credentials)
 {
   const char *password =
       credentials ? e_named_parameters_get (credentials, E_SOURCE_CREDENTIAL_PASSWORD) : NULL;
@@ -197,7 +209,7 @@ default_port (ApppassProtocol protocol, ApppassSecurity security)
 }
 
 static char *
-address_of (EvoClient *self, ESource *account)
+address_of (ApppassEvolutionClient *self, ESource *account)
 {
   ESourceMailAccount *ext = e_source_get_extension (account, E_SOURCE_EXTENSION_MAIL_ACCOUNT);
   g_autofree char *identity_uid = e_source_mail_account_dup_identity_uid (ext);
@@ -213,7 +225,7 @@ address_of (EvoClient *self, ESource *account)
 
 /* ESource is a GProxyResolver where it carries proxy settings. */
 static GProxyResolver *
-proxy_of (EvoClient *self, ESourceAuthentication *auth)
+proxy_of (ApppassEvolutionClient *self, ESourceAuthentication *auth)
 {
   g_autofree char *uid = e_source_authentication_dup_proxy_uid (auth);
   ESource *proxy = uid ? e_source_registry_ref_source (registry_of (self), uid) : NULL;
@@ -226,10 +238,10 @@ proxy_of (EvoClient *self, ESourceAuthentication *auth)
 static ApppassAccount *
 describe_account (ApppassClient *client, const char *id, ApppassProtocol protocol)
 {
-  EvoClient *self = EVO_CLIENT (client);
+  ApppassEvolutionClient *self = APPPASS_EVOLUTION_CLIENT (client);
   g_autoptr (ESource) side = ref_side (self, id, protocol);
   g_autoptr (ESource) account = e_source_registry_ref_source (registry_of (self), id);
-  g_autoptr (ESource) cred = evo_client_ref_credentials_source (self, id, protocol);
+  g_autoptr (ESource) cred = apppass_evolution_client_ref_credentials_source (self, id, protocol);
   ESourceAuthentication *auth;
   ApppassAccount *a;
 
@@ -248,7 +260,7 @@ describe_account (ApppassClient *client, const char *id, ApppassProtocol protoco
     a->port = default_port (protocol, a->security);
   a->user = e_source_authentication_dup_user (auth);
   a->proxy_resolver = proxy_of (self, auth);
-  a->trusted_pem = evo_trust_dup_accepted (a->host, a->port);
+  a->trusted_pem = apppass_evolution_trust_dup_accepted (a->host, a->port);
   a->remember_password = !e_source_has_extension (cred, E_SOURCE_EXTENSION_AUTHENTICATION) ||
                          e_source_authentication_get_remember_password (
                              e_source_get_extension (cred, E_SOURCE_EXTENSION_AUTHENTICATION));
@@ -266,7 +278,8 @@ is_online_account (ESource *cred)
 
 /* The account's side, or the collection it belongs to, came from there. */
 gboolean
-evo_client_is_online_account (EvoClient *self, const char *account_id, ApppassProtocol protocol)
+apppass_evolution_client_is_online_account (ApppassEvolutionClient *self, const char *account_id,
+                                            ApppassProtocol protocol)
 {
   g_autoptr (ESource) source = ref_side (self, account_id, protocol);
 
@@ -291,7 +304,7 @@ static void
 store_free (Store *s)
 {
   g_free (s->account_id);
-  evo_credentials_free (s->credentials);
+  apppass_evolution_credentials_free (s->credentials);
   g_free (s);
 }
 
@@ -305,7 +318,7 @@ static void
 on_stored (GObject *provider, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
-  EvoClient *self = g_task_get_source_object (task);
+  ApppassEvolutionClient *self = g_task_get_source_object (task);
   Store *s = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -316,8 +329,9 @@ on_stored (GObject *provider, GAsyncResult *result, gpointer data)
   }
   /* A login of Evolution's waiting for this answer goes on with it now;
    * retry_login then has nothing left to do for that side. */
-  if (evo_wait_saved (s->account_id, s->protocol,
-                      e_named_parameters_get (s->credentials, E_SOURCE_CREDENTIAL_PASSWORD)) > 0)
+  if (apppass_evolution_wait_saved (
+          s->account_id, s->protocol,
+          e_named_parameters_get (s->credentials, E_SOURCE_CREDENTIAL_PASSWORD)) > 0)
     g_hash_table_add (self->retrying, side_key (s->account_id, s->protocol));
   g_task_return_boolean (task, TRUE);
 }
@@ -326,13 +340,14 @@ static void
 store_password (ApppassClient *client, const ApppassAccount *account, const char *password,
                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  EvoClient *self = EVO_CLIENT (client);
+  ApppassEvolutionClient *self = APPPASS_EVOLUTION_CLIENT (client);
   GTask *task = g_task_new (client, cancellable, callback, user_data);
   g_autoptr (ESource) cred =
-      evo_client_ref_credentials_source (self, account->id, account->protocol);
+      apppass_evolution_client_ref_credentials_source (self, account->id, account->protocol);
   Store *s;
 
-  if (cred == NULL || evo_client_is_online_account (self, account->id, account->protocol)) {
+  if (cred == NULL ||
+      apppass_evolution_client_is_online_account (self, account->id, account->protocol)) {
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
                              cred ? _ ("this account’s password is kept by Online Accounts")
                                   : _ ("the account no longer exists"));
@@ -371,17 +386,17 @@ on_looked_up (GObject *provider, GAsyncResult *result, gpointer data)
   g_task_return_pointer (
       task, g_strdup (e_named_parameters_get (credentials, E_SOURCE_CREDENTIAL_PASSWORD)),
       (GDestroyNotify)apppass_password_free);
-  evo_credentials_free (credentials);
+  apppass_evolution_credentials_free (credentials);
 }
 
 static void
 lookup_password (ApppassClient *client, const ApppassAccount *account, GCancellable *cancellable,
                  GAsyncReadyCallback callback, gpointer user_data)
 {
-  EvoClient *self = EVO_CLIENT (client);
+  ApppassEvolutionClient *self = APPPASS_EVOLUTION_CLIENT (client);
   GTask *task = g_task_new (client, cancellable, callback, user_data);
   g_autoptr (ESource) cred =
-      evo_client_ref_credentials_source (self, account->id, account->protocol);
+      apppass_evolution_client_ref_credentials_source (self, account->id, account->protocol);
 
   if (cred == NULL) {
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
@@ -402,7 +417,7 @@ lookup_password_finish (ApppassClient *client, GAsyncResult *result, GError **er
 static void
 retry_login (ApppassClient *client, const ApppassAccount *account)
 {
-  EvoClient *self = EVO_CLIENT (client);
+  ApppassEvolutionClient *self = APPPASS_EVOLUTION_CLIENT (client);
   g_autofree char *key = side_key (account->id, account->protocol);
   EShellBackend *backend = e_shell_get_backend_by_name (self->shell, "mail");
   EMailSession *session;
@@ -424,7 +439,8 @@ retry_login (ApppassClient *client, const ApppassAccount *account)
 static GtkWindow *
 get_parent_window (ApppassClient *client)
 {
-  return gtk_application_get_active_window (GTK_APPLICATION (EVO_CLIENT (client)->shell));
+  return gtk_application_get_active_window (
+      GTK_APPLICATION (APPPASS_EVOLUTION_CLIENT (client)->shell));
 }
 
 static gboolean
@@ -434,13 +450,13 @@ open_uri (ApppassClient *client, const char *uri, GError **error)
 }
 
 void
-evo_client_set_editing_source (EvoClient *self, ESource *source)
+apppass_evolution_client_set_editing_source (ApppassEvolutionClient *self, ESource *source)
 {
   g_set_object (&self->editing, source);
 }
 
 static ESource *
-ref_settings_source (EvoClient *self, const char *id)
+ref_settings_source (ApppassEvolutionClient *self, const char *id)
 {
   if (self->editing && g_strcmp0 (e_source_get_uid (self->editing), id) == 0)
     return g_object_ref (self->editing);
@@ -450,9 +466,9 @@ ref_settings_source (EvoClient *self, const char *id)
 static char *
 get_setting (ApppassClient *client, const char *id, const char *key)
 {
-  g_autoptr (ESource) source = ref_settings_source (EVO_CLIENT (client), id);
+  g_autoptr (ESource) source = ref_settings_source (APPPASS_EVOLUTION_CLIENT (client), id);
 
-  return source ? evo_settings_dup (source, key) : NULL;
+  return source ? apppass_evolution_settings_dup (source, key) : NULL;
 }
 
 static void
@@ -470,7 +486,7 @@ on_written (GObject *source, GAsyncResult *result, gpointer data)
 static gboolean
 write_settings (gpointer data)
 {
-  EvoClient *self = data;
+  ApppassEvolutionClient *self = data;
   GHashTableIter iter;
   gpointer uid;
 
@@ -488,12 +504,12 @@ write_settings (gpointer data)
 static void
 set_setting (ApppassClient *client, const char *id, const char *key, const char *value)
 {
-  EvoClient *self = EVO_CLIENT (client);
+  ApppassEvolutionClient *self = APPPASS_EVOLUTION_CLIENT (client);
   g_autoptr (ESource) source = ref_settings_source (self, id);
 
   if (source == NULL)
     return;
-  evo_settings_set (source, key, value);
+  apppass_evolution_settings_set (source, key, value);
   if (source == self->editing)
     return; /* the account editor writes it */
   if (g_hash_table_size (self->to_write) == 0)
@@ -502,7 +518,7 @@ set_setting (ApppassClient *client, const char *id, const char *key, const char 
 }
 
 static void
-evo_client_iface_init (ApppassClientInterface *iface)
+apppass_evolution_client_iface_init (ApppassClientInterface *iface)
 {
   iface->get_name = get_name;
   iface->describe_account = describe_account;
@@ -515,52 +531,81 @@ evo_client_iface_init (ApppassClientInterface *iface)
   iface->get_parent_window = get_parent_window;
   iface->get_setting = get_setting;
   iface->set_setting = set_setting;
-  iface->get_oauth_help = evo_oauth_get_help;
-  iface->get_oauth_name = evo_oauth_get_name;
-  iface->can_switch_to_oauth = evo_oauth_can_switch;
-  iface->switch_to_oauth = evo_oauth_switch;
-  iface->can_undo_oauth_switch = evo_oauth_can_undo;
-  iface->undo_oauth_switch = evo_oauth_undo;
+  iface->get_oauth_help = apppass_evolution_oauth_get_help;
+  iface->get_oauth_name = apppass_evolution_oauth_get_name;
+  iface->can_switch_to_oauth = apppass_evolution_oauth_can_switch;
+  iface->switch_to_oauth = apppass_evolution_oauth_switch;
+  iface->can_undo_oauth_switch = apppass_evolution_oauth_can_undo;
+  iface->undo_oauth_switch = apppass_evolution_oauth_undo;
 }
 
 static void
-evo_client_dispose (GObject *object)
+apppass_evolution_client_dispose (GObject *object)
 {
-  EvoClient *self = EVO_CLIENT (object);
+  ApppassEvolutionClient *self = APPPASS_EVOLUTION_CLIENT (object);
 
   g_clear_object (&self->editing);
-  G_OBJECT_CLASS (evo_client_parent_class)->dispose (object);
+  /* The flow holds its client: disposing the client lets both go. */
+  g_clear_object (&self->flow);
+  G_OBJECT_CLASS (apppass_evolution_client_parent_class)->dispose (object);
 }
 
 static void
-evo_client_finalize (GObject *object)
+apppass_evolution_client_finalize (GObject *object)
 {
-  EvoClient *self = EVO_CLIENT (object);
+  ApppassEvolutionClient *self = APPPASS_EVOLUTION_CLIENT (object);
 
   g_hash_table_unref (self->to_write);
   g_hash_table_unref (self->retrying);
-  G_OBJECT_CLASS (evo_client_parent_class)->finalize (object);
+  G_OBJECT_CLASS (apppass_evolution_client_parent_class)->finalize (object);
 }
 
 static void
-evo_client_class_init (EvoClientClass *klass)
+apppass_evolution_client_class_init (ApppassEvolutionClientClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = evo_client_dispose;
-  G_OBJECT_CLASS (klass)->finalize = evo_client_finalize;
+  G_OBJECT_CLASS (klass)->dispose = apppass_evolution_client_dispose;
+  G_OBJECT_CLASS (klass)->finalize = apppass_evolution_client_finalize;
 }
 
 static void
-evo_client_init (EvoClient *self)
+apppass_evolution_client_init (ApppassEvolutionClient *self)
 {
   self->to_write = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->retrying = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
-EvoClient *
-evo_client_new (EShell *shell)
+ApppassEvolutionClient *
+apppass_evolution_client_new (EShell *shell)
 {
-  EvoClient *self = g_object_new (EVO_TYPE_CLIENT, NULL);
+  ApppassEvolutionClient *self = g_object_new (APPPASS_EVOLUTION_TYPE_CLIENT, NULL);
 
   self->shell = shell; /* the shell outlives every window and module */
   return self;
+}
+
+ApppassFlow *
+apppass_evolution_client_get_flow (ApppassEvolutionClient *self)
+{
+  if (self->flow == NULL) {
+    self->flow = apppass_flow_new (APPPASS_CLIENT (self));
+    apppass_evolution_wait_watch (self->flow);
+  }
+  return self->flow;
+}
+
+/* Evolution waits for its logins before it quits, and a login may be
+ * waiting for our dialog: quitting answers it ("not now") and closes it. */
+void
+apppass_evolution_client_quit (ApppassEvolutionClient *self)
+{
+  self->quitting = TRUE;
+  apppass_evolution_wait_end_all ();
+  if (self->flow)
+    apppass_flow_close_all (self->flow);
+}
+
+gboolean
+apppass_evolution_client_is_quitting (ApppassEvolutionClient *self)
+{
+  return self->quitting;
 }

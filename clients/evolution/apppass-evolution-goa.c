@@ -6,7 +6,9 @@
  * password field, such an account's failure gets an explanation and a button
  * that opens Online Accounts, where the user signs in again. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-goa.h"
+
+#include "apppass-intl.h"
 
 #include "apppass-widget.h"
 
@@ -39,12 +41,12 @@ on_destroyed (GtkWidget *dialog, gpointer id)
 }
 
 static GtkWidget *
-explanation (const ApppassAccount *account)
+explanation (ApppassClient *client, const ApppassAccount *account)
 {
   GtkWidget *dialog = gtk_message_dialog_new (
-      apppass_client_get_parent_window (APPPASS_CLIENT (evo_client_get ())),
-      GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_INFO, GTK_BUTTONS_NONE,
-      _ ("The password of “%s” is kept in Online Accounts"), account->display_name);
+      apppass_client_get_parent_window (client), GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_INFO,
+      GTK_BUTTONS_NONE, _ ("The password of “%s” is kept in Online Accounts"),
+      account->display_name);
 
   gtk_message_dialog_format_secondary_text (
       GTK_MESSAGE_DIALOG (dialog), "%s",
@@ -60,26 +62,26 @@ explanation (const ApppassAccount *account)
 }
 
 gboolean
-evo_goa_explain (const char *account_id, ApppassProtocol protocol, const char *server_text,
-                 ApppassContext context)
+apppass_evolution_goa_explain (ApppassEvolutionClient *client, const char *account_id,
+                               ApppassProtocol protocol, const char *server_text,
+                               ApppassContext context)
 {
   g_autoptr (ApppassAccount) account = NULL;
   GtkWidget *dialog;
 
-  if (!evo_client_is_online_account (evo_client_get (), account_id, protocol))
+  if (!apppass_evolution_client_is_online_account (client, account_id, protocol))
     return FALSE;
-  if (!apppass_flow_would_take_in_context (evo_flow_get (), account_id, protocol, server_text,
-                                           context))
+  if (!apppass_flow_would_take_in_context (apppass_evolution_client_get_flow (client), account_id,
+                                           protocol, server_text, context))
     return FALSE;
   if (shown == NULL)
     shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (g_hash_table_contains (shown, account_id))
     return TRUE;
-  account =
-      apppass_client_describe_account (APPPASS_CLIENT (evo_client_get ()), account_id, protocol);
+  account = apppass_client_describe_account (APPPASS_CLIENT (client), account_id, protocol);
   if (account == NULL)
     return FALSE;
-  dialog = explanation (account);
+  dialog = explanation (APPPASS_CLIENT (client), account);
   g_hash_table_add (shown, g_strdup (account_id));
   g_signal_connect (dialog, "response", G_CALLBACK (on_response), NULL);
   g_signal_connect_data (dialog, "destroy", G_CALLBACK (on_destroyed), g_strdup (account_id),

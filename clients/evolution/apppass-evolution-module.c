@@ -1,60 +1,20 @@
-/* apppass for Evolution — the module's entry: it only registers and wires
+/* apppass for Evolution — the module's entry: it registers our types and
+ * installs the mail session's hooks, nothing else
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-module.h"
 
-#include <gmodule.h>
+#include "apppass-evolution-extension.h"
+#include "apppass-evolution-page.h"
+#include "apppass-evolution-page-adder.h"
+#include "apppass-evolution-prompter.h"
+#include "apppass-evolution-session.h"
+#include "apppass-evolution-source.h"
+#include "apppass-intl.h"
 
 /* The GTypeModule that registered our types: Evolution may load the module
  * again, or find a second copy (its own folder and EDS_EXTRA_PREFIXES). */
 static GTypeModule *owner;
-static EvoClient *client;
-static ApppassFlow *flow;
-static gboolean quitting;
-
-gboolean
-evo_quitting (void)
-{
-  return quitting;
-}
-
-/* Made on first use, which may be in one of Camel's threads (an alert). */
-EvoClient *
-evo_client_get (void)
-{
-  if (g_once_init_enter (&client))
-    g_once_init_leave (&client, evo_client_new (e_shell_get_default ()));
-  return client;
-}
-
-/* Evolution waits for its logins before it quits, and a login may be
- * waiting for our dialog: quitting answers it ("not now") and closes it. */
-static void
-on_prepare_for_quit (EShell *shell, EActivity *activity, gpointer data)
-{
-  (void)shell;
-  (void)activity;
-  (void)data;
-  quitting = TRUE;
-  evo_wait_end_all ();
-  if (flow)
-    apppass_flow_close_all (flow);
-}
-
-ApppassFlow *
-evo_flow_get (void)
-{
-  if (flow == NULL) {
-    flow = apppass_flow_new (APPPASS_CLIENT (evo_client_get ()));
-    evo_wait_watch (flow);
-    g_signal_connect (e_shell_get_default (), "prepare-for-quit", G_CALLBACK (on_prepare_for_quit),
-                      NULL);
-  }
-  return flow;
-}
-
-G_MODULE_EXPORT void e_module_load (GTypeModule *module);
-G_MODULE_EXPORT void e_module_unload (GTypeModule *module);
 
 /* Two copies of the module (a packaged one and a local build) have statics
  * of their own: a quark, which GLib keeps for the process, tells the second. */
@@ -68,27 +28,26 @@ e_module_load (GTypeModule *module)
   if (owner == NULL && g_quark_try_string (LOADED_MARK) != 0)
     return;
   g_quark_from_string (LOADED_MARK);
-  evo_settings_type_register (module);
-  evo_prompter_type_register (module);
-  evo_page_types_register (module);
+  apppass_evolution_settings_type_register (module);
+  apppass_evolution_prompter_type_register (module);
+  apppass_evolution_page_type_register (module);
+  apppass_evolution_page_adder_type_register (module);
+  apppass_evolution_extension_type_register (module);
   if (owner == NULL) {
     owner = module;
     apppass_intl_init ();
-    evo_session_hook_install ();
+    apppass_evolution_session_hook_install ();
     /* The session's vtable points here now: the module is never unloaded. */
     g_type_module_use (module);
   }
 }
 
+/* The shell's extension ends the logins still waiting and closes the
+ * dialogs when the shell goes. */
 G_MODULE_EXPORT void
 e_module_unload (GTypeModule *module)
 {
   if (module != owner)
     return;
-  evo_session_hook_remove ();
-  evo_wait_end_all ();
-  if (flow)
-    apppass_flow_close_all (flow);
-  g_clear_object (&flow);
-  g_clear_object (&client);
+  apppass_evolution_session_hook_remove ();
 }

@@ -1,7 +1,12 @@
 /* apppass for Evolution — one step to Evolution's own OAuth 2.0 sign-in, and back
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-oauth.h"
+
+#include "apppass-evolution-client.h"
+#include "apppass-evolution-source.h"
+#include "apppass-evolution-wait.h"
+#include "apppass-intl.h"
 
 #include <string.h>
 
@@ -97,11 +102,13 @@ find_service (const ApppassAccount *account)
 /* The sources whose method decides how the account signs in: the account,
  * its transport and the collection it belongs to. */
 static GPtrArray *
-ref_sources (EvoClient *client, const char *account_id)
+ref_sources (ApppassEvolutionClient *client, const char *account_id)
 {
   GPtrArray *sources = g_ptr_array_new_with_free_func (g_object_unref);
-  ESource *account = evo_client_ref_side_source (client, account_id, APPPASS_N_PROTOCOLS);
-  ESource *transport = evo_client_ref_side_source (client, account_id, APPPASS_PROTOCOL_SMTP);
+  ESource *account =
+      apppass_evolution_client_ref_side_source (client, account_id, APPPASS_N_PROTOCOLS);
+  ESource *transport =
+      apppass_evolution_client_ref_side_source (client, account_id, APPPASS_PROTOCOL_SMTP);
   const char *parent = account ? e_source_get_parent (account) : NULL;
   ESource *collection =
       parent && *parent ? e_source_registry_ref_source (registry (), parent) : NULL;
@@ -127,7 +134,7 @@ auth_of (ESource *source)
 }
 
 char *
-evo_oauth_get_name (ApppassClient *client, const ApppassAccount *account)
+apppass_evolution_oauth_get_name (ApppassClient *client, const ApppassAccount *account)
 {
   g_autoptr (EOAuth2Service) service = find_service (account);
   const ApppassProvider *provider = provider_of (account);
@@ -140,24 +147,26 @@ evo_oauth_get_name (ApppassClient *client, const ApppassAccount *account)
 }
 
 gboolean
-evo_oauth_can_switch (ApppassClient *client, const ApppassAccount *account)
+apppass_evolution_oauth_can_switch (ApppassClient *client, const ApppassAccount *account)
 {
   g_autoptr (EOAuth2Service) service = NULL;
 
-  if (evo_client_is_online_account (EVO_CLIENT (client), account->id, account->protocol))
+  if (apppass_evolution_client_is_online_account (APPPASS_EVOLUTION_CLIENT (client), account->id,
+                                                  account->protocol))
     return FALSE;
   service = find_service (account);
   return service != NULL;
 }
 
 char *
-evo_oauth_get_help (ApppassClient *client, const ApppassAccount *account)
+apppass_evolution_oauth_get_help (ApppassClient *client, const ApppassAccount *account)
 {
-  if (evo_client_is_online_account (EVO_CLIENT (client), account->id, account->protocol))
+  if (apppass_evolution_client_is_online_account (APPPASS_EVOLUTION_CLIENT (client), account->id,
+                                                  account->protocol))
     return g_strdup (_ ("This account comes from Online Accounts: remove it in Settings → Online "
                         "Accounts and add it again there under the provider’s own name, which "
                         "signs in with OAuth 2.0."));
-  if (evo_oauth_can_switch (client, account))
+  if (apppass_evolution_oauth_can_switch (client, account))
     return g_strdup (_ ("Evolution has this provider’s sign-in built in: after the switch it "
                         "opens the provider’s sign-in page in a window of its own and keeps the "
                         "tokens. Your stored password is kept, in case you switch back."));
@@ -187,46 +196,61 @@ write_all (GPtrArray *sources, char **previous, GError **error)
   return TRUE;
 }
 
+/* The account whose sign-in Evolution's prompter shows, and its adapter. */
+typedef struct {
+  ApppassClient *client;
+  ApppassAccount *account;
+} SignIn;
+
 static void
 on_prompted (GObject *prompter, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (ApppassAccount) account = data;
+  SignIn *sign_in = data;
   ESource *source = NULL;
   ENamedParameters *credentials = NULL;
 
   if (e_credentials_prompter_prompt_finish (E_CREDENTIALS_PROMPTER (prompter), result, &source,
                                             &credentials, NULL) &&
       credentials)
-    apppass_client_retry_login (APPPASS_CLIENT (evo_client_get ()), account);
-  evo_credentials_free (credentials);
+    apppass_client_retry_login (sign_in->client, sign_in->account);
+  apppass_evolution_credentials_free (credentials);
   g_clear_object (&source);
+  g_object_unref (sign_in->client);
+  apppass_account_free (sign_in->account);
+  g_free (sign_in);
 }
 
 /* Evolution's OAuth 2.0 prompter shows the provider's page and keeps the tokens. */
 static void
-start_sign_in (EvoClient *client, ESource *account_source, const ApppassAccount *account)
+start_sign_in (ApppassEvolutionClient *client, ESource *account_source,
+               const ApppassAccount *account)
 {
   ECredentialsPrompter *prompter = e_shell_get_credentials_prompter (e_shell_get_default ());
-  g_autoptr (ESource) source = evo_client_ref_credentials_source (
-      client, account->id, evo_client_receiving_protocol (account_source));
+  g_autoptr (ESource) source = apppass_evolution_client_ref_credentials_source (
+      client, account->id, apppass_evolution_client_receiving_protocol (account_source));
+  SignIn *sign_in = g_new0 (SignIn, 1);
 
   if (source == NULL)
     source = g_object_ref (account_source);
+  sign_in->client = g_object_ref (APPPASS_CLIENT (client));
+  sign_in->account = apppass_account_copy (account);
   e_credentials_prompter_prompt (prompter, source, NULL, E_CREDENTIALS_PROMPTER_PROMPT_FLAG_NONE,
-                                 on_prompted, apppass_account_copy (account));
+                                 on_prompted, sign_in);
 }
 
 gboolean
-evo_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError **error)
+apppass_evolution_oauth_switch (ApppassClient *client, const ApppassAccount *account,
+                                GError **error)
 {
   g_autoptr (EOAuth2Service) service = find_service (account);
-  g_autoptr (GPtrArray) sources = ref_sources (EVO_CLIENT (client), account->id);
+  g_autoptr (GPtrArray) sources = ref_sources (APPPASS_EVOLUTION_CLIENT (client), account->id);
   g_autoptr (GString) record = g_string_new (NULL);
   g_auto (GStrv) previous = g_new0 (char *, sources->len + 1);
   ESource *account_source;
 
   if (service == NULL || sources->len == 0 ||
-      evo_client_is_online_account (EVO_CLIENT (client), account->id, account->protocol)) {
+      apppass_evolution_client_is_online_account (APPPASS_EVOLUTION_CLIENT (client), account->id,
+                                                  account->protocol)) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                          _ ("Evolution has no OAuth 2.0 sign-in for this account"));
     return FALSE;
@@ -240,16 +264,16 @@ evo_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError *
                             previous[i] ? previous[i] : "");
     e_source_authentication_set_method (auth_of (source), e_oauth2_service_get_name (service));
   }
-  evo_settings_set (account_source, PREVIOUS_KEY, record->str);
+  apppass_evolution_settings_set (account_source, PREVIOUS_KEY, record->str);
   if (!write_all (sources, previous, error)) {
-    evo_settings_set (account_source, PREVIOUS_KEY, NULL);
+    apppass_evolution_settings_set (account_source, PREVIOUS_KEY, NULL);
     return FALSE;
   }
   /* Evolution's logins still waiting for a password give up now: the
    * password prompt is over, and its place in Evolution's queue of prompts
    * is the sign-in's. */
-  evo_wait_ended (account->id);
-  start_sign_in (EVO_CLIENT (client), account_source, account);
+  apppass_evolution_wait_ended (account->id);
+  start_sign_in (APPPASS_EVOLUTION_CLIENT (client), account_source, account);
   return TRUE;
 }
 
@@ -264,7 +288,7 @@ weak_ref_free (GWeakRef *ref)
 }
 
 void
-evo_oauth_editor_opened (const char *account_id, GObject *notebook)
+apppass_evolution_oauth_editor_opened (const char *account_id, GObject *notebook)
 {
   GWeakRef *ref = g_new0 (GWeakRef, 1);
 
@@ -286,7 +310,7 @@ ref_editor (const char *account_id)
 static char *
 dup_previous (ESource *account)
 {
-  g_autofree char *record = evo_settings_dup (account, PREVIOUS_KEY);
+  g_autofree char *record = apppass_evolution_settings_dup (account, PREVIOUS_KEY);
 
   return record && *record ? g_steal_pointer (&record) : NULL;
 }
@@ -299,11 +323,12 @@ ref_account (ApppassClient *client, const char *account_id)
   if (editor)
     return g_object_ref (
         e_mail_config_notebook_get_account_source (E_MAIL_CONFIG_NOTEBOOK (editor)));
-  return evo_client_ref_side_source (EVO_CLIENT (client), account_id, APPPASS_N_PROTOCOLS);
+  return apppass_evolution_client_ref_side_source (APPPASS_EVOLUTION_CLIENT (client), account_id,
+                                                   APPPASS_N_PROTOCOLS);
 }
 
 gboolean
-evo_oauth_can_undo (ApppassClient *client, const char *account_id)
+apppass_evolution_oauth_can_undo (ApppassClient *client, const char *account_id)
 {
   g_autoptr (ESource) account = ref_account (client, account_id);
   g_autofree char *record = account ? dup_previous (account) : NULL;
@@ -367,7 +392,7 @@ apply_entries (ESource *const *copies, guint n, char **entries)
 /* Evolution's sending page writes its own choice of method when the editor
  * commits: the undo is applied again after it, to the sources it writes. */
 void
-evo_oauth_editor_commit (const char *account_id, GQueue *sources)
+apppass_evolution_oauth_editor_commit (const char *account_id, GQueue *sources)
 {
   g_autofree char *record = NULL;
   g_auto (GStrv) entries = NULL;
@@ -392,21 +417,21 @@ undo_in_editor (EMailConfigNotebook *editor, const char *account_id, const char 
                        e_mail_config_notebook_get_collection_source (editor)};
 
   apply_entries (copies, G_N_ELEMENTS (copies), entries);
-  evo_settings_set (copies[0], PREVIOUS_KEY, NULL);
+  apppass_evolution_settings_set (copies[0], PREVIOUS_KEY, NULL);
   if (pending == NULL)
     pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_replace (pending, g_strdup (account_id), g_strdup (record));
 }
 
 gboolean
-evo_oauth_undo (ApppassClient *client, const char *account_id, GError **error)
+apppass_evolution_oauth_undo (ApppassClient *client, const char *account_id, GError **error)
 {
   g_autoptr (GObject) editor = (GObject *)ref_editor (account_id);
   g_autoptr (ESource) account = ref_account (client, account_id);
   g_autofree char *record = account ? dup_previous (account) : NULL;
   g_auto (GStrv) entries = NULL;
 
-  if (record == NULL || !evo_oauth_can_undo (client, account_id)) {
+  if (record == NULL || !apppass_evolution_oauth_can_undo (client, account_id)) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                          _ ("apppass did not switch this account to OAuth 2.0"));
     return FALSE;
@@ -430,6 +455,6 @@ evo_oauth_undo (ApppassClient *client, const char *account_id, GError **error)
         !e_source_write_sync (source, NULL, error))
       return FALSE;
   }
-  evo_settings_set (account, PREVIOUS_KEY, NULL);
+  apppass_evolution_settings_set (account, PREVIOUS_KEY, NULL);
   return e_source_write_sync (account, NULL, error);
 }

@@ -7,7 +7,12 @@
  * provider's policy says an app password is the likely cause, and hands every
  * other prompt to Evolution's own password prompter, unchanged. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-prompter.h"
+
+#include "apppass-evolution-client.h"
+#include "apppass-evolution-extension.h"
+#include "apppass-evolution-failure.h"
+#include "apppass-evolution-wait.h"
 
 #include <libedataserverui/libedataserverui.h>
 
@@ -16,25 +21,26 @@ typedef struct {
   GHashTable *delegated; /* prompt ids handed to Evolution's prompter */
   GHashTable *ours;      /* prompt id -> Pending, waiting for our dialog */
   gboolean watching_theirs;
-} EvoPrompter;
+} ApppassEvolutionPrompter;
 
 typedef struct {
   ECredentialsPrompterImplClass parent_class;
-} EvoPrompterClass;
+} ApppassEvolutionPrompterClass;
 
-G_DEFINE_DYNAMIC_TYPE (EvoPrompter, evo_prompter, E_TYPE_CREDENTIALS_PROMPTER_IMPL)
+G_DEFINE_DYNAMIC_TYPE (ApppassEvolutionPrompter, apppass_evolution_prompter,
+                       E_TYPE_CREDENTIALS_PROMPTER_IMPL)
 
 /* Password logins: IMAP LOGIN and POP3 USER/PASS are "none"; SMTP and SASL
  * logins name the mechanism. Evolution's prompter keeps "" for the rest. */
 static const char *const methods[] = {"none", "PLAIN", "LOGIN", NULL};
 
 typedef struct {
-  EvoPrompter *self;
+  ApppassEvolutionPrompter *self;
   gpointer prompt_id;
 } Pending;
 
 static ECredentialsPrompterImpl *
-evolution_prompter (EvoPrompter *self)
+evolution_prompter (ApppassEvolutionPrompter *self)
 {
   ECredentialsPrompter *prompter =
       e_credentials_prompter_impl_get_credentials_prompter (E_CREDENTIALS_PROMPTER_IMPL (self));
@@ -60,7 +66,7 @@ on_answer (gpointer data, const char *password)
   /* Without credentials, Evolution's login ends as if its own prompt was cancelled. */
   e_credentials_prompter_impl_prompt_finish (E_CREDENTIALS_PROMPTER_IMPL (p->self), p->prompt_id,
                                              credentials);
-  evo_credentials_free (credentials);
+  apppass_evolution_credentials_free (credentials);
   g_object_unref (p->self);
   g_free (p);
 }
@@ -68,65 +74,62 @@ on_answer (gpointer data, const char *password)
 /* A prompt for a password that was stored and then rejected is a failed
  * login; a prompt with none stored is a first sign-in, not ours. */
 static gboolean
-take (EvoPrompter *self, gpointer prompt_id, ESource *auth_source,
-      const ENamedParameters *credentials)
+take (ApppassEvolutionPrompter *self, ApppassEvolutionClient *client, gpointer prompt_id,
+      ESource *auth_source, const ENamedParameters *credentials)
 {
   const char *stored =
       credentials ? e_named_parameters_get (credentials, E_SOURCE_CREDENTIAL_PASSWORD) : NULL;
-  const char *uid = e_source_get_uid (auth_source);
-  g_autofree char *alert = evo_session_peek_alert (uid);
-  g_autofree char *account_id = NULL;
-  ApppassProtocol protocol;
-  Pending *p;
-
-  if (stored == NULL || *stored == '\0' ||
-      !evo_client_find_account (evo_client_get (), uid, &account_id, &protocol)) {
-    evo_session_show_alert (uid);
-    return FALSE;
-  }
   /* Evolution asks again only for a password the server refused: whatever an
    * [ALERT] before it said, the login was refused. */
-  if (evo_goa_explain (account_id, protocol, alert, APPPASS_CONTEXT_REFUSED)) {
-    evo_session_forget_alert (uid);
+  ApppassEvolutionFailure failure = {
+      .uid = e_source_get_uid (auth_source),
+      .refused = TRUE,
+      .first_sign_in = stored == NULL || *stored == '\0',
+  };
+  Pending *p = g_new0 (Pending, 1);
+
+  p->self = self;
+  p->prompt_id = prompt_id;
+  switch (apppass_evolution_failure_report (client, &failure, on_answer, p)) {
+  case APPPASS_EVOLUTION_WAITING:
+    g_object_ref (self);
+    g_hash_table_insert (self->ours, prompt_id, p);
+    return TRUE;
+  case APPPASS_EVOLUTION_EXPLAINED:
+    g_free (p);
     e_credentials_prompter_impl_prompt_finish (E_CREDENTIALS_PROMPTER_IMPL (self), prompt_id, NULL);
     return TRUE;
-  }
-  if (!apppass_flow_login_failed_in_context (evo_flow_get (), account_id, protocol, alert,
-                                             APPPASS_CONTEXT_REFUSED)) {
-    evo_session_show_alert (uid);
+  default:
+    g_free (p);
     return FALSE;
   }
-  evo_session_forget_alert (uid);
-  p = g_new0 (Pending, 1);
-  p->self = g_object_ref (self);
-  p->prompt_id = prompt_id;
-  g_hash_table_insert (self->ours, prompt_id, p);
-  evo_wait_add (account_id, protocol, on_answer, p);
-  return TRUE;
 }
 
 static void
-on_theirs_finished (EvoPrompter *self, gpointer prompt_id, const ENamedParameters *credentials)
+on_theirs_finished (ApppassEvolutionPrompter *self, gpointer prompt_id,
+                    const ENamedParameters *credentials)
 {
   (void)credentials;
   g_hash_table_remove (self->delegated, prompt_id);
 }
 
 static void
-evo_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id,
-                             ESource *auth_source, ESource *cred_source, const char *error_text,
-                             const ENamedParameters *credentials)
+apppass_evolution_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id,
+                                           ESource *auth_source, ESource *cred_source,
+                                           const char *error_text,
+                                           const ENamedParameters *credentials)
 {
-  EvoPrompter *self = (EvoPrompter *)impl;
+  ApppassEvolutionPrompter *self = (ApppassEvolutionPrompter *)impl;
+  ApppassEvolutionClient *client = apppass_evolution_extension_get_client (e_shell_get_default ());
   ECredentialsPrompterImpl *theirs;
 
   /* Prompt ids are freed and reused by Evolution: a new one is never "theirs". */
   g_hash_table_remove (self->delegated, prompt_id);
-  if (evo_quitting ()) {
+  if (client && apppass_evolution_client_is_quitting (client)) {
     e_credentials_prompter_impl_prompt_finish (impl, prompt_id, NULL);
     return;
   }
-  if (take (self, prompt_id, auth_source, credentials))
+  if (client && take (self, client, prompt_id, auth_source, credentials))
     return;
   theirs = evolution_prompter (self);
   if (theirs == NULL) {
@@ -144,9 +147,9 @@ evo_prompter_process_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id,
 }
 
 static void
-evo_prompter_cancel_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id)
+apppass_evolution_prompter_cancel_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id)
 {
-  EvoPrompter *self = (EvoPrompter *)impl;
+  ApppassEvolutionPrompter *self = (ApppassEvolutionPrompter *)impl;
   ECredentialsPrompterImpl *theirs = evolution_prompter (self);
 
   if (g_hash_table_remove (self->delegated, prompt_id)) {
@@ -157,46 +160,46 @@ evo_prompter_cancel_prompt (ECredentialsPrompterImpl *impl, gpointer prompt_id)
   /* Our dialog stays for the user to finish; Evolution's login stops waiting. */
   Pending *p = g_hash_table_lookup (self->ours, prompt_id);
 
-  if (p && evo_wait_drop (p))
+  if (p && apppass_evolution_wait_drop (p))
     on_answer (p, NULL);
 }
 
 static void
-evo_prompter_finalize (GObject *object)
+apppass_evolution_prompter_finalize (GObject *object)
 {
-  EvoPrompter *self = (EvoPrompter *)object;
+  ApppassEvolutionPrompter *self = (ApppassEvolutionPrompter *)object;
 
   g_hash_table_unref (self->delegated);
   g_hash_table_unref (self->ours);
-  G_OBJECT_CLASS (evo_prompter_parent_class)->finalize (object);
+  G_OBJECT_CLASS (apppass_evolution_prompter_parent_class)->finalize (object);
 }
 
 static void
-evo_prompter_class_init (EvoPrompterClass *klass)
+apppass_evolution_prompter_class_init (ApppassEvolutionPrompterClass *klass)
 {
   ECredentialsPrompterImplClass *impl_class = E_CREDENTIALS_PROMPTER_IMPL_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->finalize = evo_prompter_finalize;
+  G_OBJECT_CLASS (klass)->finalize = apppass_evolution_prompter_finalize;
   impl_class->authentication_methods = (const char *const *)methods;
-  impl_class->process_prompt = evo_prompter_process_prompt;
-  impl_class->cancel_prompt = evo_prompter_cancel_prompt;
+  impl_class->process_prompt = apppass_evolution_prompter_process_prompt;
+  impl_class->cancel_prompt = apppass_evolution_prompter_cancel_prompt;
 }
 
 static void
-evo_prompter_class_finalize (EvoPrompterClass *klass)
+apppass_evolution_prompter_class_finalize (ApppassEvolutionPrompterClass *klass)
 {
   (void)klass;
 }
 
 static void
-evo_prompter_init (EvoPrompter *self)
+apppass_evolution_prompter_init (ApppassEvolutionPrompter *self)
 {
   self->delegated = g_hash_table_new (NULL, NULL);
   self->ours = g_hash_table_new (NULL, NULL);
 }
 
 void
-evo_prompter_type_register (GTypeModule *module)
+apppass_evolution_prompter_type_register (GTypeModule *module)
 {
-  evo_prompter_register_type (module);
+  apppass_evolution_prompter_register_type (module);
 }

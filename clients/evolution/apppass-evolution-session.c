@@ -8,10 +8,15 @@
  * in a worker thread; this wrapper lets the error through unless apppass takes
  * it, and after a verified password was stored it logs in once more. The
  * session's user_alert is wrapped too, for the [ALERT] Gmail sends before its
- * rejection. The class's vtable is patched, so it is done once, and undone
- * only when it is still ours. */
+ * rejection (held in apppass-evolution-alerts.c). The class's vtable is
+ * patched, so it is done once, and undone only when it is still ours. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-session.h"
+
+#include "apppass-evolution-alerts.h"
+#include "apppass-evolution-extension.h"
+#include "apppass-evolution-failure.h"
+#include "apppass-evolution-wait.h"
 
 #include <mail/e-mail-ui-session.h>
 
@@ -27,27 +32,12 @@ typedef void (*UserAlert) (CamelSession *session, CamelService *service, CamelSe
 static AuthenticateSync original;
 static UserAlert original_alert;
 
-/* An [ALERT] held back from Evolution's message bar, per service UID: the
- * words the rejected-password prompt that follows it lacks. */
-typedef struct {
-  CamelSession *session;
-  CamelService *service;
-  CamelSessionAlertType type;
-  char *text;
-  gint64 when;
-} Alert;
-
-static GMutex alerts_lock;
-static GHashTable *alerts;
-
 /* One failed login, handed from the worker thread to the main thread. */
 typedef struct {
   GMutex lock;
   GCond cond;
-  char *uid;
-  char *server_text;
-  gboolean cant_authenticate;
-  gboolean cannot_prompt;
+  ApppassEvolutionClient *client;
+  ApppassEvolutionFailure failure;
   gboolean answered;
   gboolean saved;
 } Ask;
@@ -57,8 +47,9 @@ ask_free (Ask *ask)
 {
   g_mutex_clear (&ask->lock);
   g_cond_clear (&ask->cond);
-  g_free (ask->uid);
-  g_free (ask->server_text);
+  g_object_unref (ask->client);
+  g_free ((char *)ask->failure.uid);
+  g_free ((char *)ask->failure.server_text);
 }
 
 static void
@@ -78,64 +69,34 @@ on_answer (gpointer data, const char *password)
   answer (data, password != NULL);
 }
 
-/* Camel's SMTP AUTH fails with CANT_AUTHENTICATE when the server refused it,
- * and keeps no reply it does not expect: Gmail's 534 becomes "Bad
- * authentication response from server". And an Online Accounts account's
- * rejected password ends in "doesn't support prompt for credentials", as
- * Evolution may not ask for one. Either is a refused login: words that name
- * no cause are a rejection, judged by the provider's policy. */
-static ApppassContext
-context_of (const Ask *ask, const char *account_id, ApppassProtocol protocol)
-{
-  gboolean refused = (protocol == APPPASS_PROTOCOL_SMTP && ask->cant_authenticate) ||
-                     (ask->cannot_prompt &&
-                      evo_client_is_online_account (evo_client_get (), account_id, protocol));
-
-  return refused ? APPPASS_CONTEXT_REFUSED : APPPASS_CONTEXT_NONE;
-}
-
 static gboolean
 ask_in_main (gpointer data)
 {
   Ask *ask = data;
-  g_autofree char *account_id = NULL;
-  ApppassProtocol protocol;
 
-  if (evo_quitting () ||
-      !evo_client_find_account (evo_client_get (), ask->uid, &account_id, &protocol)) {
-    evo_session_show_alert (ask->uid);
+  if (apppass_evolution_failure_report (ask->client, &ask->failure, on_answer, ask) !=
+      APPPASS_EVOLUTION_WAITING)
     answer (ask, FALSE);
-  } else if (evo_goa_explain (account_id, protocol, ask->server_text,
-                              context_of (ask, account_id, protocol))) {
-    evo_session_forget_alert (ask->uid);
-    answer (ask, FALSE);
-  } else if (apppass_flow_login_failed_in_context (evo_flow_get (), account_id, protocol,
-                                                   ask->server_text,
-                                                   context_of (ask, account_id, protocol))) {
-    evo_session_forget_alert (ask->uid);
-    evo_wait_add (account_id, protocol, on_answer, ask);
-  } else {
-    evo_session_show_alert (ask->uid);
-    answer (ask, FALSE);
-  }
   return G_SOURCE_REMOVE;
 }
 
 /* Blocks this worker thread until the user answered apppass's dialog (or the
  * login was cancelled). TRUE when a verified password is now stored. */
 static gboolean
-ask_user (CamelService *service, const GError *error, GCancellable *cancellable)
+ask_user (ApppassEvolutionClient *client, CamelService *service, const GError *error,
+          GCancellable *cancellable)
 {
   Ask *ask = g_atomic_rc_box_new0 (Ask);
   gboolean saved;
 
   g_mutex_init (&ask->lock);
   g_cond_init (&ask->cond);
-  ask->uid = g_strdup (camel_service_get_uid (service));
-  ask->server_text = g_strdup (error->message);
-  ask->cant_authenticate =
+  ask->client = g_object_ref (client);
+  ask->failure.uid = g_strdup (camel_service_get_uid (service));
+  ask->failure.server_text = g_strdup (error->message);
+  ask->failure.cant_authenticate =
       g_error_matches (error, CAMEL_SERVICE_ERROR, CAMEL_SERVICE_ERROR_CANT_AUTHENTICATE);
-  ask->cannot_prompt = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  ask->failure.cannot_prompt = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_atomic_rc_box_acquire (ask); /* the main thread's */
   g_main_context_invoke (NULL, ask_in_main, ask);
   g_mutex_lock (&ask->lock);
@@ -171,11 +132,14 @@ static gboolean
 authenticate_sync (CamelSession *session, CamelService *service, const char *mechanism,
                    GCancellable *cancellable, GError **error)
 {
+  ApppassEvolutionClient *client;
   GError *local_error = NULL;
 
   if (original (session, service, mechanism, cancellable, &local_error))
     return TRUE;
-  if (!worth_asking (local_error, cancellable) || !ask_user (service, local_error, cancellable)) {
+  client = apppass_evolution_extension_get_client (e_shell_get_default ());
+  if (client == NULL || !worth_asking (local_error, cancellable) ||
+      !ask_user (client, service, local_error, cancellable)) {
     g_propagate_error (error, local_error);
     return FALSE;
   }
@@ -185,101 +149,18 @@ authenticate_sync (CamelSession *session, CamelService *service, const char *mec
   return original (session, service, mechanism, cancellable, error);
 }
 
-static void
-alert_free (Alert *alert)
-{
-  g_object_unref (alert->session);
-  g_object_unref (alert->service);
-  g_free (alert->text);
-  g_free (alert);
-}
-
-static Alert *
-steal_alert (const char *uid)
-{
-  gpointer alert = NULL;
-
-  g_mutex_lock (&alerts_lock);
-  if (alerts)
-    g_hash_table_steal_extended (alerts, uid, NULL, &alert);
-  g_mutex_unlock (&alerts_lock);
-  return alert;
-}
-
-char *
-evo_session_peek_alert (const char *uid)
-{
-  Alert *alert;
-  char *text = NULL;
-
-  g_mutex_lock (&alerts_lock);
-  alert = alerts ? g_hash_table_lookup (alerts, uid) : NULL;
-  if (alert && g_get_monotonic_time () - alert->when < 60 * G_TIME_SPAN_SECOND)
-    text = g_strdup (alert->text);
-  g_mutex_unlock (&alerts_lock);
-  return text;
-}
-
-void
-evo_session_forget_alert (const char *uid)
-{
-  Alert *alert = steal_alert (uid);
-
-  if (alert)
-    alert_free (alert);
-}
-
-void
-evo_session_show_alert (const char *uid)
-{
-  Alert *alert = steal_alert (uid);
-
-  if (alert == NULL)
-    return;
-  original_alert (alert->session, alert->service, alert->type, alert->text);
-  alert_free (alert);
-}
-
-/* No failed login followed the alert (so no dialog): Evolution shows it after all. */
-static gboolean
-show_late (gpointer uid)
-{
-  evo_session_show_alert (uid);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-keep_alert (CamelSession *session, CamelService *service, CamelSessionAlertType type,
-            const char *text)
-{
-  Alert *alert = g_new0 (Alert, 1);
-  const char *uid = camel_service_get_uid (service);
-
-  alert->session = g_object_ref (session);
-  alert->service = g_object_ref (service);
-  alert->type = type;
-  alert->text = g_strdup (text);
-  alert->when = g_get_monotonic_time ();
-  g_mutex_lock (&alerts_lock);
-  if (alerts == NULL)
-    alerts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)alert_free);
-  g_hash_table_insert (alerts, g_strdup (uid), alert);
-  g_mutex_unlock (&alerts_lock);
-  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 30, show_late, g_strdup (uid), g_free);
-}
-
 /* Whether the alert explains a login failure apppass may take. Runs in
  * Camel's thread, so it asks only thread-safe things (the registry, the
  * pure diagnosis); the flow decides when the failure itself arrives. */
 static gboolean
-alert_may_be_ours (CamelService *service, const char *text)
+alert_may_be_ours (ApppassEvolutionClient *client, CamelService *service, const char *text)
 {
   g_autofree char *account_id = NULL;
   ApppassProtocol protocol;
   ApppassCause cause;
 
-  if (!evo_client_find_account (evo_client_get (), camel_service_get_uid (service), &account_id,
-                                &protocol))
+  if (!apppass_evolution_client_find_account (client, camel_service_get_uid (service), &account_id,
+                                              &protocol))
     return FALSE;
   cause = apppass_classify (protocol, text, -1);
   return cause != APPPASS_CAUSE_NOT_AUTH && cause != APPPASS_CAUSE_TEMPORARY;
@@ -289,15 +170,16 @@ alert_may_be_ours (CamelService *service, const char *text)
  * just after the rejection it explains: the dialog already open for that
  * login then shows the server's words. */
 static gboolean
-update_dialog (CamelService *service, const char *text)
+update_dialog (ApppassEvolutionClient *client, CamelService *service, const char *text)
 {
   g_autofree char *account_id = NULL;
   ApppassProtocol protocol;
 
-  return evo_client_find_account (evo_client_get (), camel_service_get_uid (service), &account_id,
-                                  &protocol) &&
-         evo_wait_pending (account_id, protocol) &&
-         apppass_flow_login_failed (evo_flow_get (), account_id, protocol, text);
+  return apppass_evolution_client_find_account (client, camel_service_get_uid (service),
+                                                &account_id, &protocol) &&
+         apppass_evolution_wait_pending (account_id, protocol) &&
+         apppass_flow_login_failed (apppass_evolution_client_get_flow (client), account_id,
+                                    protocol, text);
 }
 
 /* An [ALERT] that explains a failure apppass takes is shown in apppass's
@@ -308,17 +190,20 @@ static void
 user_alert (CamelSession *session, CamelService *service, CamelSessionAlertType type,
             const char *message)
 {
-  if (service && message && g_main_context_is_owner (NULL) && update_dialog (service, message))
+  ApppassEvolutionClient *client = apppass_evolution_extension_get_client (e_shell_get_default ());
+
+  if (client && service && message && g_main_context_is_owner (NULL) &&
+      update_dialog (client, service, message))
     return;
-  if (service && message && alert_may_be_ours (service, message)) {
-    keep_alert (session, service, type, message);
+  if (client && service && message && alert_may_be_ours (client, service, message)) {
+    apppass_evolution_alerts_hold (session, service, type, message, original_alert);
     return;
   }
   original_alert (session, service, type, message);
 }
 
 void
-evo_session_hook_install (void)
+apppass_evolution_session_hook_install (void)
 {
   CamelSessionClass *klass = g_type_class_ref (E_TYPE_MAIL_UI_SESSION);
 
@@ -334,7 +219,7 @@ evo_session_hook_install (void)
 }
 
 void
-evo_session_hook_remove (void)
+apppass_evolution_session_hook_remove (void)
 {
   CamelSessionClass *klass = g_type_class_peek (E_TYPE_MAIL_UI_SESSION);
 

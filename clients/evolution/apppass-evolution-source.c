@@ -2,7 +2,7 @@
  * account's .source file
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-source.h"
 
 /* The flow's keys (apppass-settings.c); each is a string property, so that
  * the .source file reads "SnoozeMinutes=60" and an admin can edit it. */
@@ -15,18 +15,20 @@ static const char *const keys[] = {
 typedef struct {
   ESourceExtension parent;
   char *values[N_KEYS];
-} EvoSettings;
+} ApppassEvolutionSettings;
 
 typedef struct {
   ESourceExtensionClass parent_class;
-} EvoSettingsClass;
+} ApppassEvolutionSettingsClass;
 
-G_DEFINE_DYNAMIC_TYPE (EvoSettings, evo_settings, E_TYPE_SOURCE_EXTENSION)
+G_DEFINE_DYNAMIC_TYPE (ApppassEvolutionSettings, apppass_evolution_settings,
+                       E_TYPE_SOURCE_EXTENSION)
 
 static void
-evo_settings_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+apppass_evolution_settings_set_property (GObject *object, guint id, const GValue *value,
+                                         GParamSpec *pspec)
 {
-  EvoSettings *self = (EvoSettings *)object;
+  ApppassEvolutionSettings *self = (ApppassEvolutionSettings *)object;
   ESourceExtension *ext = E_SOURCE_EXTENSION (object);
 
   (void)pspec;
@@ -37,9 +39,10 @@ evo_settings_set_property (GObject *object, guint id, const GValue *value, GPara
 }
 
 static void
-evo_settings_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+apppass_evolution_settings_get_property (GObject *object, guint id, GValue *value,
+                                         GParamSpec *pspec)
 {
-  EvoSettings *self = (EvoSettings *)object;
+  ApppassEvolutionSettings *self = (ApppassEvolutionSettings *)object;
   ESourceExtension *ext = E_SOURCE_EXTENSION (object);
 
   (void)pspec;
@@ -49,24 +52,24 @@ evo_settings_get_property (GObject *object, guint id, GValue *value, GParamSpec 
 }
 
 static void
-evo_settings_finalize (GObject *object)
+apppass_evolution_settings_finalize (GObject *object)
 {
-  EvoSettings *self = (EvoSettings *)object;
+  ApppassEvolutionSettings *self = (ApppassEvolutionSettings *)object;
 
   for (guint i = 0; i < N_KEYS; i++)
     g_free (self->values[i]);
-  G_OBJECT_CLASS (evo_settings_parent_class)->finalize (object);
+  G_OBJECT_CLASS (apppass_evolution_settings_parent_class)->finalize (object);
 }
 
 static void
-evo_settings_class_init (EvoSettingsClass *klass)
+apppass_evolution_settings_class_init (ApppassEvolutionSettingsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->set_property = evo_settings_set_property;
-  object_class->get_property = evo_settings_get_property;
-  object_class->finalize = evo_settings_finalize;
-  E_SOURCE_EXTENSION_CLASS (klass)->name = EVO_SOURCE_EXTENSION_APPPASS;
+  object_class->set_property = apppass_evolution_settings_set_property;
+  object_class->get_property = apppass_evolution_settings_get_property;
+  object_class->finalize = apppass_evolution_settings_finalize;
+  E_SOURCE_EXTENSION_CLASS (klass)->name = APPPASS_EVOLUTION_SOURCE_EXTENSION_APPPASS;
   for (guint i = 0; i < N_KEYS; i++)
     g_object_class_install_property (
         object_class, i + 1,
@@ -76,21 +79,21 @@ evo_settings_class_init (EvoSettingsClass *klass)
 }
 
 static void
-evo_settings_class_finalize (EvoSettingsClass *klass)
+apppass_evolution_settings_class_finalize (ApppassEvolutionSettingsClass *klass)
 {
   (void)klass;
 }
 
 static void
-evo_settings_init (EvoSettings *self)
+apppass_evolution_settings_init (ApppassEvolutionSettings *self)
 {
   (void)self;
 }
 
 void
-evo_settings_type_register (GTypeModule *module)
+apppass_evolution_settings_type_register (GTypeModule *module)
 {
-  evo_settings_register_type (module);
+  apppass_evolution_settings_register_type (module);
 }
 
 static gboolean
@@ -100,20 +103,22 @@ is_key (const char *key)
 }
 
 char *
-evo_settings_dup (ESource *source, const char *key)
+apppass_evolution_settings_dup (ESource *source, const char *key)
 {
   char *value = NULL;
 
-  if (!is_key (key) || !e_source_has_extension (source, EVO_SOURCE_EXTENSION_APPPASS))
+  if (!is_key (key) || !e_source_has_extension (source, APPPASS_EVOLUTION_SOURCE_EXTENSION_APPPASS))
     return NULL;
-  g_object_get (e_source_get_extension (source, EVO_SOURCE_EXTENSION_APPPASS), key, &value, NULL);
+  g_object_get (e_source_get_extension (source, APPPASS_EVOLUTION_SOURCE_EXTENSION_APPPASS), key,
+                &value, NULL);
   return value;
 }
 
 void
-evo_settings_set (ESource *source, const char *key, const char *value)
+apppass_evolution_settings_set (ESource *source, const char *key, const char *value)
 {
   if (!is_key (key))
     return;
-  g_object_set (e_source_get_extension (source, EVO_SOURCE_EXTENSION_APPPASS), key, value, NULL);
+  g_object_set (e_source_get_extension (source, APPPASS_EVOLUTION_SOURCE_EXTENSION_APPPASS), key,
+                value, NULL);
 }

@@ -1,7 +1,7 @@
 /* apppass for Evolution — a server certificate the user accepted in Evolution
  * SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-trust.h"
 
 #include <camel/camel.h>
 #include <string.h>
@@ -49,7 +49,7 @@ load_cert_file (const CamelCert *cert)
 /* Camel keeps what the user accepted by host name (for every port), with
  * the certificate itself in a file named after its fingerprint. */
 char *
-evo_trust_dup_accepted (const char *host, guint16 port)
+apppass_evolution_trust_dup_accepted (const char *host, guint16 port)
 {
   CamelCertDB *db = camel_certdb_get_default ();
   GSList *certs;

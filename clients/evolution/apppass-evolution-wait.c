@@ -6,12 +6,12 @@
  * verified, stored password lets it go on at once (so Evolution logs in
  * without a restart); a dialog closed without one lets it fail as before. */
 
-#include "apppass-evolution.h"
+#include "apppass-evolution-wait.h"
 
 typedef struct {
   char *account_id;
   ApppassProtocol protocol;
-  EvoWaitDone done;
+  ApppassEvolutionWaitDone done;
   gpointer data;
 } Wait;
 
@@ -27,7 +27,8 @@ end (Wait *w, const char *password)
 }
 
 void
-evo_wait_add (const char *account_id, ApppassProtocol protocol, EvoWaitDone done, gpointer data)
+apppass_evolution_wait_add (const char *account_id, ApppassProtocol protocol,
+                            ApppassEvolutionWaitDone done, gpointer data)
 {
   Wait *w = g_new0 (Wait, 1);
 
@@ -59,19 +60,20 @@ end_matching (const char *account_id, gboolean any_protocol, ApppassProtocol pro
 }
 
 guint
-evo_wait_saved (const char *account_id, ApppassProtocol protocol, const char *password)
+apppass_evolution_wait_saved (const char *account_id, ApppassProtocol protocol,
+                              const char *password)
 {
   return end_matching (account_id, FALSE, protocol, password);
 }
 
 void
-evo_wait_ended (const char *account_id)
+apppass_evolution_wait_ended (const char *account_id)
 {
   end_matching (account_id, TRUE, 0, NULL);
 }
 
 gboolean
-evo_wait_pending (const char *account_id, ApppassProtocol protocol)
+apppass_evolution_wait_pending (const char *account_id, ApppassProtocol protocol)
 {
   for (GList *l = waits; l; l = l->next) {
     Wait *w = l->data;
@@ -83,7 +85,7 @@ evo_wait_pending (const char *account_id, ApppassProtocol protocol)
 }
 
 gboolean
-evo_wait_drop (gpointer data)
+apppass_evolution_wait_drop (gpointer data)
 {
   for (GList *l = waits; l; l = l->next) {
     Wait *w = l->data;
@@ -99,7 +101,7 @@ evo_wait_drop (gpointer data)
 }
 
 void
-evo_wait_end_all (void)
+apppass_evolution_wait_end_all (void)
 {
   while (waits)
     end (waits->data, NULL);
@@ -109,7 +111,7 @@ static void
 on_dialog_destroyed (GtkWidget *dialog, gpointer id)
 {
   (void)dialog;
-  evo_wait_ended (id);
+  apppass_evolution_wait_ended (id);
 }
 
 static void
@@ -129,11 +131,11 @@ on_finished (ApppassFlow *flow, const char *id, int outcome, gpointer data)
   (void)flow;
   (void)outcome;
   (void)data;
-  evo_wait_ended (id);
+  apppass_evolution_wait_ended (id);
 }
 
 void
-evo_wait_watch (ApppassFlow *flow)
+apppass_evolution_wait_watch (ApppassFlow *flow)
 {
   g_signal_connect (flow, "dialog-shown", G_CALLBACK (on_shown), NULL);
   g_signal_connect (flow, "dialog-finished", G_CALLBACK (on_finished), NULL);
