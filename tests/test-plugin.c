@@ -1267,6 +1267,126 @@ test_admin_decides_smtp (void)
   gtk_widget_destroy (GTK_WIDGET (dialog));
 }
 
+/* ---- the client interface's wrappers ---------------------------------------- */
+
+/* An adapter that implements nothing: every wrapper must still answer. */
+typedef struct {
+  GObject parent;
+} BareClient;
+typedef GObjectClass BareClientClass;
+
+static void
+bare_client_iface_init (ApppassClientInterface *iface)
+{
+  (void)iface;
+}
+G_DEFINE_TYPE_WITH_CODE (BareClient, bare_client, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (APPPASS_TYPE_CLIENT, bare_client_iface_init))
+static void
+bare_client_class_init (BareClientClass *klass)
+{
+  (void)klass;
+}
+static void
+bare_client_init (BareClient *self)
+{
+  (void)self;
+}
+
+static void
+on_bare_stored (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GError **error = data;
+
+  g_assert_false (apppass_client_store_password_finish (APPPASS_CLIENT (source), result, error));
+}
+
+static void
+on_bare_looked_up (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GError **error = data;
+
+  g_assert_null (apppass_client_lookup_password_finish (APPPASS_CLIENT (source), result, error));
+}
+
+static void
+expect_missing (const char *method)
+{
+  g_autofree char *pattern = g_strdup_printf ("*BareClient*ApppassClient.%s*", method);
+
+  g_test_expect_message ("apppass", G_LOG_LEVEL_CRITICAL, pattern);
+}
+
+/* A missing optional method gives its documented default, quietly. */
+static void
+test_client_optional_defaults (void)
+{
+  g_autoptr (GObject) bare = g_object_new (bare_client_get_type (), NULL);
+  ApppassClient *client = APPPASS_CLIENT (bare);
+  ApppassAccount account = {.id = (char *)"1", .host = (char *)"imap.example.org"};
+  g_autoptr (GError) switched = NULL;
+  g_autoptr (GError) undone = NULL;
+  g_autoptr (GError) looked_up = NULL;
+
+  g_assert_false (apppass_client_can_lookup_password (client));
+  g_assert_null (apppass_client_get_oauth_help (client, &account));
+  g_assert_null (apppass_client_get_oauth_name (client, &account));
+  g_assert_false (apppass_client_can_switch_to_oauth (client, &account));
+  g_assert_false (apppass_client_switch_to_oauth (client, &account, &switched));
+  g_assert_error (switched, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_false (apppass_client_can_undo_oauth_switch (client, "1"));
+  g_assert_false (apppass_client_undo_oauth_switch (client, "1", &undone));
+  g_assert_error (undone, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_false (apppass_client_oauth_needs_client_id (client));
+  apppass_client_lookup_password (client, &account, NULL, on_bare_looked_up, &looked_up);
+  while (looked_up == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (looked_up, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+/* A missing required method is a critical that names it, and a caller that
+ * waits for a callback still gets one. */
+static void
+test_client_required_missing (void)
+{
+  g_autoptr (GObject) bare = g_object_new (bare_client_get_type (), NULL);
+  ApppassClient *client = APPPASS_CLIENT (bare);
+  ApppassAccount account = {.id = (char *)"1", .host = (char *)"imap.example.org"};
+  g_autoptr (GError) stored = NULL;
+  g_autoptr (GError) opened = NULL;
+
+  expect_missing ("describe_account");
+  g_assert_null (apppass_client_describe_account (client, "1", APPPASS_PROTOCOL_IMAP));
+  expect_missing ("open_uri");
+  g_assert_false (apppass_client_open_uri (client, "https://example.org/", &opened));
+  g_assert_error (opened, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  expect_missing ("get_parent_window");
+  g_assert_null (apppass_client_get_parent_window (client));
+  expect_missing ("retry_login");
+  apppass_client_retry_login (client, &account);
+  expect_missing ("store_password");
+  apppass_client_store_password (client, &account, "not-a-secret", NULL, on_bare_stored, &stored);
+  g_test_assert_expected_messages ();
+  while (stored == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (stored, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+/* Not a client at all: every wrapper refuses before calling through. */
+static void
+test_client_not_a_client (void)
+{
+  g_autoptr (GObject) plain = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_test_expect_message ("apppass", G_LOG_LEVEL_CRITICAL, "*APPPASS_IS_CLIENT*");
+  g_assert_null (apppass_client_get_name (NULL));
+  g_test_expect_message ("apppass", G_LOG_LEVEL_CRITICAL, "*APPPASS_IS_CLIENT*");
+  g_assert_false (apppass_client_can_lookup_password ((ApppassClient *)plain));
+  g_test_expect_message ("apppass", G_LOG_LEVEL_CRITICAL, "*APPPASS_IS_CLIENT*");
+  apppass_client_retry_login (NULL, NULL);
+  g_test_assert_expected_messages ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1278,6 +1398,9 @@ main (int argc, char **argv)
   apppass_intl_init ();
   if (g_getenv ("APPPASS_TEST_LANG"))
     lang = g_getenv ("APPPASS_TEST_LANG");
+  g_test_add_func ("/client/optional-defaults", test_client_optional_defaults);
+  g_test_add_func ("/client/required-missing", test_client_required_missing);
+  g_test_add_func ("/client/not-a-client", test_client_not_a_client);
   g_test_add_func ("/dialog/app-password", test_app_password);
   g_test_add_func ("/dialog/honest", test_honest);
   g_test_add_func ("/dialog/note", test_note);
