@@ -120,6 +120,16 @@ failed_result (int code, const char *message)
 }
 
 static ApppassLoginResult *
+cancelled_result (void)
+{
+  ApppassLoginResult *r = g_new0 (ApppassLoginResult, 1);
+
+  r->outcome = APPPASS_LOGIN_FAILED;
+  r->error = apppass_error_new_cancelled ();
+  return r;
+}
+
+static ApppassLoginResult *
 parse_result (Run *run, const char *text, gsize length)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
@@ -168,9 +178,7 @@ on_communicated (GObject *source, GAsyncResult *res, gpointer data)
     return;
   }
   if (g_cancellable_is_cancelled (run->cancellable)) {
-    g_task_return_pointer (task,
-                           failed_result (APPPASS_ERROR_CANCELLED, _ ("The check was cancelled.")),
-                           (GDestroyNotify)apppass_login_result_free);
+    g_task_return_pointer (task, cancelled_result (), (GDestroyNotify)apppass_login_result_free);
     return;
   }
   /* The helper went before it read its request (a broken pipe): it stopped. */
@@ -260,9 +268,7 @@ on_proxy (GObject *source, GAsyncResult *result, gpointer data)
       proxies && proxies[0] && !g_str_equal (proxies[0], "direct://") ? proxies[0] : NULL;
 
   if (g_cancellable_is_cancelled (run->cancellable)) {
-    g_task_return_pointer (task,
-                           failed_result (APPPASS_ERROR_CANCELLED, _ ("The check was cancelled.")),
-                           (GDestroyNotify)apppass_login_result_free);
+    g_task_return_pointer (task, cancelled_result (), (GDestroyNotify)apppass_login_result_free);
     g_object_unref (task);
     return;
   }

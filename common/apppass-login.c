@@ -44,6 +44,14 @@ set_failed (Check *c, int code, char *message)
   g_free (message);
 }
 
+static void
+set_cancelled (Check *c)
+{
+  c->result->outcome = APPPASS_LOGIN_FAILED;
+  g_clear_error (&c->result->error);
+  c->result->error = apppass_error_new_cancelled ();
+}
+
 /* Takes @server_text. */
 static void
 set_rejected (Check *c, char *server_text)
@@ -98,7 +106,7 @@ set_io_failed (Check *c, const GError *error)
                 g_strdup_printf (_ ("%s did not answer within %u seconds."), c->host,
                                  (c->timeout_ms + 999) / 1000));
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    set_failed (c, APPPASS_ERROR_CANCELLED, g_strdup (_ ("The check was cancelled.")));
+    set_cancelled (c);
   else if (error->domain == G_RESOLVER_ERROR)
     set_failed (c, APPPASS_ERROR_NOT_SENT,
                 g_strdup_printf (_ ("The server “%s” was not found. Check the server name and "

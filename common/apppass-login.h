@@ -47,7 +47,7 @@ typedef enum {
  * @server_text: (nullable): REJECTED: what the server answered
  * @diagnosis: (nullable): REJECTED: what that answer means
  * @error: (nullable): REJECTED: %APPPASS_ERROR_REJECTED; FAILED:
- *   %APPPASS_ERROR_NOT_SENT or %APPPASS_ERROR_CANCELLED, with a message a
+ *   %APPPASS_ERROR_NOT_SENT or %G_IO_ERROR_CANCELLED, with a message a
  *   person can act on (DNS, refused, timeout, TLS, STARTTLS, proxy)
  * @password_sent: %FALSE when the password never left this machine
  */

@@ -767,7 +767,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
     return;
   }
   forget_password (self);
-  if (g_error_matches (login->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED)) {
+  if (g_error_matches (login->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     set_state (self, APPPASS_DIALOG_STATE_ASKING);
     show_status (self, _ ("The check was cancelled. Nothing was saved."), FALSE);
     g_clear_object (&self->cancellable);

@@ -160,7 +160,7 @@ report_result (const ApppassLoginOptions *options, const ApppassLoginResult *res
     if (options->trusted_pem == NULL && is_untrusted_certificate (options, result->error))
       cli_error (_ ("If the server’s certificate (or its CA’s) is one you trust, give it with "
                     "--ca-file PEM."));
-    return g_error_matches (result->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED)
+    return g_error_matches (result->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                ? EXIT_FAILURE_OTHER
                : EXIT_NOT_SENT;
   }
