@@ -5,7 +5,8 @@
 #include "apppass-error.h"
 #include "apppass-password.h"
 
-/* design.md's list, written out again here so the test does not trust the code. */
+/* docs/design.md's list ("Password rule"), written out again here so the test does not trust the
+ * code. */
 static const gunichar removed[] = {
     0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0, 0x1680, 0x2000, 0x2001, 0x2002,
     0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F,

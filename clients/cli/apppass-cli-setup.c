@@ -134,7 +134,7 @@ is_untrusted_certificate (const ApppassLoginOptions *options, const GError *erro
   return g_strcmp0 (error->message, untrusted) == 0;
 }
 
-/* Prints what the check found; returns the exit code of design.md. */
+/* Prints what the check found; returns the exit code of docs/design.md. */
 static int
 report_result (const ApppassLoginOptions *options, const ApppassLoginResult *result)
 {
@@ -160,9 +160,8 @@ report_result (const ApppassLoginOptions *options, const ApppassLoginResult *res
     if (options->trusted_pem == NULL && is_untrusted_certificate (options, result->error))
       cli_error (_ ("If the server’s certificate (or its CA’s) is one you trust, give it with "
                     "--ca-file PEM."));
-    return g_error_matches (result->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-               ? EXIT_FAILURE_OTHER
-               : EXIT_NOT_SENT;
+    return g_error_matches (result->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? EXIT_FAILURE_OTHER
+                                                                             : EXIT_NOT_SENT;
   }
 }
 
