@@ -13,7 +13,9 @@
 #include "apppass-error.h"
 #include "apppass-intl.h"
 #include "apppass-password.h"
+#include "apppass-deadline.h"
 #include "apppass-stream.h"
+#include "apppass-trust.h"
 
 typedef struct {
   ApppassProtocol protocol;
