@@ -12,6 +12,7 @@
 #include "apppass-intl.h"
 #include "apppass-password.h"
 #include "apppass-provider.h"
+#include "apppass-wipe.h"
 
 /* The request is a key file ([request]), a NUL and the password; the result a
  * key file ([result]). */
@@ -73,8 +74,7 @@ typedef struct {
 static void
 request_free (Request *request)
 {
-  explicit_bzero (request->data, request->size);
-  g_free (request->data);
+  apppass_wipe_free (request->data, request->size);
   g_free (request);
 }
 
@@ -415,8 +415,7 @@ apppass_login_helper_main (GInputStream *in, GOutputStream *out)
   if (length < MAX_MESSAGE && keys < length &&
       g_key_file_load_from_data (kf, buffer, keys, G_KEY_FILE_NONE, NULL) && read_options (kf, &o))
     password = g_strndup (buffer + keys + 1, length - keys - 1);
-  explicit_bzero (buffer, length);
-  g_free (buffer);
+  apppass_wipe_free (buffer, length);
   if (password == NULL)
     return 2;
   proxy = g_key_file_get_string (kf, "request", "proxy", NULL);

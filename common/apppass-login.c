@@ -16,6 +16,7 @@
 #include "apppass-deadline.h"
 #include "apppass-stream.h"
 #include "apppass-trust.h"
+#include "apppass-wipe.h"
 
 typedef struct {
   ApppassProtocol protocol;
@@ -378,9 +379,8 @@ secret_add_plain (Secret *s, const Check *c)
   s->length +=
       g_base64_encode_step ((guchar *)raw, raw_length, FALSE, s->data + s->length, &state, &save);
   s->length += g_base64_encode_close (FALSE, s->data + s->length, &state, &save);
-  explicit_bzero (raw, raw_length);
-  explicit_bzero (&save, sizeof save);
-  g_free (raw);
+  apppass_wipe_free (raw, raw_length);
+  apppass_wipe (&save, sizeof save);
 }
 
 static void
@@ -393,7 +393,7 @@ secret_add_base64 (Secret *s, const char *text)
   s->length += g_base64_encode_step ((const guchar *)text, length, FALSE, s->data + s->length,
                                      &state, &save);
   s->length += g_base64_encode_close (FALSE, s->data + s->length, &state, &save);
-  explicit_bzero (&save, sizeof save);
+  apppass_wipe (&save, sizeof save);
 }
 
 static gboolean
@@ -401,7 +401,7 @@ secret_send (Secret *s, mailstream *stream)
 {
   gboolean sent = apppass_stream_write_secret (stream, s->data, s->length);
 
-  explicit_bzero (s->data, s->length);
+  apppass_wipe (s->data, s->length);
   s->length = 0;
   return sent;
 }
@@ -409,8 +409,7 @@ secret_send (Secret *s, mailstream *stream)
 static void
 secret_clear (Secret *s)
 {
-  explicit_bzero (s->data, s->size);
-  g_free (s->data);
+  apppass_wipe_free (s->data, s->size);
 }
 
 /* ---- IMAP --------------------------------------------------------------- */

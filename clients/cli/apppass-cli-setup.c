@@ -17,6 +17,7 @@
 #include "apppass-login.h"
 #include "apppass-password.h"
 #include "apppass-provider.h"
+#include "apppass-wipe.h"
 
 #define PASSWORD_STDIN_LIMIT (64 * 1024)
 
@@ -67,8 +68,7 @@ read_password (const ApppassProvider *provider, const char *prompt, int *status)
     cli_error (_ ("The pasted text is far too long for a password. Copy only the password and "
                   "paste it again."));
     /* By length: a NUL typed at the prompt would end apppass_password_free()'s wipe. */
-    explicit_bzero (raw, length);
-    g_free (raw);
+    apppass_wipe_free (raw, length);
     *status = EXIT_USAGE;
     return NULL;
   }
@@ -78,8 +78,7 @@ read_password (const ApppassProvider *provider, const char *prompt, int *status)
     *status = EXIT_USAGE;
   }
   password = refuse_two_passwords (provider, raw, length, password, status);
-  memset (raw, 0, length);
-  g_free (raw);
+  apppass_wipe_free (raw, length);
   return password;
 }
 
