@@ -53,14 +53,10 @@ run_free (Run *run)
 static char *
 server_uri (const ApppassLoginOptions *o)
 {
-  guint16 port = o->port ? o->port : apppass_protocol_default_port (o->protocol, o->security);
-  g_autoptr (GSocketConnectable) address = g_network_address_parse (o->host, port, NULL);
-  const char *host =
-      address ? g_network_address_get_hostname (G_NETWORK_ADDRESS (address)) : o->host;
+  guint16 port;
+  g_autofree char *host = apppass_login_options_get_server (o, &port);
   gboolean ipv6 = strchr (host, ':') != NULL;
 
-  if (address)
-    port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
   return g_strdup_printf ("%s://%s%s%s:%u", apppass_protocol_to_string (o->protocol),
                           ipv6 ? "[" : "", host, ipv6 ? "]" : "", port);
 }
@@ -158,6 +154,17 @@ parse_result (Run *run, const char *text, gsize length)
   return r;
 }
 
+/* The helper ended without an answer: crashed, killed, or past its time. */
+static void
+return_stopped (GTask *task)
+{
+  g_task_return_pointer (
+      task,
+      failed_result (APPPASS_ERROR_NOT_SENT, _ ("The login check stopped unexpectedly; nothing was "
+                                                "saved.")),
+      (GDestroyNotify)apppass_login_result_free);
+}
+
 static void
 on_communicated (GObject *source, GAsyncResult *res, gpointer data)
 {
@@ -170,11 +177,7 @@ on_communicated (GObject *source, GAsyncResult *res, gpointer data)
 
   if (run->overdue) {
     g_subprocess_communicate_finish (G_SUBPROCESS (source), res, NULL, NULL, NULL);
-    g_task_return_pointer (task,
-                           failed_result (APPPASS_ERROR_NOT_SENT,
-                                          _ ("The login check stopped unexpectedly; nothing was "
-                                             "saved.")),
-                           (GDestroyNotify)apppass_login_result_free);
+    return_stopped (task);
     return;
   }
   if (g_cancellable_is_cancelled (run->cancellable)) {
@@ -183,11 +186,7 @@ on_communicated (GObject *source, GAsyncResult *res, gpointer data)
   }
   /* The helper went before it read its request (a broken pipe): it stopped. */
   if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, NULL, &error)) {
-    g_task_return_pointer (task,
-                           failed_result (APPPASS_ERROR_NOT_SENT,
-                                          _ ("The login check stopped unexpectedly; nothing was "
-                                             "saved.")),
-                           (GDestroyNotify)apppass_login_result_free);
+    return_stopped (task);
     return;
   }
   text = out ? g_bytes_get_data (out, &length) : (length = 0, "");

@@ -551,6 +551,19 @@ imap_add_string (mailimap *imap, Secret *s, const char *text, gboolean *answered
   return TRUE;
 }
 
+/* Sends the rest of the login command in @s where nothing failed so far
+ * (@sent), wipes it and reads the tagged answer. A server may answer before
+ * the command was whole (@answered): that answer is the verdict. */
+static int
+imap_end_login (mailimap *imap, Secret *s, gboolean sent, gboolean answered)
+{
+  sent = sent && secret_send (s, imap->imap_stream);
+  secret_clear (s);
+  if (!sent && !answered)
+    return MAILIMAP_ERROR_STREAM;
+  return imap_login_answer (imap, !sent);
+}
+
 static int
 imap_login (Check *c, mailimap *imap)
 {
@@ -567,11 +580,7 @@ imap_login (Check *c, mailimap *imap)
   sent = sent && imap_add_string (imap, &s, c->password, &answered);
   if (sent)
     secret_add_str (&s, "\r\n");
-  sent = sent && secret_send (&s, imap->imap_stream);
-  secret_clear (&s);
-  if (!sent && !answered)
-    return MAILIMAP_ERROR_STREAM;
-  return imap_login_answer (imap, !sent);
+  return imap_end_login (imap, &s, sent, answered);
 }
 
 /* Where LOGIN is disabled; in one line where the server takes SASL-IR. */
@@ -595,12 +604,8 @@ imap_authenticate_plain (Check *c, mailimap *imap)
   if (sent) {
     secret_add_plain (&s, c);
     secret_add_str (&s, "\r\n");
-    sent = secret_send (&s, imap->imap_stream);
   }
-  secret_clear (&s);
-  if (!sent && !answered)
-    return MAILIMAP_ERROR_STREAM;
-  return imap_login_answer (imap, !sent);
+  return imap_end_login (imap, &s, sent, answered);
 }
 
 static int
@@ -913,19 +918,20 @@ check_free (Check *c)
 }
 
 /* "host:port" (as `--host h:p` gives it) is what GIO would connect to: the
- * port in it wins, and every message, the certificate's name and the
- * diagnosis use the host and port really used. */
-static void
-split_host (Check *c, const char *host)
+ * port in it wins, and every message, the certificate's name, the diagnosis
+ * and the proxy's question use the host and port really used. */
+char *
+apppass_login_options_get_server (const ApppassLoginOptions *options, guint16 *port)
 {
-  g_autoptr (GSocketConnectable) address = g_network_address_parse (host, c->port, NULL);
+  g_autoptr (GSocketConnectable) address = NULL;
 
-  if (address == NULL) {
-    c->host = g_strdup (host);
-    return;
-  }
-  c->host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)));
-  c->port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  *port = options->port ? options->port
+                        : apppass_protocol_default_port (options->protocol, options->security);
+  address = g_network_address_parse (options->host, *port, NULL);
+  if (address == NULL)
+    return g_strdup (options->host);
+  *port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  return g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)));
 }
 
 static Check *
@@ -935,9 +941,7 @@ check_new (const ApppassLoginOptions *options, const char *password)
 
   c->protocol = options->protocol;
   c->security = options->security;
-  c->port = options->port ? options->port
-                          : apppass_protocol_default_port (options->protocol, options->security);
-  split_host (c, options->host);
+  c->host = apppass_login_options_get_server (options, &c->port);
   c->user = g_strdup (options->user);
   c->password = g_strdup (password);
   c->proxy_resolver = options->proxy_resolver ? g_object_ref (options->proxy_resolver) : NULL;

@@ -81,6 +81,11 @@ ApppassLoginResult *apppass_login_check_finish (GAsyncResult *result);
 
 void apppass_login_result_free (ApppassLoginResult *result);
 
+/* The host @options really connect to, and its port in @port: a port in
+ * "host:port" wins over @options->port, and with neither it is the
+ * protocol's default for @options->security. */
+char *apppass_login_options_get_server (const ApppassLoginOptions *options, guint16 *port);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassLoginResult, apppass_login_result_free)
 
 G_END_DECLS

@@ -101,15 +101,20 @@ read_ca_file (const char *path, char **pem, int *status)
 /* ---- verify ------------------------------------------------------------- */
 
 /* A pin skips the checks a CA certificate gets; whoever gives one should
- * know that before relying on it. */
+ * know that before relying on it. Said by verify's and setup's --help. */
+static const char *
+ca_file_text (void)
+{
+  return _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
+            "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
+            "certificate accepted in a mail client: its dates, host name and algorithm "
+            "are not checked.");
+}
+
 static void
 describe_ca_file (GOptionContext *context)
 {
-  g_option_context_set_description (
-      context, _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
-                  "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
-                  "certificate accepted in a mail client: its dates, host name and algorithm "
-                  "are not checked."));
+  g_option_context_set_description (context, ca_file_text ());
 }
 
 /* Shown, never obeyed: the words only, on the one line that says whose they are. */
@@ -281,12 +286,7 @@ describe_setup (GOptionContext *context)
   g_autofree char *text = g_strconcat (
       _ ("SECURITY is tls, starttls or none; a server’s own SECURITY wins over --security. For "
          "example: --imap imap.example.org:993:tls --smtp smtp.example.org:587:starttls"),
-      "\n\n",
-      _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
-         "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
-         "certificate accepted in a mail client: its dates, host name and algorithm "
-         "are not checked."),
-      NULL);
+      "\n\n", ca_file_text (), NULL);
 
   g_option_context_set_description (context, text);
 }
