@@ -6,22 +6,21 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 
-echo "1..$(($# * 2))"
 n=0
+# expect_none MODULE NM-FLAG PATTERN WHAT: no symbol of that kind matches.
+expect_none() {
+  local found
+  found=$(nm -D "$2" "$1" | grep -c "$3")
+  n=$((n + 1))
+  if [ "$found" = 0 ]; then
+    echo "ok $n - $(basename "$1"): no $4"
+  else
+    echo "not ok $n - $(basename "$1"): $found $4"
+  fi
+}
+
+echo "1..$(($# * 2))"
 for module in "$@"; do
-  name=$(basename "$module")
-  ours=$(nm -D --defined-only "$module" | grep -c ' apppass_keyring_')
-  n=$((n + 1))
-  if [ "$ours" = 0 ]; then
-    echo "ok $n - $name defines no apppass_keyring_ symbol"
-  else
-    echo "not ok $n - $name defines $ours apppass_keyring_ symbols"
-  fi
-  calls=$(nm -D --undefined-only "$module" | grep -c ' secret_')
-  n=$((n + 1))
-  if [ "$calls" = 0 ]; then
-    echo "ok $n - $name calls no libsecret function"
-  else
-    echo "not ok $n - $name calls $calls libsecret functions"
-  fi
+  expect_none "$module" --defined-only ' apppass_keyring_' "apppass_keyring_ symbol defined"
+  expect_none "$module" --undefined-only ' secret_' "libsecret function called"
 done

@@ -1309,6 +1309,16 @@ on_bare_looked_up (GObject *source, GAsyncResult *result, gpointer data)
   g_assert_null (apppass_client_lookup_password_finish (APPPASS_CLIENT (source), result, error));
 }
 
+static const ApppassAccount bare_account = {.id = (char *)"1", .host = (char *)"imap.example.org"};
+
+static void
+wait_for_error (GError **error)
+{
+  while (*error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (*error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
 static void
 expect_missing (const char *method)
 {
@@ -1321,27 +1331,23 @@ expect_missing (const char *method)
 static void
 test_client_optional_defaults (void)
 {
-  g_autoptr (GObject) bare = g_object_new (bare_client_get_type (), NULL);
-  ApppassClient *client = APPPASS_CLIENT (bare);
-  ApppassAccount account = {.id = (char *)"1", .host = (char *)"imap.example.org"};
+  g_autoptr (ApppassClient) client = g_object_new (bare_client_get_type (), NULL);
   g_autoptr (GError) switched = NULL;
   g_autoptr (GError) undone = NULL;
   g_autoptr (GError) looked_up = NULL;
 
   g_assert_false (apppass_client_can_lookup_password (client));
-  g_assert_null (apppass_client_get_oauth_help (client, &account));
-  g_assert_null (apppass_client_get_oauth_name (client, &account));
-  g_assert_false (apppass_client_can_switch_to_oauth (client, &account));
-  g_assert_false (apppass_client_switch_to_oauth (client, &account, &switched));
+  g_assert_null (apppass_client_get_oauth_help (client, &bare_account));
+  g_assert_null (apppass_client_get_oauth_name (client, &bare_account));
+  g_assert_false (apppass_client_can_switch_to_oauth (client, &bare_account));
+  g_assert_false (apppass_client_switch_to_oauth (client, &bare_account, &switched));
   g_assert_error (switched, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_assert_false (apppass_client_can_undo_oauth_switch (client, "1"));
   g_assert_false (apppass_client_undo_oauth_switch (client, "1", &undone));
   g_assert_error (undone, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_assert_false (apppass_client_oauth_needs_client_id (client));
-  apppass_client_lookup_password (client, &account, NULL, on_bare_looked_up, &looked_up);
-  while (looked_up == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_error (looked_up, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  apppass_client_lookup_password (client, &bare_account, NULL, on_bare_looked_up, &looked_up);
+  wait_for_error (&looked_up);
 }
 
 /* A missing required method is a critical that names it, and a caller that
@@ -1349,9 +1355,7 @@ test_client_optional_defaults (void)
 static void
 test_client_required_missing (void)
 {
-  g_autoptr (GObject) bare = g_object_new (bare_client_get_type (), NULL);
-  ApppassClient *client = APPPASS_CLIENT (bare);
-  ApppassAccount account = {.id = (char *)"1", .host = (char *)"imap.example.org"};
+  g_autoptr (ApppassClient) client = g_object_new (bare_client_get_type (), NULL);
   g_autoptr (GError) stored = NULL;
   g_autoptr (GError) opened = NULL;
 
@@ -1363,13 +1367,12 @@ test_client_required_missing (void)
   expect_missing ("get_parent_window");
   g_assert_null (apppass_client_get_parent_window (client));
   expect_missing ("retry_login");
-  apppass_client_retry_login (client, &account);
+  apppass_client_retry_login (client, &bare_account);
   expect_missing ("store_password");
-  apppass_client_store_password (client, &account, "not-a-secret", NULL, on_bare_stored, &stored);
+  apppass_client_store_password (client, &bare_account, "not-a-secret", NULL, on_bare_stored,
+                                 &stored);
   g_test_assert_expected_messages ();
-  while (stored == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_error (stored, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  wait_for_error (&stored);
 }
 
 /* Not a client at all: every wrapper refuses before calling through. */
