@@ -388,7 +388,7 @@ fold_text (const char *text, gssize length)
 
 /* The order, and why:
  * 1. Words that name a cause (an app password, OAuth, a web sign-in, access
- *    switched off), in design.md's "first wins" order: the server said why.
+ *    switched off), in docs/design.md's "first wins" order: the server said why.
  * 2. Codes: a temporary one (SMTP 4xx, [UNAVAILABLE], [SYS/TEMP]) before a
  *    rejection (SMTP 535, [AUTHENTICATIONFAILED], POP3 [AUTH]). A code is the
  *    protocol's verdict, so "535 5.7.0 Too many bad auth attempts" (Yahoo's

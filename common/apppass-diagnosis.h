@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* In design.md's precedence order: where a text fits several, the first wins. */
+/* In docs/design.md's precedence order ("Precedence"): where a text fits several, the
+ * first wins. */
 typedef enum {
   APPPASS_CAUSE_APP_PASSWORD_REQUIRED,
   APPPASS_CAUSE_OAUTH_REQUIRED,
@@ -78,14 +79,14 @@ typedef enum {
  *   lines, with CRLFs; any bytes (invalid UTF-8 is repaired, not refused)
  * @length: its length, or -1 if nul-terminated
  *
- * Returns: the cause, by design.md's precedence
+ * Returns: the cause, by docs/design.md's precedence
  */
 ApppassCause apppass_classify (ApppassProtocol protocol, const char *text, gssize length);
 /* The same, with what the client knows about the failure (see ApppassContext). */
 ApppassCause apppass_classify_in_context (ApppassProtocol protocol, const char *text, gssize length,
                                           ApppassContext context);
 
-/* What to offer for @cause at @provider (nullable), by design.md's table,
+/* What to offer for @cause at @provider (nullable), by docs/design.md's table of actions,
  * read with the provider's Policy=. */
 ApppassAction apppass_action_for (ApppassCause cause, const ApppassProvider *provider);
 /* The same, read with the policy of the account's @protocol (SmtpPolicy=, …). */

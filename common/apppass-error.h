@@ -24,10 +24,11 @@ G_BEGIN_DECLS
  * @APPPASS_ERROR_REJECTED: the server rejected the password
  * @APPPASS_ERROR_NOT_SENT: the password was not sent: DNS, refused, timeout,
  *   untrusted TLS, STARTTLS missing, proxy
- * @APPPASS_ERROR_CANCELLED: the check was cancelled
  *
  * Error codes in the %APPPASS_ERROR domain. Messages are translated and say
- * what to do; they never contain a password.
+ * what to do; they never contain a password. A cancelled operation, whichever
+ * layer it is in, reports GLib's own %G_IO_ERROR_CANCELLED instead, so callers
+ * test one domain and code with g_error_matches().
  */
 typedef enum {
   APPPASS_ERROR_INVALID_TEXT,
@@ -42,9 +43,10 @@ typedef enum {
   APPPASS_ERROR_KEYRING_FAILED,
   APPPASS_ERROR_REJECTED,
   APPPASS_ERROR_NOT_SENT,
-  APPPASS_ERROR_CANCELLED,
 } ApppassError;
 
 GQuark apppass_error_quark (void);
+
+GError *apppass_error_new_cancelled (void);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "apppass-intl.h"
 #include "apppass-password.h"
 #include "apppass-provider.h"
+#include "apppass-wipe.h"
 
 /* The request is a key file ([request]), a NUL and the password; the result a
  * key file ([result]). */
@@ -52,14 +53,10 @@ run_free (Run *run)
 static char *
 server_uri (const ApppassLoginOptions *o)
 {
-  guint16 port = o->port ? o->port : apppass_protocol_default_port (o->protocol, o->security);
-  g_autoptr (GSocketConnectable) address = g_network_address_parse (o->host, port, NULL);
-  const char *host =
-      address ? g_network_address_get_hostname (G_NETWORK_ADDRESS (address)) : o->host;
+  guint16 port;
+  g_autofree char *host = apppass_login_options_get_server (o, &port);
   gboolean ipv6 = strchr (host, ':') != NULL;
 
-  if (address)
-    port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
   return g_strdup_printf ("%s://%s%s%s:%u", apppass_protocol_to_string (o->protocol),
                           ipv6 ? "[" : "", host, ipv6 ? "]" : "", port);
 }
@@ -73,8 +70,7 @@ typedef struct {
 static void
 request_free (Request *request)
 {
-  explicit_bzero (request->data, request->size);
-  g_free (request->data);
+  apppass_wipe_free (request->data, request->size);
   g_free (request);
 }
 
@@ -120,6 +116,16 @@ failed_result (int code, const char *message)
 }
 
 static ApppassLoginResult *
+cancelled_result (void)
+{
+  ApppassLoginResult *r = g_new0 (ApppassLoginResult, 1);
+
+  r->outcome = APPPASS_LOGIN_FAILED;
+  r->error = apppass_error_new_cancelled ();
+  return r;
+}
+
+static ApppassLoginResult *
 parse_result (Run *run, const char *text, gsize length)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
@@ -148,6 +154,17 @@ parse_result (Run *run, const char *text, gsize length)
   return r;
 }
 
+/* The helper ended without an answer: crashed, killed, or past its time. */
+static void
+return_stopped (GTask *task)
+{
+  g_task_return_pointer (
+      task,
+      failed_result (APPPASS_ERROR_NOT_SENT, _ ("The login check stopped unexpectedly; nothing was "
+                                                "saved.")),
+      (GDestroyNotify)apppass_login_result_free);
+}
+
 static void
 on_communicated (GObject *source, GAsyncResult *res, gpointer data)
 {
@@ -160,26 +177,16 @@ on_communicated (GObject *source, GAsyncResult *res, gpointer data)
 
   if (run->overdue) {
     g_subprocess_communicate_finish (G_SUBPROCESS (source), res, NULL, NULL, NULL);
-    g_task_return_pointer (task,
-                           failed_result (APPPASS_ERROR_NOT_SENT,
-                                          _ ("The login check stopped unexpectedly; nothing was "
-                                             "saved.")),
-                           (GDestroyNotify)apppass_login_result_free);
+    return_stopped (task);
     return;
   }
   if (g_cancellable_is_cancelled (run->cancellable)) {
-    g_task_return_pointer (task,
-                           failed_result (APPPASS_ERROR_CANCELLED, _ ("The check was cancelled.")),
-                           (GDestroyNotify)apppass_login_result_free);
+    g_task_return_pointer (task, cancelled_result (), (GDestroyNotify)apppass_login_result_free);
     return;
   }
   /* The helper went before it read its request (a broken pipe): it stopped. */
   if (!g_subprocess_communicate_finish (G_SUBPROCESS (source), res, &out, NULL, &error)) {
-    g_task_return_pointer (task,
-                           failed_result (APPPASS_ERROR_NOT_SENT,
-                                          _ ("The login check stopped unexpectedly; nothing was "
-                                             "saved.")),
-                           (GDestroyNotify)apppass_login_result_free);
+    return_stopped (task);
     return;
   }
   text = out ? g_bytes_get_data (out, &length) : (length = 0, "");
@@ -260,9 +267,7 @@ on_proxy (GObject *source, GAsyncResult *result, gpointer data)
       proxies && proxies[0] && !g_str_equal (proxies[0], "direct://") ? proxies[0] : NULL;
 
   if (g_cancellable_is_cancelled (run->cancellable)) {
-    g_task_return_pointer (task,
-                           failed_result (APPPASS_ERROR_CANCELLED, _ ("The check was cancelled.")),
-                           (GDestroyNotify)apppass_login_result_free);
+    g_task_return_pointer (task, cancelled_result (), (GDestroyNotify)apppass_login_result_free);
     g_object_unref (task);
     return;
   }
@@ -409,8 +414,7 @@ apppass_login_helper_main (GInputStream *in, GOutputStream *out)
   if (length < MAX_MESSAGE && keys < length &&
       g_key_file_load_from_data (kf, buffer, keys, G_KEY_FILE_NONE, NULL) && read_options (kf, &o))
     password = g_strndup (buffer + keys + 1, length - keys - 1);
-  explicit_bzero (buffer, length);
-  g_free (buffer);
+  apppass_wipe_free (buffer, length);
   if (password == NULL)
     return 2;
   proxy = g_key_file_get_string (kf, "request", "proxy", NULL);

@@ -13,7 +13,10 @@
 #include "apppass-error.h"
 #include "apppass-intl.h"
 #include "apppass-password.h"
+#include "apppass-deadline.h"
 #include "apppass-stream.h"
+#include "apppass-trust.h"
+#include "apppass-wipe.h"
 
 typedef struct {
   ApppassProtocol protocol;
@@ -42,6 +45,14 @@ set_failed (Check *c, int code, char *message)
   g_clear_error (&r->error);
   r->error = g_error_new_literal (APPPASS_ERROR, code, message);
   g_free (message);
+}
+
+static void
+set_cancelled (Check *c)
+{
+  c->result->outcome = APPPASS_LOGIN_FAILED;
+  g_clear_error (&c->result->error);
+  c->result->error = apppass_error_new_cancelled ();
 }
 
 /* Takes @server_text. */
@@ -98,7 +109,7 @@ set_io_failed (Check *c, const GError *error)
                 g_strdup_printf (_ ("%s did not answer within %u seconds."), c->host,
                                  (c->timeout_ms + 999) / 1000));
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    set_failed (c, APPPASS_ERROR_CANCELLED, g_strdup (_ ("The check was cancelled.")));
+    set_cancelled (c);
   else if (error->domain == G_RESOLVER_ERROR)
     set_failed (c, APPPASS_ERROR_NOT_SENT,
                 g_strdup_printf (_ ("The server “%s” was not found. Check the server name and "
@@ -368,9 +379,8 @@ secret_add_plain (Secret *s, const Check *c)
   s->length +=
       g_base64_encode_step ((guchar *)raw, raw_length, FALSE, s->data + s->length, &state, &save);
   s->length += g_base64_encode_close (FALSE, s->data + s->length, &state, &save);
-  explicit_bzero (raw, raw_length);
-  explicit_bzero (&save, sizeof save);
-  g_free (raw);
+  apppass_wipe_free (raw, raw_length);
+  apppass_wipe (&save, sizeof save);
 }
 
 static void
@@ -383,7 +393,7 @@ secret_add_base64 (Secret *s, const char *text)
   s->length += g_base64_encode_step ((const guchar *)text, length, FALSE, s->data + s->length,
                                      &state, &save);
   s->length += g_base64_encode_close (FALSE, s->data + s->length, &state, &save);
-  explicit_bzero (&save, sizeof save);
+  apppass_wipe (&save, sizeof save);
 }
 
 static gboolean
@@ -391,7 +401,7 @@ secret_send (Secret *s, mailstream *stream)
 {
   gboolean sent = apppass_stream_write_secret (stream, s->data, s->length);
 
-  explicit_bzero (s->data, s->length);
+  apppass_wipe (s->data, s->length);
   s->length = 0;
   return sent;
 }
@@ -399,8 +409,7 @@ secret_send (Secret *s, mailstream *stream)
 static void
 secret_clear (Secret *s)
 {
-  explicit_bzero (s->data, s->size);
-  g_free (s->data);
+  apppass_wipe_free (s->data, s->size);
 }
 
 /* ---- IMAP --------------------------------------------------------------- */
@@ -542,6 +551,19 @@ imap_add_string (mailimap *imap, Secret *s, const char *text, gboolean *answered
   return TRUE;
 }
 
+/* Sends the rest of the login command in @s where nothing failed so far
+ * (@sent), wipes it and reads the tagged answer. A server may answer before
+ * the command was whole (@answered): that answer is the verdict. */
+static int
+imap_end_login (mailimap *imap, Secret *s, gboolean sent, gboolean answered)
+{
+  sent = sent && secret_send (s, imap->imap_stream);
+  secret_clear (s);
+  if (!sent && !answered)
+    return MAILIMAP_ERROR_STREAM;
+  return imap_login_answer (imap, !sent);
+}
+
 static int
 imap_login (Check *c, mailimap *imap)
 {
@@ -558,11 +580,7 @@ imap_login (Check *c, mailimap *imap)
   sent = sent && imap_add_string (imap, &s, c->password, &answered);
   if (sent)
     secret_add_str (&s, "\r\n");
-  sent = sent && secret_send (&s, imap->imap_stream);
-  secret_clear (&s);
-  if (!sent && !answered)
-    return MAILIMAP_ERROR_STREAM;
-  return imap_login_answer (imap, !sent);
+  return imap_end_login (imap, &s, sent, answered);
 }
 
 /* Where LOGIN is disabled; in one line where the server takes SASL-IR. */
@@ -586,12 +604,8 @@ imap_authenticate_plain (Check *c, mailimap *imap)
   if (sent) {
     secret_add_plain (&s, c);
     secret_add_str (&s, "\r\n");
-    sent = secret_send (&s, imap->imap_stream);
   }
-  secret_clear (&s);
-  if (!sent && !answered)
-    return MAILIMAP_ERROR_STREAM;
-  return imap_login_answer (imap, !sent);
+  return imap_end_login (imap, &s, sent, answered);
 }
 
 static int
@@ -904,19 +918,20 @@ check_free (Check *c)
 }
 
 /* "host:port" (as `--host h:p` gives it) is what GIO would connect to: the
- * port in it wins, and every message, the certificate's name and the
- * diagnosis use the host and port really used. */
-static void
-split_host (Check *c, const char *host)
+ * port in it wins, and every message, the certificate's name, the diagnosis
+ * and the proxy's question use the host and port really used. */
+char *
+apppass_login_options_get_server (const ApppassLoginOptions *options, guint16 *port)
 {
-  g_autoptr (GSocketConnectable) address = g_network_address_parse (host, c->port, NULL);
+  g_autoptr (GSocketConnectable) address = NULL;
 
-  if (address == NULL) {
-    c->host = g_strdup (host);
-    return;
-  }
-  c->host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)));
-  c->port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  *port = options->port ? options->port
+                        : apppass_protocol_default_port (options->protocol, options->security);
+  address = g_network_address_parse (options->host, *port, NULL);
+  if (address == NULL)
+    return g_strdup (options->host);
+  *port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  return g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)));
 }
 
 static Check *
@@ -926,9 +941,7 @@ check_new (const ApppassLoginOptions *options, const char *password)
 
   c->protocol = options->protocol;
   c->security = options->security;
-  c->port = options->port ? options->port
-                          : apppass_protocol_default_port (options->protocol, options->security);
-  split_host (c, options->host);
+  c->host = apppass_login_options_get_server (options, &c->port);
   c->user = g_strdup (options->user);
   c->password = g_strdup (password);
   c->proxy_resolver = options->proxy_resolver ? g_object_ref (options->proxy_resolver) : NULL;

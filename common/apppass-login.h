@@ -47,7 +47,7 @@ typedef enum {
  * @server_text: (nullable): REJECTED: what the server answered
  * @diagnosis: (nullable): REJECTED: what that answer means
  * @error: (nullable): REJECTED: %APPPASS_ERROR_REJECTED; FAILED:
- *   %APPPASS_ERROR_NOT_SENT or %APPPASS_ERROR_CANCELLED, with a message a
+ *   %APPPASS_ERROR_NOT_SENT or %G_IO_ERROR_CANCELLED, with a message a
  *   person can act on (DNS, refused, timeout, TLS, STARTTLS, proxy)
  * @password_sent: %FALSE when the password never left this machine
  */
@@ -80,6 +80,11 @@ void apppass_login_check (const ApppassLoginOptions *options, const char *passwo
 ApppassLoginResult *apppass_login_check_finish (GAsyncResult *result);
 
 void apppass_login_result_free (ApppassLoginResult *result);
+
+/* The host @options really connect to, and its port in @port: a port in
+ * "host:port" wins over @options->port, and with neither it is the
+ * protocol's default for @options->security. */
+char *apppass_login_options_get_server (const ApppassLoginOptions *options, guint16 *port);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassLoginResult, apppass_login_result_free)
 

@@ -1,4 +1,4 @@
-/* apppass — the password rule of design.md
+/* apppass — the password rule of docs/design.md ("Password rule")
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "apppass-password.h"
 
@@ -6,6 +6,7 @@
 
 #include "apppass-error.h"
 #include "apppass-intl.h"
+#include "apppass-wipe.h"
 
 gboolean
 apppass_password_is_removed_char (gunichar c)
@@ -106,7 +107,7 @@ apppass_password_normalize (const char *text, gssize length, GError **error)
   return g_string_free (out, FALSE);
 
 refuse:
-  memset (out->str, 0, out->allocated_len);
+  apppass_wipe (out->str, out->allocated_len);
   g_string_free (out, TRUE);
   return NULL;
 }
@@ -116,8 +117,5 @@ apppass_password_free (char *password)
 {
   if (password == NULL)
     return;
-  /* volatile keeps the compiler from dropping the wipe of memory about to be freed. */
-  for (volatile char *p = password; *p; p++)
-    *p = '\0';
-  g_free (password);
+  apppass_wipe_free (password, strlen (password));
 }

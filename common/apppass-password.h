@@ -1,4 +1,4 @@
-/* apppass — the password rule of design.md
+/* apppass — the password rule of docs/design.md ("Password rule")
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 

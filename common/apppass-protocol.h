@@ -20,7 +20,7 @@ typedef enum {
   APPPASS_SECURITY_NONE,
 } ApppassSecurity;
 
-/* The words of design.md: "imap", "pop3", "smtp"; "tls", "starttls", "none". */
+/* The words of docs/design.md ("Vocabulary"): "imap", "pop3", "smtp"; "tls", "starttls", "none". */
 const char *apppass_protocol_to_string (ApppassProtocol protocol);
 gboolean apppass_protocol_from_string (const char *text, ApppassProtocol *protocol, GError **error);
 /* "IMAP", "POP3", "SMTP": the name shown to people. */

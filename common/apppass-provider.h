@@ -24,7 +24,8 @@ typedef enum {
   APPPASS_POLICY_NONE,
 } ApppassPolicy;
 
-/* The provider's pages, in the order of design.md's `providers --json`. */
+/* The provider's pages, in the order of `providers --json` in docs/design.md ("Command-line
+ * contract"). */
 typedef enum {
   APPPASS_PAGE_APP_PASSWORD,
   APPPASS_PAGE_TWO_STEP,
@@ -132,7 +133,7 @@ const GPtrArray *apppass_provider_db_get_warnings (const ApppassProviderDb *db);
  * @host: (nullable): the server host the account uses
  * @user: (nullable): the login name, usually the address
  *
- * The host decides first, then the address's domain (design.md). Where
+ * The host decides first, then the address's domain (docs/design.md, "Vocabulary"). Where
  * providers share a host, the domain decides, then PreferOnSharedHost. A
  * loopback host never names a provider by itself. A variant's Domains and
  * Hosts count as its provider's.

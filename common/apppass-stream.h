@@ -44,39 +44,4 @@ mailstream *apppass_stream_new (mailstream_low *low);
  * freed without being wiped. The caller wipes @data. */
 gboolean apppass_stream_write_secret (mailstream *stream, const void *data, gsize length);
 
-/**
- * apppass_tls_client_new:
- * @base: the connection to wrap
- * @identity: the server's name, checked against its certificate
- * @anchors: (nullable) (element-type GTlsCertificate): certificates the
- *   account accepted (a CA file may hold several; each counts)
- *
- * A TLS client connection over @base, not yet handshaken. Without @anchors it
- * trusts what GIO's default database (the system's store) verifies. With
- * @anchors it trusts the server's certificate when it is one of them, or when
- * one of them signed it for @identity, and otherwise what the system's store
- * verifies: the same trust, but the store (parsed twice by glib-networking,
- * most of a check's time) is read only when no anchor fits.
- *
- * Returns: (transfer full): the connection, or %NULL with @error set
- */
-GIOStream *apppass_tls_client_new (GIOStream *base, GSocketConnectable *identity, GList *anchors,
-                                   GError **error);
-
-/**
- * ApppassDeadline:
- *
- * A cancellable that is cancelled when @parent is, or when @timeout_ms has
- * passed; DNS, connect, handshake and every read and write end there.
- */
-typedef struct _ApppassDeadline ApppassDeadline;
-
-ApppassDeadline *apppass_deadline_new (GCancellable *parent, guint timeout_ms);
-GCancellable *apppass_deadline_get_cancellable (ApppassDeadline *deadline);
-/* TRUE when the time ran out (as opposed to the caller cancelling). */
-gboolean apppass_deadline_expired (ApppassDeadline *deadline);
-void apppass_deadline_free (ApppassDeadline *deadline);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ApppassDeadline, apppass_deadline_free)
-
 G_END_DECLS

@@ -71,13 +71,6 @@ fail (GTask *task, GError *error)
   ApppassCheck *self = g_task_get_source_object (task);
 
   g_task_set_task_data (task, NULL, NULL); /* forgets the password now */
-  /* One word for a cancelled run, GIO's, whichever step heard the Cancel. */
-  if (g_error_matches (error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED)) {
-    GError *cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, error->message);
-
-    g_error_free (error);
-    error = cancelled;
-  }
   g_clear_error (&self->error);
   self->error = g_error_copy (error);
   set_state (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)

@@ -352,7 +352,7 @@ test_codes_first (void)
       {APPPASS_PROTOCOL_SMTP, "550 [AUTHENTICATIONFAILED]", APPPASS_CAUSE_CREDENTIALS_REJECTED},
       {APPPASS_PROTOCOL_SMTP, "550 [unavailable] x", APPPASS_CAUSE_TEMPORARY},
       {APPPASS_PROTOCOL_SMTP, "553 5.7.1 Sender address rejected", APPPASS_CAUSE_NOT_AUTH},
-      /* Names a cause: design.md's first-wins order, before any code. */
+      /* Names a cause: docs/design.md's first-wins order, before any code. */
       {APPPASS_PROTOCOL_SMTP,
        "535 5.7.139 Authentication unsuccessful, basic authentication is "
        "disabled.",

@@ -204,7 +204,9 @@ test_cancel_ends_helper (void)
   g_assert_cmpint (helper, >, 0);
   g_cancellable_cancel (cancellable);
   r = wait_for_result (&wait, SLACK_MS);
-  assert_not_accepted (r, APPPASS_ERROR_CANCELLED, "cancelled");
+  g_assert_cmpint (r->outcome, ==, APPPASS_LOGIN_FAILED);
+  g_assert_error (r->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (r->password_sent);
   g_assert_true (helper_gone (helper));
   g_main_loop_unref (wait.loop);
 }

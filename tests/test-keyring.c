@@ -172,6 +172,29 @@ test_locked (void)
   g_list_free_full (items, g_object_unref);
 }
 
+/* Cancelled is GLib's cancellation, as everywhere in apppass, and changes nothing. */
+static void
+test_cancelled (void)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *found = NULL;
+
+  store_ok (APPPASS_PROTOCOL_IMAP, "imap.cancel.example", 993, "old-secret");
+  g_cancellable_cancel (cancellable);
+  g_assert_false (apppass_keyring_store_sync (APPPASS_PROTOCOL_IMAP, "imap.cancel.example", 993,
+                                              USER, "new-secret", cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (apppass_keyring_lookup_sync (APPPASS_PROTOCOL_IMAP, "imap.cancel.example", USER,
+                                              cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  found = lookup (APPPASS_PROTOCOL_IMAP, "imap.cancel.example", USER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "old-secret");
+}
+
 static void
 test_unavailable_child (void)
 {
@@ -209,6 +232,7 @@ main (int argc, char **argv)
   g_test_add_func ("/keyring/protocols-apart", test_protocols_apart);
   g_test_add_func ("/keyring/secret-tool-finds-it", test_secret_tool_finds_it);
   g_test_add_func ("/keyring/async", test_async);
+  g_test_add_func ("/keyring/cancelled", test_cancelled);
   g_test_add_func ("/keyring/unavailable", test_unavailable);
   g_test_add_func ("/keyring/unavailable/subprocess", test_unavailable_child);
   /* Last: it locks the keyring for good. */

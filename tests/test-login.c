@@ -561,7 +561,7 @@ test_async_and_cancel (void)
   apppass_login_check (&options, TEST_GOOD_PASSWORD, cancellable, on_checked, &wait);
   g_timeout_add (200, cancel_now, cancellable);
   g_main_loop_run (wait.loop);
-  g_assert_error (wait.result->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED);
+  g_assert_error (wait.result->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 5000);
   g_clear_pointer (&wait.result, apppass_login_result_free);
   g_main_loop_unref (wait.loop);
@@ -633,7 +633,7 @@ test_dns_deadline_and_cancel (void)
   apppass_login_check (&options, TEST_GOOD_PASSWORD, cancellable, on_checked, &wait);
   g_timeout_add (200, cancel_now, cancellable);
   g_main_loop_run (wait.loop);
-  g_assert_error (wait.result->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED);
+  g_assert_error (wait.result->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_pointer (&wait.result, apppass_login_result_free);
   g_main_loop_unref (wait.loop);
   g_resolver_set_default (saved);

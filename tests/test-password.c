@@ -4,8 +4,10 @@
 
 #include "apppass-error.h"
 #include "apppass-password.h"
+#include "apppass-wipe.h"
 
-/* design.md's list, written out again here so the test does not trust the code. */
+/* docs/design.md's list ("Password rule"), written out again here so the test does not trust the
+ * code. */
 static const gunichar removed[] = {
     0x0009, 0x000A, 0x000B, 0x000C, 0x000D, 0x0020, 0x0085, 0x00A0, 0x1680, 0x2000, 0x2001, 0x2002,
     0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
@@ -217,11 +219,26 @@ test_length_limit (void)
   g_assert_cmpuint (strlen (out), ==, APPPASS_PASSWORD_MAX_BYTES);
 }
 
+/* The one wipe every password buffer goes through: exactly the bytes asked. */
+static void
+test_wipe (void)
+{
+  char buffer[] = "abcdefgh";
+
+  apppass_wipe (buffer + 2, 4);
+  g_assert_cmpmem (buffer, sizeof buffer, "ab\0\0\0\0gh", 9);
+  apppass_wipe (buffer, 0);
+  g_assert_cmpint (buffer[0], ==, 'a');
+  apppass_wipe_free (NULL, 8);
+  apppass_wipe_free (g_strdup ("secret"), 6);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/password/google-groups", test_google_groups);
+  g_test_add_func ("/password/wipe", test_wipe);
   g_test_add_func ("/password/each-removed-char", test_each_removed_char);
   g_test_add_func ("/password/isspace-gaps", test_isspace_gaps);
   g_test_add_func ("/password/every-code-point", test_every_code_point);

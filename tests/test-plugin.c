@@ -1491,6 +1491,129 @@ test_check_stored (void)
   run_teardown (&run);
 }
 
+/* ---- the client interface's wrappers ---------------------------------------- */
+
+/* An adapter that implements nothing: every wrapper must still answer. */
+typedef struct {
+  GObject parent;
+} BareClient;
+typedef GObjectClass BareClientClass;
+
+static void
+bare_client_iface_init (ApppassClientInterface *iface)
+{
+  (void)iface;
+}
+G_DEFINE_TYPE_WITH_CODE (BareClient, bare_client, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (APPPASS_TYPE_CLIENT, bare_client_iface_init))
+static void
+bare_client_class_init (BareClientClass *klass)
+{
+  (void)klass;
+}
+static void
+bare_client_init (BareClient *self)
+{
+  (void)self;
+}
+
+static void
+on_bare_stored (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GError **error = data;
+
+  g_assert_false (apppass_client_store_password_finish (APPPASS_CLIENT (source), result, error));
+}
+
+static void
+on_bare_looked_up (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GError **error = data;
+
+  g_assert_null (apppass_client_lookup_password_finish (APPPASS_CLIENT (source), result, error));
+}
+
+static const ApppassAccount bare_account = {.id = (char *)"1", .host = (char *)"imap.example.org"};
+
+static void
+wait_for_error (GError **error)
+{
+  while (*error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (*error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+static void
+expect_missing (const char *method)
+{
+  g_autofree char *pattern = g_strdup_printf ("*BareClient*ApppassClient.%s*", method);
+
+  g_test_expect_message ("apppass", G_LOG_LEVEL_CRITICAL, pattern);
+}
+
+/* A missing optional method gives its documented default, quietly. */
+static void
+test_client_optional_defaults (void)
+{
+  g_autoptr (ApppassClient) client = g_object_new (bare_client_get_type (), NULL);
+  g_autoptr (GError) switched = NULL;
+  g_autoptr (GError) undone = NULL;
+  g_autoptr (GError) looked_up = NULL;
+
+  g_assert_false (apppass_client_can_lookup_password (client));
+  g_assert_null (apppass_client_get_oauth_help (client, &bare_account));
+  g_assert_null (apppass_client_get_oauth_name (client, &bare_account));
+  g_assert_false (apppass_client_can_switch_to_oauth (client, &bare_account));
+  g_assert_false (apppass_client_switch_to_oauth (client, &bare_account, &switched));
+  g_assert_error (switched, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_false (apppass_client_can_undo_oauth_switch (client, "1"));
+  g_assert_false (apppass_client_undo_oauth_switch (client, "1", &undone));
+  g_assert_error (undone, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_false (apppass_client_oauth_needs_client_id (client));
+  apppass_client_lookup_password (client, &bare_account, NULL, on_bare_looked_up, &looked_up);
+  wait_for_error (&looked_up);
+}
+
+/* A missing required method is a critical that names it, and a caller that
+ * waits for a callback still gets one. */
+static void
+test_client_required_missing (void)
+{
+  g_autoptr (ApppassClient) client = g_object_new (bare_client_get_type (), NULL);
+  g_autoptr (GError) stored = NULL;
+  g_autoptr (GError) opened = NULL;
+
+  expect_missing ("describe_account");
+  g_assert_null (apppass_client_describe_account (client, "1", APPPASS_PROTOCOL_IMAP));
+  expect_missing ("open_uri");
+  g_assert_false (apppass_client_open_uri (client, "https://example.org/", &opened));
+  g_assert_error (opened, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  expect_missing ("get_parent_window");
+  g_assert_null (apppass_client_get_parent_window (client));
+  expect_missing ("retry_login");
+  apppass_client_retry_login (client, &bare_account);
+  expect_missing ("store_password");
+  apppass_client_store_password (client, &bare_account, "not-a-secret", NULL, on_bare_stored,
+                                 &stored);
+  g_test_assert_expected_messages ();
+  wait_for_error (&stored);
+}
+
+/* Not a client at all: every wrapper refuses before calling through. */
+static void
+test_client_not_a_client (void)
+{
+  g_autoptr (GObject) plain = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_test_expect_message ("apppass", G_LOG_LEVEL_CRITICAL, "*APPPASS_IS_CLIENT*");
+  g_assert_null (apppass_client_get_name (NULL));
+  g_test_expect_message ("apppass", G_LOG_LEVEL_CRITICAL, "*APPPASS_IS_CLIENT*");
+  g_assert_false (apppass_client_can_lookup_password ((ApppassClient *)plain));
+  g_test_expect_message ("apppass", G_LOG_LEVEL_CRITICAL, "*APPPASS_IS_CLIENT*");
+  apppass_client_retry_login (NULL, NULL);
+  g_test_assert_expected_messages ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1502,6 +1625,9 @@ main (int argc, char **argv)
   apppass_intl_init ();
   if (g_getenv ("APPPASS_TEST_LANG"))
     lang = g_getenv ("APPPASS_TEST_LANG");
+  g_test_add_func ("/client/optional-defaults", test_client_optional_defaults);
+  g_test_add_func ("/client/required-missing", test_client_required_missing);
+  g_test_add_func ("/client/not-a-client", test_client_not_a_client);
   g_test_add_func ("/dialog/app-password", test_app_password);
   g_test_add_func ("/dialog/honest", test_honest);
   g_test_add_func ("/dialog/note", test_note);

@@ -193,7 +193,7 @@ json_provider (CliJson *json, const ApppassProvider *provider)
   cli_json_end_object (json);
 }
 
-/* The policy words are design.md's fixed vocabulary; the header says what they are. */
+/* The policy words are docs/design.md's fixed vocabulary; the header says what they are. */
 static void
 print_providers_header (GString *out)
 {
@@ -267,7 +267,7 @@ print_diagnosis_text (const ApppassDiagnosis *d, ApppassProtocol protocol)
   printf ("%s\n\n", cli_explanation (d));
   if (d->action == APPPASS_ACTION_OAUTH && d->provider)
     cli_print_oauth_help (d->provider, protocol);
-  /* TRANSLATORS: the labels are followed by design.md's fixed words */
+  /* TRANSLATORS: the labels are followed by docs/design.md's fixed words */
   printf (_ ("Cause:    %s\n"), apppass_cause_to_string (d->cause));
   printf (_ ("Action:   %s\n"), apppass_action_to_string (d->action));
   if (d->provider)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "apppass-password.h"
+#include "apppass-wipe.h"
 
 /* The most the prompt keeps. The rule allows 256 bytes once spaces and
  * invisible characters are gone; a paste may carry many of those. */
@@ -31,13 +32,6 @@ static const int prompt_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 static struct sigaction prompt_old_actions[G_N_ELEMENTS (prompt_signals)];
 static struct sigaction prompt_old_stop_action;
 
-static void
-wipe (volatile char *p, gsize n)
-{
-  while (n--)
-    *p++ = '\0';
-}
-
 /* Shells such as dash do not give the terminal its echo back when a command
  * is killed, so the prompt does it before it dies; the signal is then raised
  * again with its default action so the parent sees how the command ended.
@@ -48,7 +42,7 @@ on_fatal_signal (int sig)
   sigset_t set;
 
   if (prompt_buffer != NULL)
-    wipe (prompt_buffer, PASTE_LIMIT + 1);
+    apppass_wipe (prompt_buffer, PASTE_LIMIT + 1);
   if (prompt_has_saved)
     tcsetattr (STDIN_FILENO, TCSANOW, &prompt_saved);
   if (write (STDERR_FILENO, "\n", 1) < 0) {
@@ -161,7 +155,7 @@ take_byte (Paste *paste, char c)
   if (is_key (paste->erase, c) || c == '\b') {
     erase_char (paste);
   } else if (is_key (paste->kill, c)) {
-    wipe (paste->text, paste->len);
+    apppass_wipe (paste->text, paste->len);
     paste->len = 0;
   } else if (is_key (paste->eof, c)) {
     paste->ended = TRUE;
@@ -214,7 +208,7 @@ read_paste (Paste *paste)
     take_byte (paste, c);
     drained++;
   }
-  wipe (&c, 1);
+  apppass_wipe (&c, 1);
 }
 
 char *
@@ -281,14 +275,14 @@ cli_paste_has_two_passwords (const ApppassProvider *provider, const char *text, 
   char **lines = g_strsplit_set (copy, "\r\n", -1);
   guint whole = 0;
 
-  wipe (copy, length);
+  apppass_wipe (copy, length);
   for (guint i = 0; lines[i]; i++) {
     char *line = apppass_password_normalize (lines[i], -1, NULL);
 
     if (line != NULL && looks_whole (provider, line))
       whole++;
     apppass_password_free (line);
-    wipe (lines[i], strlen (lines[i]));
+    apppass_wipe (lines[i], strlen (lines[i]));
   }
   g_strfreev (lines);
   return whole >= 2;

@@ -17,6 +17,7 @@
 #include "apppass-login.h"
 #include "apppass-password.h"
 #include "apppass-provider.h"
+#include "apppass-wipe.h"
 
 #define PASSWORD_STDIN_LIMIT (64 * 1024)
 
@@ -67,8 +68,7 @@ read_password (const ApppassProvider *provider, const char *prompt, int *status)
     cli_error (_ ("The pasted text is far too long for a password. Copy only the password and "
                   "paste it again."));
     /* By length: a NUL typed at the prompt would end apppass_password_free()'s wipe. */
-    explicit_bzero (raw, length);
-    g_free (raw);
+    apppass_wipe_free (raw, length);
     *status = EXIT_USAGE;
     return NULL;
   }
@@ -78,8 +78,7 @@ read_password (const ApppassProvider *provider, const char *prompt, int *status)
     *status = EXIT_USAGE;
   }
   password = refuse_two_passwords (provider, raw, length, password, status);
-  memset (raw, 0, length);
-  g_free (raw);
+  apppass_wipe_free (raw, length);
   return password;
 }
 
@@ -102,15 +101,20 @@ read_ca_file (const char *path, char **pem, int *status)
 /* ---- verify ------------------------------------------------------------- */
 
 /* A pin skips the checks a CA certificate gets; whoever gives one should
- * know that before relying on it. */
+ * know that before relying on it. Said by verify's and setup's --help. */
+static const char *
+ca_file_text (void)
+{
+  return _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
+            "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
+            "certificate accepted in a mail client: its dates, host name and algorithm "
+            "are not checked.");
+}
+
 static void
 describe_ca_file (GOptionContext *context)
 {
-  g_option_context_set_description (
-      context, _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
-                  "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
-                  "certificate accepted in a mail client: its dates, host name and algorithm "
-                  "are not checked."));
+  g_option_context_set_description (context, ca_file_text ());
 }
 
 /* Shown, never obeyed: the words only, on the one line that says whose they are. */
@@ -134,7 +138,7 @@ is_untrusted_certificate (const ApppassLoginOptions *options, const GError *erro
   return g_strcmp0 (error->message, untrusted) == 0;
 }
 
-/* Prints what the check found; returns the exit code of design.md. */
+/* Prints what the check found; returns the exit code of docs/design.md. */
 static int
 report_result (const ApppassLoginOptions *options, const ApppassLoginResult *result)
 {
@@ -160,9 +164,8 @@ report_result (const ApppassLoginOptions *options, const ApppassLoginResult *res
     if (options->trusted_pem == NULL && is_untrusted_certificate (options, result->error))
       cli_error (_ ("If the server’s certificate (or its CA’s) is one you trust, give it with "
                     "--ca-file PEM."));
-    return g_error_matches (result->error, APPPASS_ERROR, APPPASS_ERROR_CANCELLED)
-               ? EXIT_FAILURE_OTHER
-               : EXIT_NOT_SENT;
+    return g_error_matches (result->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? EXIT_FAILURE_OTHER
+                                                                             : EXIT_NOT_SENT;
   }
 }
 
@@ -283,12 +286,7 @@ describe_setup (GOptionContext *context)
   g_autofree char *text = g_strconcat (
       _ ("SECURITY is tls, starttls or none; a server’s own SECURITY wins over --security. For "
          "example: --imap imap.example.org:993:tls --smtp smtp.example.org:587:starttls"),
-      "\n\n",
-      _ ("--ca-file: the certificate is trusted besides the system’s. If it is the "
-         "server’s own certificate rather than a CA’s, it is trusted as a pin, like a "
-         "certificate accepted in a mail client: its dates, host name and algorithm "
-         "are not checked."),
-      NULL);
+      "\n\n", ca_file_text (), NULL);
 
   g_option_context_set_description (context, text);
 }

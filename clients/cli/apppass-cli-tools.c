@@ -396,7 +396,7 @@ cli_print_oauth_help (const ApppassProvider *provider, ApppassProtocol protocol)
 }
 
 /* The terminal has no "password prompt of your mail program": the words of
- * design.md's quiet case, said for a command. */
+ * docs/design.md's quiet case, said for a command. */
 const char *
 cli_explanation (const ApppassDiagnosis *d)
 {

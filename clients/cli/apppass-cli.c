@@ -12,6 +12,7 @@
 #include "apppass-intl.h"
 #include "apppass-login-process.h"
 #include "apppass-provider.h"
+#include "apppass-wipe.h"
 
 #define CLI_DRAIN_LIMIT (64 * 1024 * 1024)
 
@@ -101,7 +102,7 @@ cli_read_stdin (gsize limit, gboolean *too_long, GError **error)
     }
     g_byte_array_append (data, buffer, (guint)n);
   }
-  memset (buffer, 0, sizeof buffer);
+  apppass_wipe (buffer, sizeof buffer);
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* design.md's exit codes */
+/* The exit codes of docs/design.md ("Command-line contract") */
 enum {
   EXIT_DONE = 0,
   EXIT_FAILURE_OTHER = 1, /* lookup: nothing stored */

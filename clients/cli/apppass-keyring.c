@@ -30,9 +30,22 @@ apppass_keyring_get_schema (void)
   return &schema;
 }
 
+/* A cancelled call is reported as GLib's cancellation, as everywhere in
+ * apppass, not as a keyring that is missing or failed. */
+static gboolean
+propagate_cancelled (GError **error, const GError *cause)
+{
+  if (!g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  g_propagate_error (error, g_error_copy (cause));
+  return TRUE;
+}
+
 static void
 set_unavailable (GError **error, const GError *cause)
 {
+  if (propagate_cancelled (error, cause))
+    return;
   g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_KEYRING_UNAVAILABLE,
                _ ("No keyring is running in this desktop session (%s). Start the desktop’s "
                   "keyring, for example GNOME Keyring, and try again."),
@@ -107,8 +120,9 @@ apppass_keyring_store_sync (ApppassProtocol protocol, const char *server, guint1
   if (!secret_password_storev_sync (apppass_keyring_get_schema (), attributes,
                                     SECRET_COLLECTION_DEFAULT, label, password, cancellable,
                                     &local)) {
-    g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_KEYRING_FAILED,
-                 _ ("The keyring did not store the password: %s"), local->message);
+    if (!propagate_cancelled (error, local))
+      g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_KEYRING_FAILED,
+                   _ ("The keyring did not store the password: %s"), local->message);
     return FALSE;
   }
   return TRUE;
@@ -158,13 +172,17 @@ apppass_keyring_lookup_sync (ApppassProtocol protocol, const char *server, const
                                       apppass_keyring_get_schema (), attributes, SECRET_SEARCH_ALL,
                                       cancellable, &local);
   if (local != NULL) {
-    g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_KEYRING_FAILED,
-                 _ ("The keyring could not be searched: %s"), local->message);
+    if (!propagate_cancelled (error, local))
+      g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_KEYRING_FAILED,
+                   _ ("The keyring could not be searched: %s"), local->message);
     return NULL;
   }
   found_any = items != NULL;
   password = first_secret (items, cancellable, &all_locked);
   g_list_free_full (items, g_object_unref);
+  /* An item whose secret was not loaded because of a Cancel is not "nothing stored". */
+  if (password == NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   if (password == NULL && (all_locked || (!found_any && secret_collection_get_locked (collection))))
     set_locked (error);
   return password;
