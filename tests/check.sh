@@ -8,7 +8,7 @@
 #                              under Valgrind, more benchmark runs
 #   tests/check.sh --debian N  Debian N (12, 13, or all for both): the release
 #                              this machine runs here, the other one in a root
-#                              that tests/debian-root.sh makes and keeps (needs
+#                              that tests/debian/debian-root.sh makes and keeps (needs
 #                              root). Not in CI's default yet: in Debian 13 the
 #                              Evolution flows and one ASan check still fail.
 set -euo pipefail
@@ -60,10 +60,10 @@ if [ "$debian" != "$here_release" ]; then
     if [ "$r" = "$here_release" ]; then
       timed "Debian $r (here)" bash "$0" "${args[@]}" || status=1
     else
-      timed "Debian $r (in a root)" bash "$root/tests/debian-root.sh" "$r" tests/check.sh "${args[@]}" ||
+      timed "Debian $r (in a root)" bash "$root/tests/debian/debian-root.sh" "$r" tests/check.sh "${args[@]}" ||
         status=1
       # The root's mounts and processes go with a failing or interrupted run.
-      timed "Debian $r root: nothing left behind" bash "$root/tests/test-debian-root.sh" "$r" ||
+      timed "Debian $r root: nothing left behind" bash "$root/tests/debian/test-debian-root.sh" "$r" ||
         status=1
     fi
   done
@@ -151,9 +151,9 @@ timed "ASan and UBSan" run_asan || status=1
 # Fuzzing: at least 10,000 inputs per target here, minutes each with --full.
 echo "check.sh: fuzzing"
 if [ "$full" = 1 ]; then
-  timed "fuzzing" bash "$root/tests/fuzz.sh" 300 || status=1
+  timed "fuzzing" bash "$root/tests/fuzz/fuzz.sh" 300 || status=1
 else
-  timed "fuzzing" bash "$root/tests/fuzz.sh" || status=1
+  timed "fuzzing" bash "$root/tests/fuzz/fuzz.sh" || status=1
 fi
 
 # Figures, never pass/fail: printed so every run shows them. --full takes

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ElementTree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 import apppass_atspi as at  # noqa: E402
 import apppass_testlib as lib  # noqa: E402
 import claws_profile as cp  # noqa: E402

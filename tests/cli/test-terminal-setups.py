@@ -4,7 +4,7 @@ msmtp and neomutt, exactly as printed.
 
 SPDX-License-Identifier: GPL-3.0-or-later
 
-Runs inside tests/keyring-session.sh (a private HOME and an unlocked
+Runs inside tests/lib/keyring-session.sh (a private HOME and an unlocked
 gnome-keyring). Two accounts are set up, one after the other, as a user
 would: ann@gmail.com with Google's servers from a providers.d file that
 points them at the test server, and bob@googlemail.com with --imap and
@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
 
 CLI = os.environ["APPPASS_CLI"]

@@ -6,7 +6,7 @@
 #include "apppass-error.h"
 #include "apppass-login-process.h"
 #include "apppass-login.h"
-#include "apppass-test-server.h"
+#include "apppass-test-server-driver.h"
 #include "apppass-test-util.h"
 
 #include <glib/gstdio.h>

@@ -26,7 +26,7 @@ Outlook.com the OAuth explanation, at an unknown provider Evolution's own
 prompt. Then every
 file Evolution wrote is searched for the password in every form.
 
-Runs inside tests/x-session.sh. SPDX-License-Identifier: GPL-3.0-or-later"""
+Runs inside tests/lib/x-session.sh. SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
 import subprocess
 import sys

@@ -19,7 +19,7 @@ import time
 
 GOOD_PASSWORD = "abcdefghijklmnop"
 PASTED = "abcd efgh ijkl mnop"
-SRC = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Tap:
