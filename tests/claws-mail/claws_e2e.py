@@ -54,18 +54,13 @@ class Lab:
         os.mkdir(self.dovecot)
         self.servers = []
         self.logs = []
-        subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"),
-                        self.dovecot], check=True, stdout=subprocess.DEVNULL, timeout=60)
-        self.ports = dict(line.strip().split("=", 1)
-                          for line in open(os.path.join(self.dovecot, "dovecot-ports"))
-                          if "=" in line)
+        self.ports = lib.start_dovecot(self.dovecot)
         self.ca = os.path.join(self.dovecot, "certs", "ca.pem")
 
     def stop(self):
         for s in self.servers:
             s.stop()
-        subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"),
-                        self.dovecot], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        lib.stop_dovecot(self.dovecot)
 
     def start_server(self, scenario):
         server = lib.TestServer(scenario, os.path.join(self.dovecot, "certs"),

@@ -50,6 +50,20 @@ def make_certs(directory):
                    check=True, stdout=subprocess.DEVNULL)
 
 
+def start_dovecot(folder):
+    """A real Dovecot on loopback, its files in folder (server/start-dovecot.sh):
+    its ports by service name ("imap", "imaps", "pop3", …), as text."""
+    subprocess.run(["bash", os.path.join(SRC, "server", "start-dovecot.sh"), folder],
+                   check=True, stdout=subprocess.DEVNULL, timeout=60)
+    return dict(line.strip().split("=", 1) for line in open(os.path.join(folder, "dovecot-ports"))
+                if "=" in line)
+
+
+def stop_dovecot(folder):
+    subprocess.run(["bash", os.path.join(SRC, "server", "stop-dovecot.sh"), folder],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+
 class TestServer:
     """The project's test mail server on loopback ports, impersonating a provider."""
 

@@ -54,10 +54,7 @@ def start(scenario):
 
 
 try:
-    subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"), dovecot],
-                   check=True, stdout=subprocess.DEVNULL, timeout=60)
-    ports = dict(line.strip().split("=", 1) for line in open(os.path.join(dovecot, "dovecot-ports"))
-                 if "=" in line)
+    ports = lib.start_dovecot(dovecot)
     ca = os.path.join(dovecot, "certs", "ca.pem")
     gmail = start("gmail")
     p = gmail.ports
@@ -108,7 +105,6 @@ try:
 finally:
     for server in servers:
         server.stop()
-    subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"), dovecot],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    lib.stop_dovecot(dovecot)
     lib.rmtree(work)
 sys.exit(tap.done())
