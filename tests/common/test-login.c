@@ -509,6 +509,8 @@ test_refused (void)
 typedef struct {
   GMainLoop *loop;
   ApppassLoginResult *result;
+  /* apppass_login_check_finish() unless set */
+  ApppassLoginResult *(*finish) (GAsyncResult *result);
 } AsyncWait;
 
 static void
@@ -517,17 +519,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
   AsyncWait *wait = data;
 
   (void)source;
-  wait->result = apppass_login_check_finish (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static void
-on_isolated_checked (GObject *source, GAsyncResult *result, gpointer data)
-{
-  AsyncWait *wait = data;
-
-  (void)source;
-  wait->result = apppass_login_check_isolated_finish (result);
+  wait->result = (wait->finish ? wait->finish : apppass_login_check_finish) (result);
   g_main_loop_quit (wait->loop);
 }
 
@@ -548,7 +540,7 @@ test_async_and_cancel (void)
   g_autoptr (TestServer) silent = test_server_start (silent_scenario, "server");
   g_autofree char *pem = test_cert_pem ("ca");
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, NULL};
   ApppassLoginOptions options = {APPPASS_PROTOCOL_IMAP,
                                  "127.0.0.1",
                                  test_server_port (good, "imaps"),
@@ -629,7 +621,7 @@ test_dns_deadline_and_cancel (void)
                                  NULL,
                                  1000};
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, NULL};
   g_autoptr (ApppassLoginResult) timed_out = NULL;
   gint64 start = g_get_monotonic_time ();
 
@@ -732,9 +724,9 @@ test_host_with_port_isolated (void)
   ApppassLoginOptions options = {
       APPPASS_PROTOCOL_IMAP,       host, 0, APPPASS_SECURITY_TLS, "ann@gmail.com", pem,
       G_PROXY_RESOLVER (resolver), 10000};
-  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, apppass_login_check_isolated_finish};
 
-  apppass_login_check_isolated (&options, TEST_GOOD_PASSWORD, NULL, on_isolated_checked, &wait);
+  apppass_login_check_isolated (&options, TEST_GOOD_PASSWORD, NULL, on_checked, &wait);
   g_main_loop_run (wait.loop);
   g_assert_cmpstr (resolver->asked, ==, expected);
   g_assert_no_error (wait.result->error);
@@ -841,7 +833,7 @@ test_proxy (void)
   g_autofree char *uri = g_strdup_printf ("socks5://127.0.0.1:%u", start_socks (socks));
   g_autoptr (GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
   g_autofree char *pem = test_cert_pem ("ca");
-  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, NULL};
 
   for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
     ApppassLoginOptions options = {routes[r].protocol,
