@@ -42,37 +42,14 @@ if VALGRIND:
     at.wait_for = _slow_wait_for
 
 
-class Lab:
+class Lab(lib.DovecotLab):
     """A folder with Dovecot, test servers and Claws profiles; stop() ends them all."""
 
     def __init__(self, plugin, shots):
+        super().__init__("apppass-claws-")
         self.plugin = plugin
         self.shots = shots
-        self.work = tempfile.mkdtemp(prefix="apppass-claws-")
-        os.chmod(self.work, 0o755)
-        self.dovecot = os.path.join(self.work, "dovecot")
-        os.mkdir(self.dovecot)
-        self.servers = []
         self.logs = []
-        self.ports = lib.start_dovecot(self.dovecot)
-        self.ca = os.path.join(self.dovecot, "certs", "ca.pem")
-
-    def stop(self):
-        for s in self.servers:
-            s.stop()
-        lib.stop_dovecot(self.dovecot)
-
-    def start_server(self, scenario):
-        server = lib.TestServer(scenario, os.path.join(self.dovecot, "certs"),
-                                workdir=tempfile.mkdtemp(dir=self.work),
-                                extra_args=["--backend-imap", str(self.ports["imap"]),
-                                            "--backend-pop3", str(self.ports["pop3"]),
-                                            "--backend-user", "ann@gmail.com",
-                                            "--backend-password-file",
-                                            os.path.join(self.dovecot, "backend-password"),
-                                            "--spool", os.path.join(self.work, "spool")])
-        self.servers.append(server)
-        return server
 
     def recorder(self):
         """A stand-in browser: records the URIs Claws asks it to open."""

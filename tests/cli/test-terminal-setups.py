@@ -18,7 +18,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
@@ -27,28 +26,12 @@ CLI = os.environ["APPPASS_CLI"]
 ANN, BOB = "ann@gmail.com", "bob@googlemail.com"
 HOME = os.environ["HOME"]
 tap = lib.Tap()
-work = tempfile.mkdtemp(prefix="apppass-terminal-")
-os.chmod(work, 0o755)
-dovecot = os.path.join(work, "dovecot")
-os.mkdir(dovecot)
-servers = []
+lab = lib.DovecotLab("apppass-terminal-")
+work, ca = lab.work, lab.ca
 # The printed lines call `apppass lookup` by name, as on an installed system.
 # The tools look for their files in ~/.config, as on a desktop.
 env = dict(os.environ, PATH=os.path.dirname(CLI) + os.pathsep + os.environ["PATH"],
            XDG_CONFIG_HOME=os.path.join(HOME, ".config"))
-
-
-def start(scenario, user):
-    server = lib.TestServer(scenario, os.path.join(dovecot, "certs"),
-                            workdir=tempfile.mkdtemp(dir=work),
-                            extra_args=["--backend-imap", str(ports["imap"]),
-                                        "--backend-pop3", str(ports["pop3"]),
-                                        "--backend-user", "ann@gmail.com",
-                                        "--backend-password-file",
-                                        os.path.join(dovecot, "backend-password"),
-                                        "--spool", os.path.join(work, "spool-" + user)])
-    servers.append(server)
-    return server
 
 
 def scenario_for(user):
@@ -130,10 +113,8 @@ def neomutt_screen(*extra):
 
 
 try:
-    ports = lib.start_dovecot(dovecot)
-    ca = os.path.join(dovecot, "certs", "ca.pem")
-    ann = start("gmail", ANN)
-    bob = start(scenario_for(BOB), BOB)
+    ann = lab.start_server("gmail", "spool-" + ANN)
+    bob = lab.start_server(scenario_for(BOB), "spool-" + BOB)
 
     providers = os.path.join(env["XDG_CONFIG_HOME"], "apppass", "providers.d")
     os.makedirs(providers)
@@ -231,8 +212,6 @@ try:
     tap.ok(not hits, "no file in HOME but the keyring holds the password", hits)
     tap.ok(not lib.find_secret(out_ann + out_bob, forms), "setup's output does not hold it")
 finally:
-    for server in servers:
-        server.stop()
-    lib.stop_dovecot(dovecot)
+    lab.stop()
     lib.rmtree(work)
 sys.exit(tap.done())
