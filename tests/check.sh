@@ -4,10 +4,10 @@
 #
 #   tests/check.sh             the gating tier on Debian 12 and Debian 13 (what
 #                              CI runs): this machine's release here, the other
-#                              one in a root that tests/debian-root.sh makes and
+#                              one in a root that tests/debian/debian-root.sh makes and
 #                              keeps (needs root); then the Debian packages of
 #                              both releases, built, linted, installed, used in
-#                              both clients and removed (tests/test-packages.sh)
+#                              both clients and removed (tests/packages/test-packages.sh)
 #   tests/check.sh --full      adds the long runs: minutes of fuzzing, Claws Mail
 #                              under Valgrind, more benchmark runs
 #   tests/check.sh --debian N  one release only (12 or 13; all is the default),
@@ -68,10 +68,10 @@ if [ "$debian" != "$here_release" ]; then
     if [ "$r" = "$here_release" ]; then
       timed "Debian $r (here)" logged bash "$0" "${args[@]}" || status=1
     else
-      timed "Debian $r (in a root)" logged bash "$root/tests/debian-root.sh" "$r" tests/check.sh \
+      timed "Debian $r (in a root)" logged bash "$root/tests/debian/debian-root.sh" "$r" tests/check.sh \
         "${args[@]}" || status=1
       # The root's mounts and processes go with a failing or interrupted run.
-      timed "Debian $r root: nothing left behind" bash "$root/tests/test-debian-root.sh" "$r" ||
+      timed "Debian $r root: nothing left behind" bash "$root/tests/debian/test-debian-root.sh" "$r" ||
         status=1
     fi
   done
@@ -79,7 +79,7 @@ if [ "$debian" != "$here_release" ]; then
   # fresh root, linted, installed there with apt and used in both clients.
   if [ "$packages" = 1 ]; then
     for r in "${runs[@]}"; do
-      timed "Debian $r packages" bash "$root/tests/test-packages.sh" --debian "$r" || status=1
+      timed "Debian $r packages" bash "$root/tests/packages/test-packages.sh" --debian "$r" || status=1
     done
   fi
   print_times
@@ -167,9 +167,9 @@ timed "ASan and UBSan" run_asan || status=1
 # Fuzzing: at least 10,000 inputs per target here, minutes each with --full.
 echo "check.sh: fuzzing"
 if [ "$full" = 1 ]; then
-  timed "fuzzing" bash "$root/tests/fuzz.sh" 300 || status=1
+  timed "fuzzing" bash "$root/tests/fuzz/fuzz.sh" 300 || status=1
 else
-  timed "fuzzing" bash "$root/tests/fuzz.sh" || status=1
+  timed "fuzzing" bash "$root/tests/fuzz/fuzz.sh" || status=1
 fi
 
 # Figures, never pass/fail: printed so every run shows them. --full takes

@@ -46,7 +46,7 @@ export APPPASS_DEMO_OUT="$build/demo"
 demo="$root/tests/$client/demo.py"
 
 if [ $headless = 1 ]; then
-  exec bash "$root/tests/x-session.sh" /usr/bin/python3 "$demo" --headless
+  exec bash "$root/tests/lib/x-session.sh" /usr/bin/python3 "$demo" --headless
 fi
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "demo.sh: no display here; run it on a desktop, or with --headless" >&2
@@ -55,6 +55,6 @@ fi
 if [ "$client" = evolution ]; then
   # Evolution's services and keyring live on the session bus: a private one
   # (and a throwaway home) keeps the demo away from your own accounts.
-  exec env APPPASS_X_DISPLAY=keep bash "$root/tests/x-session.sh" /usr/bin/python3 "$demo"
+  exec env APPPASS_X_DISPLAY=keep bash "$root/tests/lib/x-session.sh" /usr/bin/python3 "$demo"
 fi
 exec /usr/bin/python3 "$demo"

@@ -29,7 +29,7 @@ packages=(
   claws-mail libgtk-3-dev libclaws-mail-dev evolution-dev evolution-data-server-dev libebook1.2-dev
   evolution evolution-data-server xdotool x11-utils gnome-online-accounts
   isync msmtp neomutt
-  # check.sh --debian 13 makes its Debian 13 root with it (tests/debian-root.sh).
+  # check.sh --debian 13 makes its Debian 13 root with it (tests/debian/debian-root.sh).
   debootstrap
 )
 

@@ -14,26 +14,27 @@
 #include "toolbar.h"
 #include "utils.h"
 
-struct _ClawsClient {
+struct _ApppassClawsClient {
   GObject parent;
 };
 
-static void claws_client_iface_init (ApppassClientInterface *iface);
+static void apppass_claws_client_iface_init (ApppassClientInterface *iface);
 
-G_DEFINE_TYPE_WITH_CODE (ClawsClient, claws_client, G_TYPE_OBJECT,
-                         G_IMPLEMENT_INTERFACE (APPPASS_TYPE_CLIENT, claws_client_iface_init))
+G_DEFINE_TYPE_WITH_CODE (ApppassClawsClient, apppass_claws_client, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (APPPASS_TYPE_CLIENT,
+                                                apppass_claws_client_iface_init))
 
 /* Our settings live in the account's "privacy prefs" slot, saved in accountrc. */
 #define SETTINGS_ID "apppass"
 
 char *
-claws_account_key (const PrefsAccount *account)
+apppass_claws_account_key (const PrefsAccount *account)
 {
   return g_strdup_printf ("%d", account->account_id);
 }
 
 PrefsAccount *
-claws_account_from_key (const char *key)
+apppass_claws_account_from_key (const char *key)
 {
   gint64 id;
 
@@ -132,7 +133,7 @@ describe_send (const PrefsAccount *ac, ApppassAccount *a)
 static ApppassAccount *
 describe_live (const char *id, ApppassProtocol protocol)
 {
-  PrefsAccount *ac = claws_account_from_key (id);
+  PrefsAccount *ac = apppass_claws_account_from_key (id);
   ApppassAccount *a;
 
   if (ac == NULL || (protocol != APPPASS_PROTOCOL_SMTP && ac->recv_server == NULL) ||
@@ -188,7 +189,7 @@ stored_free (StoredWhileOpen *s)
 static ApppassAccount *
 describe_account (ApppassClient *client, const char *id, ApppassProtocol protocol)
 {
-  PrefsAccount *ac = claws_account_from_key (id);
+  PrefsAccount *ac = apppass_claws_account_from_key (id);
 
   (void)client;
   if (ac && open_prefs.window && ac->account_id == open_prefs.account_id)
@@ -197,12 +198,12 @@ describe_account (ApppassClient *client, const char *id, ApppassProtocol protoco
 }
 
 void
-claws_client_prefs_opened (const PrefsAccount *account, GtkWindow *window)
+apppass_claws_client_prefs_opened (const PrefsAccount *account, GtkWindow *window)
 {
-  g_autofree char *key = claws_account_key (account);
+  g_autofree char *key = apppass_claws_account_key (account);
 
-  claws_client_prefs_closed ();
-  if (claws_account_from_key (key) != account)
+  apppass_claws_client_prefs_closed ();
+  if (apppass_claws_account_from_key (key) != account)
     return; /* a new account, not in Claws' list yet */
   for (int p = 0; p < APPPASS_N_PROTOCOLS; p++)
     open_prefs.sides[p] = describe_live (key, (ApppassProtocol)p);
@@ -215,7 +216,7 @@ claws_client_prefs_opened (const PrefsAccount *account, GtkWindow *window)
  * password over the one apppass checked and stored, that one is put back; a
  * password the user typed there since is theirs and stays. */
 void
-claws_client_prefs_saved (void)
+apppass_claws_client_prefs_saved (void)
 {
   gboolean changed = FALSE;
 
@@ -237,7 +238,7 @@ claws_client_prefs_saved (void)
 }
 
 void
-claws_client_prefs_closed (void)
+apppass_claws_client_prefs_closed (void)
 {
   if (open_prefs.window)
     g_object_remove_weak_pointer (G_OBJECT (open_prefs.window), (gpointer *)&open_prefs.window);
@@ -288,7 +289,7 @@ store_slot (const PrefsAccount *ac, const char *slot, const char *password)
 static gboolean
 store_now (const ApppassAccount *a, const char *password, GError **error)
 {
-  PrefsAccount *ac = claws_account_from_key (a->id);
+  PrefsAccount *ac = apppass_claws_account_from_key (a->id);
   gboolean ok;
 
   if (ac == NULL) {
@@ -341,7 +342,7 @@ lookup_password (ApppassClient *client, const ApppassAccount *account, GCancella
                  GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (client, cancellable, callback, user_data);
-  PrefsAccount *ac = claws_account_from_key (account->id);
+  PrefsAccount *ac = apppass_claws_account_from_key (account->id);
   const char *slot = account->protocol == APPPASS_PROTOCOL_SMTP && ac && !send_shares_login (ac)
                          ? PWS_ACCOUNT_SEND
                          : PWS_ACCOUNT_RECV;
@@ -389,7 +390,7 @@ retry_now (gpointer data)
 static void
 retry_login (ApppassClient *client, const ApppassAccount *account)
 {
-  PrefsAccount *ac = claws_account_from_key (account->id);
+  PrefsAccount *ac = apppass_claws_account_from_key (account->id);
   int send = account->protocol == APPPASS_PROTOCOL_SMTP;
 
   (void)client;
@@ -400,7 +401,7 @@ retry_login (ApppassClient *client, const ApppassAccount *account)
 }
 
 void
-claws_client_cancel_retries (void)
+apppass_claws_client_cancel_retries (void)
 {
   for (GSList *l = retries; l; l = l->next)
     g_source_remove (GPOINTER_TO_UINT (l->data));
@@ -451,7 +452,7 @@ read_settings (PrefsAccount *ac)
 static char *
 get_setting (ApppassClient *client, const char *id, const char *key)
 {
-  PrefsAccount *ac = claws_account_from_key (id);
+  PrefsAccount *ac = apppass_claws_account_from_key (id);
   g_autoptr (GHashTable) table = NULL;
 
   (void)client;
@@ -464,7 +465,7 @@ get_setting (ApppassClient *client, const char *id, const char *key)
 static void
 set_setting (ApppassClient *client, const char *id, const char *key, const char *value)
 {
-  PrefsAccount *ac = claws_account_from_key (id);
+  PrefsAccount *ac = apppass_claws_account_from_key (id);
   g_autoptr (GHashTable) table = NULL;
   g_autoptr (GString) line = g_string_new (NULL);
   GHashTableIter iter;
@@ -485,7 +486,7 @@ set_setting (ApppassClient *client, const char *id, const char *key, const char 
 }
 
 static void
-claws_client_iface_init (ApppassClientInterface *iface)
+apppass_claws_client_iface_init (ApppassClientInterface *iface)
 {
   iface->get_name = get_name;
   iface->describe_account = describe_account;
@@ -498,26 +499,26 @@ claws_client_iface_init (ApppassClientInterface *iface)
   iface->get_parent_window = get_parent_window;
   iface->get_setting = get_setting;
   iface->set_setting = set_setting;
-  iface->get_oauth_help = claws_oauth_get_help;
-  iface->can_switch_to_oauth = claws_oauth_can_switch;
-  iface->switch_to_oauth = claws_oauth_switch;
-  iface->oauth_needs_client_id = claws_oauth_needs_client_id;
+  iface->get_oauth_help = apppass_claws_oauth_get_help;
+  iface->can_switch_to_oauth = apppass_claws_oauth_can_switch;
+  iface->switch_to_oauth = apppass_claws_oauth_switch;
+  iface->oauth_needs_client_id = apppass_claws_oauth_needs_client_id;
 }
 
-ClawsClient *
-claws_client_new (void)
+ApppassClawsClient *
+apppass_claws_client_new (void)
 {
-  return g_object_new (CLAWS_TYPE_CLIENT, NULL);
+  return g_object_new (APPPASS_CLAWS_TYPE_CLIENT, NULL);
 }
 
 static void
-claws_client_class_init (ClawsClientClass *klass)
+apppass_claws_client_class_init (ApppassClawsClientClass *klass)
 {
   (void)klass;
 }
 
 static void
-claws_client_init (ClawsClient *self)
+apppass_claws_client_init (ApppassClawsClient *self)
 {
   (void)self;
 }

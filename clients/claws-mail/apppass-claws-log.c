@@ -166,13 +166,13 @@ login_failed (ApppassProtocol protocol, const char *host, const char *text, Appp
 
   if (ac == NULL)
     return;
-  key = claws_account_key (ac);
+  key = apppass_claws_account_key (ac);
   if (!apppass_flow_login_failed_in_context (watch_flow, key, protocol, text, context))
     return;
   if (protocol == APPPASS_PROTOCOL_SMTP)
-    claws_send_error_suppress ();
+    apppass_claws_send_error_suppress ();
   else
-    claws_prompt_suppress (ac);
+    apppass_claws_prompt_suppress (ac);
 }
 
 /* ---- one line --------------------------------------------------------------- */
@@ -361,7 +361,7 @@ on_password_get (gpointer source, gpointer data)
 }
 
 void
-claws_log_watch_start (ApppassFlow *flow)
+apppass_claws_log_watch_start (ApppassFlow *flow)
 {
   watch_flow = flow;
   for (int p = 0; p < APPPASS_N_PROTOCOLS; p++)
@@ -397,7 +397,7 @@ write_timings (void)
 }
 
 void
-claws_log_watch_stop (void)
+apppass_claws_log_watch_stop (void)
 {
   write_timings ();
   g_clear_pointer (&timings, g_array_unref);

@@ -17,20 +17,20 @@
 /* Claws' Oauth2Service (oauth2.h, which only declares it where Claws' own
  * build defines USE_OAUTH2): the order of its OAuth2 page's list. */
 enum {
-  CLAWS_OAUTH2_GOOGLE = 1,
-  CLAWS_OAUTH2_OUTLOOK = 2,
-  CLAWS_OAUTH2_EXCHANGE = 3,
-  CLAWS_OAUTH2_YAHOO = 4,
+  APPPASS_CLAWS_OAUTH2_GOOGLE = 1,
+  APPPASS_CLAWS_OAUTH2_OUTLOOK = 2,
+  APPPASS_CLAWS_OAUTH2_EXCHANGE = 3,
+  APPPASS_CLAWS_OAUTH2_YAHOO = 4,
 };
 
 static const struct {
   const char *provider;
   int service;
 } services[] = {
-    {"google", CLAWS_OAUTH2_GOOGLE},
-    {"outlook", CLAWS_OAUTH2_OUTLOOK},
-    {"microsoft365", CLAWS_OAUTH2_EXCHANGE},
-    {"yahoo", CLAWS_OAUTH2_YAHOO},
+    {"google", APPPASS_CLAWS_OAUTH2_GOOGLE},
+    {"outlook", APPPASS_CLAWS_OAUTH2_OUTLOOK},
+    {"microsoft365", APPPASS_CLAWS_OAUTH2_EXCHANGE},
+    {"yahoo", APPPASS_CLAWS_OAUTH2_YAHOO},
 };
 
 /* The fields of the account that the preset changes. */
@@ -93,28 +93,28 @@ uses_oauth2 (const PrefsAccount *ac)
 }
 
 gboolean
-claws_oauth_can_switch (ApppassClient *client, const ApppassAccount *account)
+apppass_claws_oauth_can_switch (ApppassClient *client, const ApppassAccount *account)
 {
-  PrefsAccount *ac = claws_account_from_key (account->id);
+  PrefsAccount *ac = apppass_claws_account_from_key (account->id);
 
   (void)client;
   return ac && (ac->protocol == A_IMAP4 || ac->protocol == A_POP3) && service_of (account) != 0;
 }
 
 gboolean
-claws_oauth_needs_client_id (ApppassClient *client)
+apppass_claws_oauth_needs_client_id (ApppassClient *client)
 {
   (void)client;
   return TRUE;
 }
 
 char *
-claws_oauth_get_help (ApppassClient *client, const ApppassAccount *account)
+apppass_claws_oauth_get_help (ApppassClient *client, const ApppassAccount *account)
 {
   const ApppassProvider *provider = provider_of (account);
   const char *name = provider ? apppass_provider_get_name (provider) : _ ("the provider");
 
-  if (!claws_oauth_can_switch (client, account))
+  if (!apppass_claws_oauth_can_switch (client, account))
     return g_strdup (_ ("Claws Mail signs in with OAuth 2.0 to Google, Microsoft and Yahoo only. "
                         "For this account, ask the provider which sign-in mail programs can "
                         "use."));
@@ -196,14 +196,14 @@ show_oauth2_page (gpointer data)
 }
 
 gboolean
-claws_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError **error)
+apppass_claws_oauth_switch (ApppassClient *client, const ApppassAccount *account, GError **error)
 {
-  PrefsAccount *ac = claws_account_from_key (account->id);
+  PrefsAccount *ac = apppass_claws_account_from_key (account->id);
   Preset preset = {ac, {0}, FALSE};
   AuthFields oauth;
   guint idle;
 
-  if (!claws_oauth_can_switch (client, account)) {
+  if (!apppass_claws_oauth_can_switch (client, account)) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                          _ ("Claws Mail has no OAuth 2.0 sign-in for this provider"));
     return FALSE;

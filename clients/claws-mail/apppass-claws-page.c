@@ -10,22 +10,22 @@
 typedef struct {
   PrefsPage page;
   GtkWidget *widget;
-} ClawsPage;
+} ApppassClawsPage;
 
-static ClawsPage claws_page;
+static ApppassClawsPage apppass_claws_page;
 static ApppassFlow *page_flow;
 static char *page_path[3];
 
 static void
 create_widget (PrefsPage *page, GtkWindow *window, gpointer data)
 {
-  ClawsPage *self = (ClawsPage *)page;
+  ApppassClawsPage *self = (ApppassClawsPage *)page;
   PrefsAccount *account = data;
-  g_autofree char *key = claws_account_key (account);
+  g_autofree char *key = apppass_claws_account_key (account);
   ApppassProtocol protocol =
       account->protocol == A_POP3 ? APPPASS_PROTOCOL_POP3 : APPPASS_PROTOCOL_IMAP;
 
-  claws_client_prefs_opened (account, window);
+  apppass_claws_client_prefs_opened (account, window);
   if (account->protocol != A_POP3 && account->protocol != A_IMAP4)
     protocol = APPPASS_PROTOCOL_SMTP;
   self->widget = apppass_account_page_new (page_flow, key, protocol);
@@ -36,20 +36,20 @@ create_widget (PrefsPage *page, GtkWindow *window, gpointer data)
 static void
 destroy_widget (PrefsPage *page)
 {
-  ClawsPage *self = (ClawsPage *)page;
+  ApppassClawsPage *self = (ApppassClawsPage *)page;
 
   g_clear_pointer (&self->widget, gtk_widget_destroy);
-  claws_client_prefs_closed ();
+  apppass_claws_client_prefs_closed ();
 }
 
 static void
 save_page (PrefsPage *page)
 {
-  ClawsPage *self = (ClawsPage *)page;
+  ApppassClawsPage *self = (ApppassClawsPage *)page;
 
   if (self->widget)
     apppass_account_page_commit (APPPASS_ACCOUNT_PAGE (self->widget));
-  claws_client_prefs_saved ();
+  apppass_claws_client_prefs_saved ();
 }
 
 static gboolean
@@ -60,23 +60,23 @@ can_close (PrefsPage *page)
 }
 
 void
-claws_page_register (ApppassFlow *flow)
+apppass_claws_page_register (ApppassFlow *flow)
 {
   page_flow = flow;
   page_path[0] = (char *)_ ("App password");
   page_path[1] = NULL;
-  claws_page.page.path = page_path;
-  claws_page.page.create_widget = create_widget;
-  claws_page.page.destroy_widget = destroy_widget;
-  claws_page.page.save_page = save_page;
-  claws_page.page.can_close = can_close;
-  claws_page.page.weight = 25.0;
-  prefs_account_register_page ((PrefsPage *)&claws_page);
+  apppass_claws_page.page.path = page_path;
+  apppass_claws_page.page.create_widget = create_widget;
+  apppass_claws_page.page.destroy_widget = destroy_widget;
+  apppass_claws_page.page.save_page = save_page;
+  apppass_claws_page.page.can_close = can_close;
+  apppass_claws_page.page.weight = 25.0;
+  prefs_account_register_page ((PrefsPage *)&apppass_claws_page);
 }
 
 void
-claws_page_unregister (void)
+apppass_claws_page_unregister (void)
 {
-  prefs_account_unregister_page ((PrefsPage *)&claws_page);
+  prefs_account_unregister_page ((PrefsPage *)&apppass_claws_page);
   page_flow = NULL;
 }

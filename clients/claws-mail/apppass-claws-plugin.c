@@ -11,7 +11,7 @@
 #include "plugin.h"
 #include "version.h"
 
-static ClawsClient *client;
+static ApppassClawsClient *client;
 static ApppassFlow *flow;
 
 /* Claws unloads a plugin with dlclose(); our GTypes and any callback still
@@ -42,20 +42,20 @@ plugin_init (gchar **error)
     return -1;
   }
   stay_resident ();
-  client = claws_client_new ();
+  client = apppass_claws_client_new ();
   flow = apppass_flow_new (APPPASS_CLIENT (client));
-  claws_log_watch_start (flow);
-  claws_page_register (flow);
+  apppass_claws_log_watch_start (flow);
+  apppass_claws_page_register (flow);
   return 0;
 }
 
 gboolean
 plugin_done (void)
 {
-  claws_page_unregister ();
-  claws_log_watch_stop ();
-  claws_prompt_stop ();
-  claws_client_cancel_retries ();
+  apppass_claws_page_unregister ();
+  apppass_claws_log_watch_stop ();
+  apppass_claws_prompt_stop ();
+  apppass_claws_client_cancel_retries ();
   if (flow)
     apppass_flow_close_all (flow);
   g_clear_object (&flow);

@@ -110,7 +110,7 @@ suppress (Suppress *s)
 }
 
 void
-claws_prompt_suppress (const PrefsAccount *account)
+apppass_claws_prompt_suppress (const PrefsAccount *account)
 {
   Suppress *s = g_new0 (Suppress, 1);
   guint n = 0;
@@ -122,7 +122,7 @@ claws_prompt_suppress (const PrefsAccount *account)
 }
 
 void
-claws_send_error_suppress (void)
+apppass_claws_send_error_suppress (void)
 {
   Suppress *s = g_new0 (Suppress, 1);
   const char *text =
@@ -134,7 +134,7 @@ claws_send_error_suppress (void)
 }
 
 void
-claws_prompt_stop (void)
+apppass_claws_prompt_stop (void)
 {
   g_clear_handle_id (&prompt_source, g_source_remove);
   g_slist_free_full (g_steal_pointer (&active), (GDestroyNotify)suppress_free);

@@ -10,7 +10,7 @@
 #include "apppass-intl.h"
 
 /* Each block is written for the version Debian 12 ships (isync 1.4.4,
- * msmtp 1.8.23, neomutt 20220429); tests/test-terminal-setups.py runs them. */
+ * msmtp 1.8.23, neomutt 20220429); tests/cli/test-terminal-setups.py runs them. */
 
 #define MSMTP_CONFIG_MAX (1024 * 1024)
 

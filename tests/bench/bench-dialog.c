@@ -4,7 +4,7 @@
  * The plugins build and present the dialog inside one main-loop event (a
  * logged line, in Claws Mail); the aim is under 16 ms, one frame. This
  * builds and presents it RUNS times per layout (APPPASS_BENCH_RUNS, default
- * 40) on the display it is given (tests/x-session.sh: Xvfb with the
+ * 40) on the display it is given (tests/lib/x-session.sh: Xvfb with the
  * accessibility bus, as in the Claws load test), and prints in milliseconds
  * the median, 99th percentile and maximum of
  *   - building and presenting it (that one event), and

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
 
 RUNS = 21
@@ -22,11 +22,8 @@ work = tempfile.mkdtemp(prefix="apppass-bench-")
 os.chmod(work, 0o755)
 dovecot = os.path.join(work, "dovecot")
 os.mkdir(dovecot)
-subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"), dovecot],
-               check=True, stdout=subprocess.DEVNULL, timeout=60)
+ports = lib.start_dovecot(dovecot)
 try:
-    ports = dict(line.strip().split("=", 1)
-                 for line in open(os.path.join(dovecot, "dovecot-ports")) if "=" in line)
     password = open(os.path.join(dovecot, "backend-password")).read().strip()
     ca = os.path.join(dovecot, "certs", "ca.pem")
     port = ports["imaps"]
@@ -82,6 +79,5 @@ try:
         print(f"{name} takes {med[name][0] / med['curl'][0]:.2f} times curl's wall time "
               f"({med[name][1] / med['curl'][1]:.2f} times its CPU time)")
 finally:
-    subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"), dovecot],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lib.stop_dovecot(dovecot)
     lib.rmtree(work)

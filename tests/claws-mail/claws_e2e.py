@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ElementTree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 import apppass_atspi as at  # noqa: E402
 import apppass_testlib as lib  # noqa: E402
 import claws_profile as cp  # noqa: E402
@@ -42,42 +42,14 @@ if VALGRIND:
     at.wait_for = _slow_wait_for
 
 
-class Lab:
+class Lab(lib.DovecotLab):
     """A folder with Dovecot, test servers and Claws profiles; stop() ends them all."""
 
     def __init__(self, plugin, shots):
+        super().__init__("apppass-claws-")
         self.plugin = plugin
         self.shots = shots
-        self.work = tempfile.mkdtemp(prefix="apppass-claws-")
-        os.chmod(self.work, 0o755)
-        self.dovecot = os.path.join(self.work, "dovecot")
-        os.mkdir(self.dovecot)
-        self.servers = []
         self.logs = []
-        subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"),
-                        self.dovecot], check=True, stdout=subprocess.DEVNULL, timeout=60)
-        self.ports = dict(line.strip().split("=", 1)
-                          for line in open(os.path.join(self.dovecot, "dovecot-ports"))
-                          if "=" in line)
-        self.ca = os.path.join(self.dovecot, "certs", "ca.pem")
-
-    def stop(self):
-        for s in self.servers:
-            s.stop()
-        subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"),
-                        self.dovecot], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def start_server(self, scenario):
-        server = lib.TestServer(scenario, os.path.join(self.dovecot, "certs"),
-                                workdir=tempfile.mkdtemp(dir=self.work),
-                                extra_args=["--backend-imap", str(self.ports["imap"]),
-                                            "--backend-pop3", str(self.ports["pop3"]),
-                                            "--backend-user", "ann@gmail.com",
-                                            "--backend-password-file",
-                                            os.path.join(self.dovecot, "backend-password"),
-                                            "--spool", os.path.join(self.work, "spool")])
-        self.servers.append(server)
-        return server
 
     def recorder(self):
         """A stand-in browser: records the URIs Claws asks it to open."""

@@ -4,6 +4,7 @@ account → "App password"), with real pointer and keyboard input where a
 modal window decides what takes input. Used by test-claws.py.
 
 SPDX-License-Identifier: GPL-3.0-or-later"""
+import contextlib
 import gettext
 import os
 import re
@@ -151,6 +152,42 @@ def close_windows(prefs, accounts):
         at.press(button(accounts, "Close"))
 
 
+def gmail_profile(lab, **profile):
+    """The test server as Gmail and a Claws profile with its account: (server, rc)."""
+    server = lab.start_server("gmail")
+    rc, _ = lab.profile("Gmail", "ann@gmail.com", server, **profile)
+    return server, rc
+
+
+def online_claws(lab, rc, env=None):
+    """Claws started online (so no login at start): (claws, its AT-SPI app)."""
+    claws = lab_claws(lab, rc, env, "--online")
+    return claws, at.find_app("claws-mail", 60)
+
+
+@contextlib.contextmanager
+def account_page(claws, app, tap, what, page_name="App password"):
+    """Our page in the Gmail account's preferences for the with-block, which
+    gets (edit accounts, preferences, our page), the page None if it did not
+    open (the test line `what` says so); then the windows close and Claws quits."""
+    accounts = prefs = None
+    try:
+        accounts, prefs, page = open_account_page(app, "Gmail", page_name)
+        tap.ok(page is not None, what)
+        yield accounts, prefs, page
+    finally:
+        close_windows(prefs, accounts)
+        claws.quit()
+
+
+def check_login(page, done):
+    """Presses the page's Check login and waits until done(its result): the result."""
+    at.press(at.find_id(page, "apppass-check-button"))
+    result = at.find_id(page, "apppass-check-result", 10)
+    at.wait_for(lambda: done(at.name(result) or ""), 30)
+    return at.name(result) or ""
+
+
 def explanation(dialog):
     label = at.find_id(dialog, "apppass-explanation", 5)
     return (at.name(label) if label else None) or ""
@@ -158,15 +195,13 @@ def explanation(dialog):
 
 def page_flow(lab, tap):
     """The settings-panel path with the preferences open, as a user meets it."""
-    server = lab.start_server("gmail")
-    rc, _ = lab.profile("Gmail", "ann@gmail.com", server)
+    server, rc = gmail_profile(lab)
     store = os.path.join(rc, "passwordstorerc")
     before = open(store).read()
     claws, app = fail_first_login(lab, tap, rc, "page")
-    accounts = prefs = None
-    try:
-        accounts, prefs, page = open_account_page(app, "Gmail")
-        if not tap.ok(page is not None, "page: Edit accounts → Edit → App password shows our page"):
+    with account_page(claws, app, tap, "page: Edit accounts → Edit → App password shows our "
+                      "page") as (accounts, prefs, page):
+        if page is None:
             return
         problems = layout_problems(prefs, page)
         tap.ok(not problems, "page: at Claws' default size nothing is cut off, no horizontal "
@@ -199,27 +234,20 @@ def page_flow(lab, tap):
         gone = at.wait_for(lambda: our_dialog(app, 0.1) is None, 30)
         tap.ok(gone and open(store).read() != before, "page: saved, and the dialog closes itself")
 
-        at.press(at.find_id(page, "apppass-check-button"))
-        result = at.find_id(page, "apppass-check-result", 10)
-        said = at.wait_for(lambda: "accepted" in (at.name(result) or ""), 30)
-        tap.ok(said, "page: Check login says the server accepted the saved password",
-               at.name(result))
+        said = check_login(page, lambda text: "accepted" in text)
+        tap.ok("accepted" in said, "page: Check login says the server accepted the saved "
+               "password", said)
 
         at.press(button(prefs, "OK"))
         closed = at.wait_for(lambda: not at.showing(prefs), 10)
         tap.ok(closed, "page: OK closes the preferences")
-        prefs = None
         at.press(button(accounts, "Close"))
-        accounts = None
         # The Basic page writes its own (old) password entry back on OK: a
         # reverted store would fail this login and bring the dialog back.
         logged_in = at.wait_for(lambda: server.logins().count("imap:matched") >= 3, 60)
         tap.ok(logged_in and our_dialog(app, 2) is None,
                "page: with the windows closed, Claws logs in with the password apppass saved, "
                "not the one the Basic page held", server.logins())
-    finally:
-        close_windows(prefs, accounts)
-        claws.quit()
 
 
 def applied_flow(lab, tap):
@@ -228,17 +256,13 @@ def applied_flow(lab, tap):
     copy until OK); the check must use the account as Claws uses it, with the
     password just applied, not freed memory (once: 'The server "" was not
     found')."""
-    server = lab.start_server("gmail")
-    rc, _ = lab.profile("Gmail", "ann@gmail.com", server)
+    server, rc = gmail_profile(lab)
     # Freed memory filled with a byte of its own and not kept in glibc's
     # per-thread cache, so that reading it shows every time, not once in a while.
     env = dict(os.environ, MALLOC_PERTURB_="85", GLIBC_TUNABLES="glibc.malloc.tcache_count=0")
-    claws = lab_claws(lab, rc, env, "--online")
-    app = at.find_app("claws-mail", 60)
-    accounts = prefs = None
-    try:
-        accounts, prefs, page = open_account_page(app, "Gmail")
-        if not tap.ok(page is not None, "applied: our page opens"):
+    claws, app = online_claws(lab, rc, env)
+    with account_page(claws, app, tap, "applied: our page opens") as (_, prefs, page):
+        if page is None:
             return
         click(cell(prefs, "Basic"))
         fields = at.wait_for(lambda: [a for a in at.walk(prefs) if at.showing(a) and at.role(a) in (
@@ -255,50 +279,37 @@ def applied_flow(lab, tap):
             at.set_text(host, "mail.server-name-longer-than-before.invalid")
         at.press(button(prefs, "Apply"))
         click(cell(prefs, "App password"))
-        at.press(at.find_id(page, "apppass-check-button"))
-        result = at.find_id(page, "apppass-check-result", 10)
-        at.wait_for(lambda: "…" not in (at.name(result) or "…"), 30)
-        text = at.name(result) or ""
+        text = check_login(page, lambda text: text and "…" not in text)
         tap.ok("accepted" in text and 'server ""' not in text,
                "applied: after Apply on Basic, Check login checks the password just applied "
                "against the account as Claws uses it", text)
         tap.ok(server.logins() == ["imap:matched"], "applied: one login, with that password",
                server.logins())
-    finally:
-        close_windows(prefs, accounts)
-        claws.quit()
 
 
 def by_hand_flow(lab, tap):
     """The dialog by hand says what is known: before any failure, and after
     an accepted Check login, it names no cause."""
-    server = lab.start_server("gmail")
-    rc, _ = lab.profile("Gmail", "ann@gmail.com", server, password=lib.GOOD_PASSWORD)
-    claws = lab_claws(lab, rc, None, "--online")
-    app = at.find_app("claws-mail", 60)
-    accounts = prefs = None
+    _, rc = gmail_profile(lab, password=lib.GOOD_PASSWORD)
+    claws, app = online_claws(lab, rc)
     try:
-        accounts, prefs, page = open_account_page(app, "Gmail")
-        if not tap.ok(page is not None, "by hand: our page opens"):
-            return
-        for when in ("with no problem seen", "after an accepted Check login"):
-            if when.startswith("after"):
-                at.press(at.find_id(page, "apppass-check-button"))
-                result = at.find_id(page, "apppass-check-result", 10)
-                at.wait_for(lambda: "accepted" in (at.name(result) or ""), 30)
-            at.press(at.find_id(page, "apppass-create-button"))
-            dialog = our_dialog(app, 10)
-            text = explanation(dialog) if dialog else ""
-            tap.ok(dialog is not None and "No login problem has been seen" in text
-                   and "Two-step verification is on" not in text,
-                   f"by hand: {when}, the dialog claims no cause", text)
-            if dialog:
-                lab.screenshot(dialog, "dialog-by-hand")
-                at.press(at.find_id(dialog, "apppass-not-now-button"))
-                at.wait_for(lambda: our_dialog(app, 0.1) is None, 10)
+        with account_page(claws, app, tap, "by hand: our page opens") as (_, _, page):
+            if page is None:
+                return
+            for when in ("with no problem seen", "after an accepted Check login"):
+                if when.startswith("after"):
+                    check_login(page, lambda text: "accepted" in text)
+                at.press(at.find_id(page, "apppass-create-button"))
+                dialog = our_dialog(app, 10)
+                text = explanation(dialog) if dialog else ""
+                tap.ok(dialog is not None and "No login problem has been seen" in text
+                       and "Two-step verification is on" not in text,
+                       f"by hand: {when}, the dialog claims no cause", text)
+                if dialog:
+                    lab.screenshot(dialog, "dialog-by-hand")
+                    at.press(at.find_id(dialog, "apppass-not-now-button"))
+                    at.wait_for(lambda: our_dialog(app, 0.1) is None, 10)
     finally:
-        close_windows(prefs, accounts)
-        claws.quit()
         # The test wrote the password there itself, in plain text: not a leak
         # for the final scan to find.
         for name in ("passwordstorerc", "passwordstorerc.bak"):
@@ -320,16 +331,13 @@ def catalogues(lab):
 def language_flow(lab, tap, lang, locale):
     """The page in another language, at Claws' default size (Claws itself has
     no catalogue for these, apppass does)."""
-    server = lab.start_server("gmail")
-    rc, _ = lab.profile("Gmail", "ann@gmail.com", server)
+    _, rc = gmail_profile(lab)
     localedir = catalogues(lab)
     env = dict(os.environ, LC_ALL=locale, LANGUAGE=lang, APPPASS_LOCALEDIR=localedir)
     page_name = gettext.translation("apppass", localedir, [lang]).gettext("App password")
     claws, app = fail_first_login(lab, tap, rc, lang, env)
-    accounts = prefs = None
-    try:
-        accounts, prefs, page = open_account_page(app, "Gmail", page_name)
-        if not tap.ok(page is not None, f"{lang}: our page opens"):
+    with account_page(claws, app, tap, f"{lang}: our page opens", page_name) as (_, prefs, page):
+        if page is None:
             return
         create = at.find_id(page, "apppass-create-button")
         tap.ok(create is not None and "app password" not in (at.name(create) or ""),
@@ -338,6 +346,3 @@ def language_flow(lab, tap, lang, locale):
         tap.ok(not problems, f"{lang}: at Claws' default size nothing is cut off, no "
                "horizontal scroll bar", problems)
         lab.screenshot(prefs, f"claws-account-page-{lang}")
-    finally:
-        close_windows(prefs, accounts)
-        claws.quit()

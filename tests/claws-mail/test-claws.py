@@ -23,7 +23,7 @@ APPPASS_TEST_ONLY=gmail,yahoo runs the flows named. APPPASS_VALGRIND=1
 (tests/check.sh --full) runs every Claws under Valgrind's memcheck and fails
 on a memory error or a definite leak with a frame in apppass.so.
 
-Runs inside tests/x-session.sh (Xvfb, private D-Bus session).
+Runs inside tests/lib/x-session.sh (Xvfb, private D-Bus session).
 SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
 import re

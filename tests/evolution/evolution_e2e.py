@@ -2,7 +2,7 @@
 accounts as .source files, a real gnome-keyring, Evolution with the module
 loaded from the build tree (EDS_EXTRA_PREFIXES), a recorder as the https
 handler, and Evolution's windows seen over AT-SPI. Used by test-evolution.py
-and demo.py. Runs inside tests/x-session.sh (Xvfb, private D-Bus session).
+and demo.py. Runs inside tests/lib/x-session.sh (Xvfb, private D-Bus session).
 
 SPDX-License-Identifier: GPL-3.0-or-later"""
 import os

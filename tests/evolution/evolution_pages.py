@@ -3,6 +3,7 @@ editor: the dialog sits over the editor it came from (transient for it),
 takes real typing and saves. Used by test-evolution.py.
 
 SPDX-License-Identifier: GPL-3.0-or-later"""
+import contextlib
 import os
 import sys
 
@@ -13,14 +14,30 @@ import evolution_e2e as e2e  # noqa: E402
 from evolution_e2e import at, lib, our_dialog  # noqa: E402
 
 
-def page_dialog_flow(lab, tap):
+@contextlib.contextmanager
+def account_page(lab, tap, name, what):
+    """A Gmail account on the test server, named `name`, with the right password
+    stored, and Evolution's account editor open on our page, for the with-block:
+    (server, account uid, app, editor, page), the page None if it is not there
+    (the test line `what` says so). Then Evolution quits, without the account."""
     server = lab.start_server("gmail")
-    uid = lab.account("pagedialog", "ann@gmail.com", server, password=None)
+    uid = lab.account(name, "ann@gmail.com", server, password=None)
     e2e.store_password(uid, lib.GOOD_PASSWORD)
     evo, app = lab.start_evolution()
     try:
         editor, page = e2e.open_account_page(app, "ann@gmail.com")
-        if not tap.ok(page is not None, "page dialog: apppass's page is in the account editor"):
+        tap.ok(page is not None, what)
+        yield server, uid, app, editor, page
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
+
+
+def page_dialog_flow(lab, tap):
+    with account_page(lab, tap, "pagedialog", "page dialog: apppass's page is in the account "
+                      "editor") as (server, uid, app, editor, page):
+        if page is None:
             return
         problems = pages.layout_problems(editor, page, size=None)
         tap.ok(not problems, "page dialog: in the editor as it opens, nothing is cut off, no "
@@ -51,7 +68,3 @@ def page_dialog_flow(lab, tap):
         tap.ok(checked and gone and e2e.stored_password(uid) == lib.GOOD_PASSWORD,
                "page dialog: checked, saved, closed", server.logins())
         at.press(e2e.button(editor, "Cancel"))
-    finally:
-        e2e.cancel_prompts(app)
-        evo.quit()
-        lab.remove_accounts()

@@ -26,7 +26,7 @@ Outlook.com the OAuth explanation, at an unknown provider Evolution's own
 prompt. Then every
 file Evolution wrote is searched for the password in every form.
 
-Runs inside tests/x-session.sh. SPDX-License-Identifier: GPL-3.0-or-later"""
+Runs inside tests/lib/x-session.sh. SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
 import subprocess
 import sys
@@ -254,13 +254,9 @@ def page_flow():
     """Our page in Evolution's account editor: it shows the detected provider,
     its "Check login" logs in with the stored password, and turning the help
     off is saved in the account's .source file when the editor's OK is pressed."""
-    server = lab.start_server("gmail")
-    uid = lab.account("page", "ann@gmail.com", server, password=None)
-    e2e.store_password(uid, lib.GOOD_PASSWORD)
-    evo, app = lab.start_evolution()
-    try:
-        editor, page = e2e.open_account_page(app, "ann@gmail.com")
-        if not tap.ok(page is not None, "page: apppass's page is in the account editor"):
+    with evolution_pages.account_page(lab, tap, "page", "page: apppass's page is in the account "
+                                      "editor") as (server, uid, app, editor, page):
+        if page is None:
             return
         names = " ".join(at.name(a) or "" for a in at.walk(page))
         tap.ok("Detected: Google" in names, "page: it shows the detected provider", names)
@@ -279,10 +275,6 @@ def page_flow():
         saved = at.wait_for(lambda: "Enabled=0" in lab.source_text(uid), 20)
         tap.ok(saved, "page: turning the help off is saved in the account's .source file",
                lab.source_text(uid))
-    finally:
-        e2e.cancel_prompts(app)
-        evo.quit()
-        lab.remove_accounts()
 
 
 def online_accounts_flow():

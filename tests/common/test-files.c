@@ -16,7 +16,7 @@
 
 #include "apppass-file.h"
 #include "apppass-provider.h"
-#include "apppass-test-server.h"
+#include "apppass-test-server-driver.h"
 
 #define DEADLINE_SECONDS 10
 #define MEMORY_LIMIT     (512u * 1024 * 1024)

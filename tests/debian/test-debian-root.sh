@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# apppass: tests/debian-root.sh leaves nothing behind: a command that fails
+# apppass: tests/debian/debian-root.sh leaves nothing behind: a command that fails
 # and a run interrupted with SIGINT and with SIGTERM while its command is
 # running leave no mount of the root and no process in it.
-#   tests/test-debian-root.sh RELEASE     (root; after debian-root.sh made the root)
+#   tests/debian/test-debian-root.sh RELEASE     (root; after debian-root.sh made the root)
 set -uo pipefail
 release=${1:?usage: test-debian-root.sh RELEASE}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -3,7 +3,7 @@
 
 SPDX-License-Identifier: GPL-3.0-or-later
 
-Runs inside tests/keyring-session.sh. For each hostile scenario of the test
+Runs inside tests/lib/keyring-session.sh. For each hostile scenario of the test
 server (tests/server/scenarios/hostile-*.ini: an OSC title with a screen clear
 and a fake success line, an OSC 8 hyperlink, C1 controls, a raw 0x9b byte,
 bidi controls, DCS/APC/PM/SOS strings, a 5,000-character word), `apppass
@@ -21,7 +21,7 @@ import sys
 import tempfile
 import unicodedata
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
 
 CLI = os.environ["APPPASS_CLI"]

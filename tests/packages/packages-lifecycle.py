@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """apppass's Debian packages over their life, inside the root that
-tests/test-packages.sh installed them into (run as root there, inside
-tests/x-session.sh).
+tests/packages/test-packages.sh installed them into (run as root there, inside
+tests/lib/x-session.sh).
 
 Installed: the real Claws Mail loads the installed plugin, the real Evolution
 the installed module (each checked in /proc/PID/maps), both run their own
@@ -20,8 +20,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "evolution"))
-sys.path.insert(0, os.path.join(HERE, "claws-mail"))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "evolution"))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "claws-mail"))
 import claws_e2e  # noqa: E402
 import evolution_e2e as e2e  # noqa: E402
 from evolution_e2e import at, lib  # noqa: E402

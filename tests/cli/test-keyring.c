@@ -1,7 +1,7 @@
 /* apppass tests — the keyring, against a real gnome-keyring
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Runs inside tests/keyring-session.sh: a private D-Bus session with an
+ * Runs inside tests/lib/keyring-session.sh: a private D-Bus session with an
  * unlocked gnome-keyring in throwaway folders. */
 #include <string.h>
 

@@ -14,7 +14,7 @@
 #include "apppass-intl.h"
 #include "apppass-settings.h"
 #include "apppass-test-client.h"
-#include "apppass-test-server.h"
+#include "apppass-test-server-driver.h"
 #include "apppass-test-util.h"
 
 static const char *lang = "en";

@@ -2,7 +2,7 @@
 # apppass: run a command as root inside a Debian root made with debootstrap
 # from Debian's packages, with a clean copy of this tree in /root/apppass.
 #
-#   tests/debian-root.sh RELEASE COMMAND...     e.g. tests/debian-root.sh 13 tests/check.sh --debian 13
+#   tests/debian/debian-root.sh RELEASE COMMAND...     e.g. tests/debian/debian-root.sh 13 tests/check.sh --debian 13
 #
 # RELEASE is 12 (bookworm) or 13 (trixie). The root is kept between runs in
 # $APPPASS_ROOTS (default /var/cache/apppass/roots), made on the first run and
@@ -30,7 +30,7 @@ if [ "${APPPASS_IN_ROOT_NS:-}" != 1 ]; then
     env APPPASS_IN_ROOT_NS=1 bash "$0" "$release" "$@"
 fi
 
-here=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/../.." && pwd)
 roots=${APPPASS_ROOTS:-/var/cache/apppass/roots}
 mirror=${APPPASS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 root=$roots/debian-$release

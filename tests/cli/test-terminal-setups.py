@@ -4,7 +4,7 @@ msmtp and neomutt, exactly as printed.
 
 SPDX-License-Identifier: GPL-3.0-or-later
 
-Runs inside tests/keyring-session.sh (a private HOME and an unlocked
+Runs inside tests/lib/keyring-session.sh (a private HOME and an unlocked
 gnome-keyring). Two accounts are set up, one after the other, as a user
 would: ann@gmail.com with Google's servers from a providers.d file that
 points them at the test server, and bob@googlemail.com with --imap and
@@ -18,37 +18,20 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
 
 CLI = os.environ["APPPASS_CLI"]
 ANN, BOB = "ann@gmail.com", "bob@googlemail.com"
 HOME = os.environ["HOME"]
 tap = lib.Tap()
-work = tempfile.mkdtemp(prefix="apppass-terminal-")
-os.chmod(work, 0o755)
-dovecot = os.path.join(work, "dovecot")
-os.mkdir(dovecot)
-servers = []
+lab = lib.DovecotLab("apppass-terminal-")
+work, ca = lab.work, lab.ca
 # The printed lines call `apppass lookup` by name, as on an installed system.
 # The tools look for their files in ~/.config, as on a desktop.
 env = dict(os.environ, PATH=os.path.dirname(CLI) + os.pathsep + os.environ["PATH"],
            XDG_CONFIG_HOME=os.path.join(HOME, ".config"))
-
-
-def start(scenario, user):
-    server = lib.TestServer(scenario, os.path.join(dovecot, "certs"),
-                            workdir=tempfile.mkdtemp(dir=work),
-                            extra_args=["--backend-imap", str(ports["imap"]),
-                                        "--backend-pop3", str(ports["pop3"]),
-                                        "--backend-user", "ann@gmail.com",
-                                        "--backend-password-file",
-                                        os.path.join(dovecot, "backend-password"),
-                                        "--spool", os.path.join(work, "spool-" + user)])
-    servers.append(server)
-    return server
 
 
 def scenario_for(user):
@@ -130,13 +113,8 @@ def neomutt_screen(*extra):
 
 
 try:
-    subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"), dovecot],
-                   check=True, stdout=subprocess.DEVNULL, timeout=60)
-    ports = dict(line.strip().split("=", 1) for line in open(os.path.join(dovecot, "dovecot-ports"))
-                 if "=" in line)
-    ca = os.path.join(dovecot, "certs", "ca.pem")
-    ann = start("gmail", ANN)
-    bob = start(scenario_for(BOB), BOB)
+    ann = lab.start_server("gmail", "spool-" + ANN)
+    bob = lab.start_server(scenario_for(BOB), "spool-" + BOB)
 
     providers = os.path.join(env["XDG_CONFIG_HOME"], "apppass", "providers.d")
     os.makedirs(providers)
@@ -234,9 +212,6 @@ try:
     tap.ok(not hits, "no file in HOME but the keyring holds the password", hits)
     tap.ok(not lib.find_secret(out_ann + out_bob, forms), "setup's output does not hold it")
 finally:
-    for server in servers:
-        server.stop()
-    subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"), dovecot],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    lab.stop()
     lib.rmtree(work)
 sys.exit(tap.done())

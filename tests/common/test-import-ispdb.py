@@ -11,13 +11,13 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 from apppass_testlib import Tap  # noqa: E402
 
 SRC = os.path.dirname(os.path.abspath(__file__))
-SCRIPT = os.path.join(SRC, "..", "common", "providers", "import-ispdb.py")
-ISPDB = os.path.join(SRC, "data", "ispdb")
-PROVIDERS = os.path.join(SRC, "data", "ispdb-providers")
+SCRIPT = os.path.join(SRC, "..", "..", "common", "providers", "import-ispdb.py")
+ISPDB = os.path.join(SRC, "..", "data", "ispdb")
+PROVIDERS = os.path.join(SRC, "..", "data", "ispdb-providers")
 COMMIT = "c6ad79659b5fc321d1593ec4c277815b83e5dec5"
 URL = "https://github.com/thunderbird/autoconfig"
 

@@ -1,12 +1,13 @@
 /* apppass tests — the login check, against the project's test server
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apppass-error.h"
 #include "apppass-login-process.h"
 #include "apppass-login.h"
-#include "apppass-test-server.h"
+#include "apppass-test-server-driver.h"
 #include "apppass-test-util.h"
 
 #include <glib/gstdio.h>
@@ -164,42 +165,39 @@ test_accepted_self_signed (void)
   g_assert_cmpint (r->outcome, ==, APPPASS_LOGIN_ACCEPTED);
 }
 
-static char *
-scenario_with_mode (const char *mode)
+/* Gmail's scenario with some keys set: GROUP, KEY, VALUE, … up to a NULL
+ * group (so a NULL group also ends the list early). */
+static G_GNUC_NULL_TERMINATED char *
+gmail_with (const char *group, ...)
 {
   g_autofree char *base = test_scenario ("gmail");
   g_autoptr (GKeyFile) keys = g_key_file_new ();
+  va_list ap;
 
-  g_assert_true (g_key_file_load_from_data (keys, base, -1, G_KEY_FILE_KEEP_COMMENTS, NULL));
-  g_key_file_set_string (keys, "imap", "mode", mode);
-  g_key_file_set_string (keys, "pop3", "mode", mode);
-  g_key_file_set_string (keys, "smtp", "mode", mode);
+  g_assert_true (g_key_file_load_from_data (keys, base, -1, G_KEY_FILE_NONE, NULL));
+  va_start (ap, group);
+  for (const char *g = group; g != NULL; g = va_arg (ap, const char *)) {
+    const char *key = va_arg (ap, const char *);
+
+    g_key_file_set_string (keys, g, key, va_arg (ap, const char *));
+  }
+  va_end (ap);
   return g_key_file_to_data (keys, NULL, NULL);
 }
 
-/* STARTTLS that the server does not offer never falls back to plain text. */
-static void
-test_starttls_stripped (void)
+/* Gmail's scenario with every service in @mode (see the test server's modes). */
+static char *
+scenario_with_mode (const char *mode)
 {
-  g_autofree char *scenario = scenario_with_mode ("strip-starttls");
-  g_autoptr (TestServer) server = test_server_start (scenario, "server");
-
-  for (guint r = 1; r < G_N_ELEMENTS (routes); r += 2) {
-    g_autoptr (ApppassLoginResult) result = check (server, &routes[r], TEST_GOOD_PASSWORD, "ca", 0);
-
-    g_test_message ("%s: %s", routes[r].service, result->error ? result->error->message : "");
-    g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_FAILED);
-    g_assert_nonnull (strstr (result->error->message, "does not offer STARTTLS"));
-    g_assert_false (result->password_sent);
-  }
-  assert_logins (server, "");
+  return gmail_with ("imap", "mode", mode, "pop3", "mode", mode, "smtp", "mode", mode, NULL);
 }
 
-/* Offered, then refused (an injected error): said as it happened. */
+/* Every STARTTLS route, with the server's STARTTLS in @mode, fails before the
+ * password is sent and says @why. */
 static void
-test_starttls_refused (void)
+assert_starttls_fails (const char *mode, const char *why)
 {
-  g_autofree char *scenario = scenario_with_mode ("refuse-starttls");
+  g_autofree char *scenario = scenario_with_mode (mode);
   g_autoptr (TestServer) server = test_server_start (scenario, "server");
 
   for (guint r = 1; r < G_N_ELEMENTS (routes); r += 2) {
@@ -208,10 +206,24 @@ test_starttls_refused (void)
     g_test_message ("%s: %s", routes[r].service, result->error ? result->error->message : "");
     g_assert_cmpint (result->outcome, ==, APPPASS_LOGIN_FAILED);
     g_assert_error (result->error, APPPASS_ERROR, APPPASS_ERROR_NOT_SENT);
-    g_assert_nonnull (strstr (result->error->message, "refused STARTTLS"));
+    g_assert_nonnull (strstr (result->error->message, why));
     g_assert_false (result->password_sent);
   }
   assert_logins (server, "");
+}
+
+/* STARTTLS that the server does not offer never falls back to plain text. */
+static void
+test_starttls_stripped (void)
+{
+  assert_starttls_fails ("strip-starttls", "does not offer STARTTLS");
+}
+
+/* Offered, then refused (an injected error): said as it happened. */
+static void
+test_starttls_refused (void)
+{
+  assert_starttls_fails ("refuse-starttls", "refused STARTTLS");
 }
 
 /* A server that speaks only TLS 1.0 or 1.1, with a trusted certificate: the
@@ -280,19 +292,17 @@ test_old_tls_cli (void)
   assert_logins (server, "");
 }
 
-/* A scenario that accepts @password, with @imap_extra keys for [imap]. */
+/* A scenario that accepts @password, with IMAP's @capability and LOGINDISABLED
+ * or not, and SMTP offering only @smtp_mechanisms (or Gmail's with %NULL). */
 static char *
-scenario_for_password (const char *password, const char *capability, gboolean login_disabled)
+scenario_for_password (const char *password, const char *capability, gboolean login_disabled,
+                       const char *smtp_mechanisms)
 {
-  g_autofree char *base = test_scenario ("gmail");
   g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, password, -1);
-  g_autoptr (GKeyFile) keys = g_key_file_new ();
 
-  g_assert_true (g_key_file_load_from_data (keys, base, -1, G_KEY_FILE_NONE, NULL));
-  g_key_file_set_string (keys, "scenario", "password-sha256", sha);
-  g_key_file_set_string (keys, "imap", "capability", capability);
-  g_key_file_set_boolean (keys, "imap", "login-disabled", login_disabled);
-  return g_key_file_to_data (keys, NULL, NULL);
+  return gmail_with ("scenario", "password-sha256", sha, "imap", "capability", capability, "imap",
+                     "login-disabled", login_disabled ? "true" : "false",
+                     smtp_mechanisms ? "smtp" : NULL, "mechanisms", smtp_mechanisms, NULL);
 }
 
 /* UTF-8 goes to IMAP as a literal (the test server, like RFC 3501, refuses
@@ -315,8 +325,8 @@ test_password_characters (void)
 
   for (guint p = 0; p < G_N_ELEMENTS (passwords); p++) {
     for (guint v = 0; v < G_N_ELEMENTS (servers); v++) {
-      g_autofree char *scenario =
-          scenario_for_password (passwords[p], servers[v].capability, servers[v].login_disabled);
+      g_autofree char *scenario = scenario_for_password (passwords[p], servers[v].capability,
+                                                         servers[v].login_disabled, NULL);
       g_autoptr (TestServer) server = test_server_start (scenario, "server");
 
       for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
@@ -500,6 +510,8 @@ test_refused (void)
 typedef struct {
   GMainLoop *loop;
   ApppassLoginResult *result;
+  /* apppass_login_check_finish() unless set */
+  ApppassLoginResult *(*finish) (GAsyncResult *result);
 } AsyncWait;
 
 static void
@@ -508,17 +520,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
   AsyncWait *wait = data;
 
   (void)source;
-  wait->result = apppass_login_check_finish (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static void
-on_isolated_checked (GObject *source, GAsyncResult *result, gpointer data)
-{
-  AsyncWait *wait = data;
-
-  (void)source;
-  wait->result = apppass_login_check_isolated_finish (result);
+  wait->result = (wait->finish ? wait->finish : apppass_login_check_finish) (result);
   g_main_loop_quit (wait->loop);
 }
 
@@ -539,7 +541,7 @@ test_async_and_cancel (void)
   g_autoptr (TestServer) silent = test_server_start (silent_scenario, "server");
   g_autofree char *pem = test_cert_pem ("ca");
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, NULL};
   ApppassLoginOptions options = {APPPASS_PROTOCOL_IMAP,
                                  "127.0.0.1",
                                  test_server_port (good, "imaps"),
@@ -620,7 +622,7 @@ test_dns_deadline_and_cancel (void)
                                  NULL,
                                  1000};
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, NULL};
   g_autoptr (ApppassLoginResult) timed_out = NULL;
   gint64 start = g_get_monotonic_time ();
 
@@ -723,9 +725,9 @@ test_host_with_port_isolated (void)
   ApppassLoginOptions options = {
       APPPASS_PROTOCOL_IMAP,       host, 0, APPPASS_SECURITY_TLS, "ann@gmail.com", pem,
       G_PROXY_RESOLVER (resolver), 10000};
-  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, apppass_login_check_isolated_finish};
 
-  apppass_login_check_isolated (&options, TEST_GOOD_PASSWORD, NULL, on_isolated_checked, &wait);
+  apppass_login_check_isolated (&options, TEST_GOOD_PASSWORD, NULL, on_checked, &wait);
   g_main_loop_run (wait.loop);
   g_assert_cmpstr (resolver->asked, ==, expected);
   g_assert_no_error (wait.result->error);
@@ -832,7 +834,7 @@ test_proxy (void)
   g_autofree char *uri = g_strdup_printf ("socks5://127.0.0.1:%u", start_socks (socks));
   g_autoptr (GProxyResolver) resolver = g_simple_proxy_resolver_new (uri, NULL);
   g_autofree char *pem = test_cert_pem ("ca");
-  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL};
+  AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, NULL};
 
   for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
     ApppassLoginOptions options = {routes[r].protocol,
@@ -862,21 +864,14 @@ test_proxy (void)
 static void
 test_mechanisms_and_plain_text (void)
 {
-  g_autofree char *base = test_scenario ("gmail");
-  g_autoptr (GKeyFile) keys = g_key_file_new ();
-  g_autofree char *scenario = NULL;
-  g_autoptr (TestServer) server = NULL;
+  g_autofree char *scenario = gmail_with ("imap", "login-disabled", "true", "smtp", "mechanisms",
+                                          "LOGIN", "smtp", "plain-auth", "true", NULL);
+  g_autoptr (TestServer) server = test_server_start (scenario, "server");
   const Route plain[] = {{APPPASS_PROTOCOL_IMAP, APPPASS_SECURITY_NONE, "imap"},
                          {APPPASS_PROTOCOL_POP3, APPPASS_SECURITY_NONE, "pop3"},
                          {APPPASS_PROTOCOL_SMTP, APPPASS_SECURITY_NONE, "smtp"}};
   g_autofree char *record = NULL;
 
-  g_assert_true (g_key_file_load_from_data (keys, base, -1, G_KEY_FILE_NONE, NULL));
-  g_key_file_set_boolean (keys, "imap", "login-disabled", TRUE);
-  g_key_file_set_string (keys, "smtp", "mechanisms", "LOGIN");
-  g_key_file_set_boolean (keys, "smtp", "plain-auth", TRUE);
-  scenario = g_key_file_to_data (keys, NULL, NULL);
-  server = test_server_start (scenario, "server");
   for (guint r = 0; r < G_N_ELEMENTS (routes); r += 2) {
     g_autoptr (ApppassLoginResult) result = check (server, &routes[r], TEST_GOOD_PASSWORD, "ca", 0);
 
@@ -1134,19 +1129,12 @@ test_helper_memory (void)
   assert_protected_while_waiting (argv);
   for (guint p = 0; p < G_N_ELEMENTS (passwords); p++) {
     for (guint login_disabled = 0; login_disabled < 2; login_disabled++) {
-      g_autofree char *scenario =
-          scenario_for_password (SCAN_PASSWORD, "IMAP4rev1 AUTH=PLAIN", login_disabled);
-      g_autoptr (GKeyFile) keys = g_key_file_new ();
-      g_autoptr (TestServer) server = NULL;
+      /* SMTP: AUTH LOGIN the second time round. */
+      g_autofree char *scenario = scenario_for_password (
+          SCAN_PASSWORD, "IMAP4rev1 AUTH=PLAIN", login_disabled, login_disabled ? "LOGIN" : NULL);
+      g_autoptr (TestServer) server = test_server_start (scenario, "server");
       char **logins = NULL;
 
-      /* SMTP: AUTH LOGIN the second time round. */
-      g_assert_true (g_key_file_load_from_data (keys, scenario, -1, G_KEY_FILE_NONE, NULL));
-      if (login_disabled)
-        g_key_file_set_string (keys, "smtp", "mechanisms", "LOGIN");
-      g_free (scenario);
-      scenario = g_key_file_to_data (keys, NULL, NULL);
-      server = test_server_start (scenario, "server");
       for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
         g_autoptr (GBytes) request = helper_request (server, &routes[r], passwords[p]);
 
@@ -1165,7 +1153,8 @@ test_helper_memory (void)
 static void
 test_cli_protected (void)
 {
-  g_autofree char *scenario = scenario_for_password (SCAN_PASSWORD, "IMAP4rev1 AUTH=PLAIN", FALSE);
+  g_autofree char *scenario =
+      scenario_for_password (SCAN_PASSWORD, "IMAP4rev1 AUTH=PLAIN", FALSE, NULL);
   g_autoptr (TestServer) server = test_server_start (scenario, "server");
   g_autofree char *port = g_strdup_printf ("%u", test_server_port (server, "imaps"));
   g_autofree char *ca = test_cert_path ("ca");

@@ -19,7 +19,7 @@ import time
 
 GOOD_PASSWORD = "abcdefghijklmnop"
 PASTED = "abcd efgh ijkl mnop"
-SRC = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Tap:
@@ -48,6 +48,58 @@ class Tap:
 def make_certs(directory):
     subprocess.run(["bash", os.path.join(SRC, "server", "make-certs.sh"), directory],
                    check=True, stdout=subprocess.DEVNULL)
+
+
+def start_dovecot(folder):
+    """A real Dovecot on loopback, its files in folder (server/start-dovecot.sh):
+    its ports by service name ("imap", "imaps", "pop3", …), as text."""
+    subprocess.run(["bash", os.path.join(SRC, "server", "start-dovecot.sh"), folder],
+                   check=True, stdout=subprocess.DEVNULL, timeout=60)
+    return dict(line.strip().split("=", 1) for line in open(os.path.join(folder, "dovecot-ports"))
+                if "=" in line)
+
+
+def stop_dovecot(folder):
+    subprocess.run(["bash", os.path.join(SRC, "server", "stop-dovecot.sh"), folder],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+
+class DovecotLab:
+    """A folder with a real Dovecot behind the test servers: a login they
+    match is passed on to it, so a client reads real mail. stop() ends them."""
+
+    def __init__(self, prefix):
+        self.work = tempfile.mkdtemp(prefix=prefix)
+        # Dovecot's own users must reach the folder inside.
+        os.chmod(self.work, 0o755)
+        self.dovecot = os.path.join(self.work, "dovecot")
+        os.mkdir(self.dovecot)
+        self.servers = []
+        try:
+            self.ports = start_dovecot(self.dovecot)
+        except BaseException:
+            rmtree(self.work)
+            raise
+        self.ca = os.path.join(self.dovecot, "certs", "ca.pem")
+
+    def start_server(self, scenario, spool="spool"):
+        """A test server in front of Dovecot's ann@gmail.com; what it delivers
+        goes to the folder spool."""
+        server = TestServer(scenario, os.path.join(self.dovecot, "certs"),
+                            workdir=tempfile.mkdtemp(dir=self.work),
+                            extra_args=["--backend-imap", str(self.ports["imap"]),
+                                        "--backend-pop3", str(self.ports["pop3"]),
+                                        "--backend-user", "ann@gmail.com",
+                                        "--backend-password-file",
+                                        os.path.join(self.dovecot, "backend-password"),
+                                        "--spool", os.path.join(self.work, spool)])
+        self.servers.append(server)
+        return server
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+        stop_dovecot(self.dovecot)
 
 
 class TestServer:

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # apppass: the Debian packages as a user gets them. As root:
-#   tests/test-packages.sh [--debian 12|13] [--keep] [--debs DIR]
+#   tests/packages/test-packages.sh [--debian 12|13] [--keep] [--debs DIR]
 # 1. builds them with dpkg-buildpackage in a fresh Debian root that has only
 #    build-essential and debian/control's Build-Depends (so the list is
 #    complete), and runs lintian there (any error fails);
 # 2. installs them into a second fresh root with `apt-get install ./*.deb`
 #    (which must bring Claws Mail and Evolution), and runs the real flows
 #    against the installed files only: the command's end-to-end test, the
-#    Claws Mail and Evolution end-to-end flows, then tests/packages-lifecycle.py
+#    Claws Mail and Evolution end-to-end flows, then tests/packages/packages-lifecycle.py
 #    (a password saved in each client, the packages purged, both clients
 #    started again, the keyring and Claws' password store untouched).
 # Roots live in $APPPASS_PKG_WORK (default /var/tmp/apppass-packages) and are
@@ -36,7 +36,7 @@ case "$release" in
 esac
 [ "$(id -u)" = 0 ] || { echo "test-packages.sh: run as root (debootstrap, chroot)" >&2; exit 2; }
 
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 work=${APPPASS_PKG_WORK:-/var/tmp/apppass-packages}/debian-$release
 cache=/var/cache/apppass/pkg
 mirror=http://deb.debian.org/debian
@@ -193,7 +193,8 @@ done
 mkdir -p "$troot/debs" "$troot/opt/apppass-tests"
 cp "$out"/*.deb "$troot/debs/"
 rm -f "$troot"/debs/*-dbgsym_*.deb
-(cd "$src" && tar -cf - --exclude=__pycache__ tests/*.py tests/*.sh tests/claws-mail tests/evolution tests/server) |
+(cd "$src" && tar -cf - --exclude=__pycache__ tests/lib tests/cli tests/packages tests/claws-mail tests/evolution \
+  tests/server) |
   tar -xf - -C "$troot/opt/apppass-tests"
 install -m 755 "$out/apppass-test-server" "$troot/opt/apppass-tests/apppass-test-server"
 t=$(date +%s)
@@ -247,13 +248,13 @@ if [ -n "$dutch" ] && ! grep -q 'needs an app password' <<<"$dutch"; then
 else
   not_ok "apppass diagnose explains in Dutch from the installed catalogue: $dutch"
 fi
-run_test cli-flow APPPASS_CLI=/usr/bin/apppass -- bash $T/keyring-session.sh python3 $T/test-cli-flow.py
+run_test cli-flow APPPASS_CLI=/usr/bin/apppass -- bash $T/lib/keyring-session.sh python3 $T/cli/test-cli-flow.py
 run_test claws-mail APPPASS_CLAWS_PLUGIN="$claws_plugin" APPPASS_TEST_ONLY=gmail,smtp -- \
-  bash $T/x-session.sh /usr/bin/python3 $T/claws-mail/test-claws.py
+  bash $T/lib/x-session.sh /usr/bin/python3 $T/claws-mail/test-claws.py
 run_test evolution APPPASS_EVOLUTION_MODULE= APPPASS_TEST_ONLY=gmail -- \
-  bash $T/x-session.sh /usr/bin/python3 $T/evolution/test-evolution.py
+  bash $T/lib/x-session.sh /usr/bin/python3 $T/evolution/test-evolution.py
 run_test lifecycle APPPASS_CLAWS_PLUGIN="$claws_plugin" APPPASS_EVOLUTION_MODULE="$evolution_module" -- \
-  bash $T/x-session.sh /usr/bin/python3 $T/packages-lifecycle.py
+  bash $T/lib/x-session.sh /usr/bin/python3 $T/packages/packages-lifecycle.py
 
 note "done in $(($(date +%s) - started)) s"
 echo "1..$step"

@@ -3,7 +3,7 @@
 
 SPDX-License-Identifier: GPL-3.0-or-later
 
-Runs inside tests/keyring-session.sh (a private D-Bus session with an unlocked
+Runs inside tests/lib/keyring-session.sh (a private D-Bus session with an unlocked
 gnome-keyring). The network drops mid-check (a relay on loopback resets the
 connection after the greeting or just before the login command, or swallows
 everything from there on); the keyring is absent (no bus at all, or a bus
@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
 
 CLI = os.environ["APPPASS_CLI"]

@@ -18,7 +18,7 @@
 #include "apppass-account-page.h"
 #include "apppass-flow.h"
 #include "apppass-test-client.h"
-#include "apppass-test-server.h"
+#include "apppass-test-server-driver.h"
 #include "apppass-test-util.h"
 
 typedef struct {

@@ -12,19 +12,14 @@ curl refuse, and no password reaches the server."""
 import os
 import subprocess
 import sys
-import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
 
 USER = "ann@gmail.com"
 tap = lib.Tap()
-work = tempfile.mkdtemp(prefix="apppass-mailbox-")
-# Dovecot's own users must reach the folder inside.
-os.chmod(work, 0o755)
-dovecot = os.path.join(work, "dovecot")
-os.mkdir(dovecot)
-servers = []
+lab = lib.DovecotLab("apppass-mailbox-")
+work, ca = lab.work, lab.ca
 
 
 def curl(url, password, *extra, verbose_to=None):
@@ -40,26 +35,8 @@ def curl(url, password, *extra, verbose_to=None):
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
 
-def start(scenario):
-    server = lib.TestServer(scenario, os.path.join(dovecot, "certs"),
-                            workdir=tempfile.mkdtemp(dir=work),
-                            extra_args=["--backend-imap", str(ports["imap"]),
-                                        "--backend-pop3", str(ports["pop3"]),
-                                        "--backend-user", USER,
-                                        "--backend-password-file",
-                                        os.path.join(dovecot, "backend-password"),
-                                        "--spool", os.path.join(work, "spool")])
-    servers.append(server)
-    return server
-
-
 try:
-    subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"), dovecot],
-                   check=True, stdout=subprocess.DEVNULL, timeout=60)
-    ports = dict(line.strip().split("=", 1) for line in open(os.path.join(dovecot, "dovecot-ports"))
-                 if "=" in line)
-    ca = os.path.join(dovecot, "certs", "ca.pem")
-    gmail = start("gmail")
+    gmail = lab.start_server("gmail")
     p = gmail.ports
 
     status, out = curl(f"imaps://127.0.0.1:{p['imaps']}/INBOX;UID=1", lib.GOOD_PASSWORD)
@@ -95,7 +72,7 @@ try:
     tap.ok(gmail.logins() == ["imap:matched", "imap:matched", "pop3:matched", "smtp:matched",
                               "imap:unmatched"], "the record shows every login", gmail.logins())
 
-    stripped = start("gmail-strip-starttls")
+    stripped = lab.start_server("gmail-strip-starttls")
     for proto in ("imap", "pop3", "smtp"):
         url = f"{proto}://127.0.0.1:{stripped.ports[proto]}/"
         status, _ = curl(url, lib.GOOD_PASSWORD, "--ssl-reqd")
@@ -106,9 +83,6 @@ try:
     hits = lib.scan_tree(work, forms, skip=[log])
     tap.ok(not hits, "no record, log or spool file holds the password", hits)
 finally:
-    for server in servers:
-        server.stop()
-    subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"), dovecot],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    lab.stop()
     lib.rmtree(work)
 sys.exit(tap.done())

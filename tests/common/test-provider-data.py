@@ -15,11 +15,11 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 from apppass_testlib import Tap  # noqa: E402
 
 SRC = os.path.dirname(os.path.abspath(__file__))
-PROVIDERS = os.path.join(SRC, "..", "common", "providers")
+PROVIDERS = os.path.join(SRC, "..", "..", "common", "providers")
 FACT = re.compile(r"^(Policy|ImapPolicy|Pop3Policy|SmtpPolicy|AdminDecides|\w+Url|Domains|"
                   r"ImapHosts|Pop3Hosts|SmtpHosts|Hosts|ImapServer|Pop3Server|SmtpServer)$")
 SOURCE = re.compile(r"^\d{4}-\d\d-\d\d https://\S+|^unknown: \S")

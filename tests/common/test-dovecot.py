@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
 
 CLI = os.environ["APPPASS_CLI"]
@@ -20,14 +20,8 @@ tap = lib.Tap()
 work = tempfile.mkdtemp(prefix="apppass-dovecot-")
 started = False
 try:
-    subprocess.run(["bash", os.path.join(lib.SRC, "server", "start-dovecot.sh"), work],
-                   check=True, stdout=subprocess.DEVNULL, timeout=60)
+    ports = {name: int(port) for name, port in lib.start_dovecot(work).items()}
     started = True
-    ports = {}
-    for line in open(os.path.join(work, "dovecot-ports")):
-        if "=" in line:
-            key, value = line.strip().split("=", 1)
-            ports[key] = int(value)
     password = open(os.path.join(work, "backend-password")).read().strip()
     ca = os.path.join(work, "certs", "ca.pem")
     routes = [("imap", "imaps", "tls"), ("imap", "imap", "starttls"),
@@ -66,7 +60,6 @@ try:
                good.stdout.decode() + good.stderr.decode())
 finally:
     if started:
-        subprocess.run(["bash", os.path.join(lib.SRC, "server", "stop-dovecot.sh"), work],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        lib.stop_dovecot(work)
     lib.rmtree(work)
 sys.exit(tap.done())

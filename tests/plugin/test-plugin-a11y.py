@@ -5,7 +5,7 @@ and Latvian: every control has a name, every button its own mnemonic; the
 page button, the password field and "Check and save" work through AT-SPI
 alone, against the project's test server.
 
-Runs inside tests/x-session.sh (Xvfb, private D-Bus session).
+Runs inside tests/lib/x-session.sh (Xvfb, private D-Bus session).
 SPDX-License-Identifier: GPL-3.0-or-later"""
 import hashlib
 import os
@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_atspi as at  # noqa: E402
 from apppass_testlib import GOOD_PASSWORD, PASTED, Tap  # noqa: E402
 

@@ -11,7 +11,7 @@
 
 #include "apppass-error.h"
 #include "apppass-login-process.h"
-#include "apppass-test-server.h"
+#include "apppass-test-server-driver.h"
 
 /* How long a check may take beyond its own timeout before the test calls it a hang. */
 #define SLACK_MS 8000

@@ -3,7 +3,7 @@
 
 SPDX-License-Identifier: GPL-3.0-or-later
 
-Runs inside tests/keyring-session.sh (a private D-Bus session with an unlocked
+Runs inside tests/lib/keyring-session.sh (a private D-Bus session with an unlocked
 gnome-keyring). The test server impersonates Gmail with two-step on. The user
 pastes Google's grouped password into `apppass setup` through a real
 pseudo-terminal; the password must end up in the keyring, findable by
@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
 
 CLI = os.environ["APPPASS_CLI"]

@@ -1,6 +1,6 @@
 /* apppass tests — driving the project's test mail server
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "apppass-test-server.h"
+#include "apppass-test-server-driver.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>

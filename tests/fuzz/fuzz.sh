@@ -2,11 +2,11 @@
 # apppass: build the libFuzzer targets with clang, AddressSanitizer and
 # UndefinedBehaviorSanitizer, seed them from the tests' tables, and run each.
 #
-#   tests/fuzz.sh           at least 10,000 inputs per target (the gating tier)
-#   tests/fuzz.sh SECONDS   SECONDS per target (tests/check.sh --full)
+#   tests/fuzz/fuzz.sh           at least 10,000 inputs per target (the gating tier)
+#   tests/fuzz/fuzz.sh SECONDS   SECONDS per target (tests/check.sh --full)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${APPPASS_FUZZ_BUILD:-$root/build-fuzz}
 seconds=${1:-}
 targets=(diagnosis password provider login-reply display)
