@@ -310,3 +310,21 @@ def valgrind_verdict(work):
             (ours if any(_ours(f) for f in error.iter("frame")) else theirs).append(
                 f"{name}: {_describe(error)}")
     return complete, ours, theirs
+
+
+def cut_off(window, screen=(1280, 1024)):
+    """What of a window does not fit: the window beyond the test's screen, or a
+    label or button of it reaching past the window's edges (a text too wide
+    in a language)."""
+    problems = []
+    box = window.get_component_iface().get_extents(at.Atspi.CoordType.SCREEN)
+    if box.x < 0 or box.y < 0 or box.x + box.width > screen[0] or box.y + box.height > screen[1]:
+        problems.append(f"window at {box.x},{box.y} {box.width}x{box.height}")
+    for acc in at.walk(window):
+        if not at.showing(acc) or at.role(acc) not in (at.Atspi.Role.LABEL,
+                                                       at.Atspi.Role.PUSH_BUTTON):
+            continue
+        e = acc.get_component_iface().get_extents(at.Atspi.CoordType.SCREEN)
+        if e.x < box.x or e.x + e.width > box.x + box.width:
+            problems.append(f"{at.name(acc)!r} reaches past the window")
+    return problems

@@ -25,6 +25,7 @@ on a memory error or a definite leak with a frame in apppass.so.
 
 Runs inside tests/lib/x-session.sh (Xvfb, private D-Bus session).
 SPDX-License-Identifier: GPL-3.0-or-later"""
+import gettext
 import os
 import re
 import subprocess
@@ -456,78 +457,157 @@ def prefs_window(app, timeout=30):
                                     None), timeout)
 
 
-def oauth_flow():
+def oauth_texts(lang):
+    """Our strings as the user sees them in lang (from the build's .mo), and the
+    environment that makes Claws and apppass speak it."""
+    if lang is None:
+        return gettext.NullTranslations().gettext, None
+    localedir = claws_pages.catalogues(lab)
+    locale = {"nl": "nl_NL.UTF-8", "lv": "lv_LV.UTF-8"}[lang]
+    env = dict(os.environ, LC_ALL=locale, LANGUAGE=lang, APPPASS_LOCALEDIR=localedir)
+    return gettext.translation("apppass", localedir, [lang]).gettext, env
+
+
+CLAWS_OAUTH_HELP = (
+    "Claws Mail can sign in with OAuth 2.0, but it comes without the “client ID” that %s "
+    "asks of every program that signs in this way. You get one by registering an "
+    "application with %s (free of charge; %s may ask you to create a developer account "
+    "first), and then enter its client ID, and where %s gives one its client secret, on this "
+    "account’s OAuth2 page. The OAuth2 settings open with OAuth2 already chosen for "
+    "receiving and sending; nothing changes until you press OK.")
+
+
+def oauth_flow(lang=None, protocol="imap"):
     """Outlook.com takes no passwords. Claws Mail can sign in with OAuth 2.0
     but ships no client ID: the dialog says so, opens Microsoft's page for
     registering one, and its button opens the account's preferences on the
     OAuth2 page with OAuth2 already set for receiving and sending and Outlook
-    chosen, in Claws' own fields; Cancel leaves accountrc as it was."""
+    chosen, in Claws' own fields; Cancel leaves accountrc as it was. In lang
+    (nl, lv) the user reads our catalogue's words; for a POP3 account the
+    button sets POP3's authentication."""
+    _, env = oauth_texts(lang)
+    tag = "OAuth" + (f" {lang}" if lang else "") + (" POP3" if protocol == "pop3" else "")
+    shot = "oauth" + (f"-{lang}" if lang else "") + ("-pop3" if protocol == "pop3" else "")
     server = lab.start_server("outlook")
-    rc, uris = lab.profile("Outlook", "cat@outlook.com", server)
+    rc, uris = lab.profile("Outlook" + (lang or "") + protocol, "cat@outlook.com", server,
+                           protocol=protocol)
     accountrc = os.path.join(rc, "accountrc")
-    claws, app = lab.start_claws(rc)
+    claws = claws_pages.lab_claws(lab, rc, env, "--receive-all")
+    app = at.find_app("claws-mail", 60)
     try:
         dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "OAuth: Outlook.com's refusal opens the dialog"):
+        if not tap.ok(dialog is not None, f"{tag}: Outlook.com's refusal opens the dialog"):
             return
         help_label = at.find_id(dialog, "apppass-oauth-help", 5)
         help_text = at.name(help_label) or "" if help_label else ""
-        tap.ok("client ID" in help_text and "Outlook.com" in help_text,
-               "OAuth: the dialog says Claws Mail needs a client ID from Outlook.com", help_text)
+        tap.ok(help_text == _(CLAWS_OAUTH_HELP) % (("Outlook.com",) * 4),
+               f"{tag}: the dialog says Claws Mail needs a client ID from Outlook.com",
+               help_text)
         def recorded():  # the recorder's file is shared by every profile of the run
             return open(uris).read().split() if os.path.exists(uris) else []
         earlier = len(recorded())
         register = at.find_id(dialog, "apppass-client-id-button", 5)
+        tap.ok(register is not None and at.name(register).replace("_", "") ==
+               _("Open the _client ID registration page of %s").replace("_", "")
+               % "Outlook.com", f"{tag}: the registration button reads so",
+               at.name(register) if register else None)
         if register is not None:
             at.press(register)
         opened = at.wait_for(lambda: recorded()[earlier:], 10)
         tap.ok(opened == ["https://learn.microsoft.com/entra/identity-platform/"
                           "quickstart-register-app"],
-               "OAuth: its button opens Microsoft's app registration page", opened)
+               f"{tag}: its button opens Microsoft's app registration page", opened)
         primary = at.find_id(dialog, "apppass-primary-button", 5)
         label = (at.name(primary) or "").replace("_", "") if primary else ""
-        tap.ok(label == "Open the OAuth2 settings in Claws Mail",
-               "OAuth: one button opens Claws' OAuth2 settings", label)
-        lab.screenshot(dialog, "oauth")
+        tap.ok(label == _("Open the OAuth2 _settings in %s").replace("_", "") % "Claws Mail",
+               f"{tag}: one button opens Claws' OAuth2 settings", label)
+        problems = e2e.cut_off(dialog)
+        tap.ok(not problems, f"{tag}: nothing of the dialog is cut off", problems)
+        lab.screenshot(dialog, shot)
         before = open(accountrc).read()
         at.press(primary)
         prefs = prefs_window(app)
-        if not tap.ok(prefs is not None, "OAuth: the account's preferences open",
+        if not tap.ok(prefs is not None, f"{tag}: the account's preferences open",
                       [at.name(w) for w in e2e.windows(app)]):
             return
         time.sleep(1)
-        tap.ok(len(combos_showing(prefs, "OAUTH2")) == 2,
-               "OAuth: receiving and sending authentication are set to OAuth2",
+        oauth_combos = [a for a in at.walk(prefs) if at.role(a) == at.Atspi.Role.COMBO_BOX
+                        and (at.name(a) or "").lower() == "oauth2"]
+        tap.ok(len(oauth_combos) == 2,
+               f"{tag}: receiving and sending authentication are set to OAuth2",
                [at.name(a) for a in at.walk(prefs) if at.role(a) == at.Atspi.Role.COMBO_BOX])
         provider = [c for c in combos_showing(prefs, "MS Outlook") if at.showing(c)]
-        tap.ok(provider, "OAuth: the OAuth2 page is shown with Outlook chosen as provider",
+        tap.ok(provider, f"{tag}: the OAuth2 page is shown with Outlook chosen as provider",
                [at.name(a) for a in at.walk(prefs) if at.role(a) == at.Atspi.Role.COMBO_BOX])
-        lab.screenshot(prefs, "oauth-prefs")
+        lab.screenshot(prefs, shot + "-prefs")
         pressed = press_last(prefs, "Cancel")
         tap.ok(at.wait_for(lambda: prefs_window(app, 0.1) is None, 10),
-               "OAuth: Cancel closes the preferences",
+               f"{tag}: Cancel closes the preferences",
                [pressed] + [at.name(a) for a in at.walk(prefs)
                             if at.role(a) == at.Atspi.Role.PUSH_BUTTON])
-        tap.ok(open(accountrc).read() == before, "OAuth: Cancel leaves accountrc unchanged")
+        tap.ok(open(accountrc).read() == before, f"{tag}: Cancel leaves accountrc unchanged")
         status = at.find_id(dialog, "apppass-status", 5)
-        tap.ok(status is not None and "Nothing was changed" in (at.name(status) or ""),
-               "OAuth: the dialog says nothing was changed")
+        tap.ok(status is not None and _("Nothing was changed.") in (at.name(status) or ""),
+               f"{tag}: the dialog says nothing was changed",
+               at.name(status) if status else None)
         # Again, with OK: Claws saves its own fields.
         at.press(at.find_id(dialog, "apppass-primary-button", 5))
         prefs = prefs_window(app)
         if prefs is not None:
             press_last(prefs, "OK")
-        saved = at.wait_for(lambda: "imap_auth_method=256" in open(accountrc).read(), 15)
+        receive = "use_pop_auth=1" if protocol == "pop3" else "imap_auth_method=256"
+        saved = at.wait_for(lambda: receive in open(accountrc).read(), 15)
         text = open(accountrc).read()
+        if protocol == "pop3":
+            saved = saved and "pop_auth_method=2" in text
         tap.ok(saved and "smtp_auth_method=32" in text and "oauth2_auth_provider=2" in text,
-               "OAuth: OK saves OAuth2 for receiving and sending, provider Outlook, in accountrc",
-               [line for line in text.splitlines() if "auth" in line])
-        tap.ok(at.find_id(dialog, "apppass-oauth-switched", 10) is not None,
-               "OAuth: and the dialog says so")
+               f"{tag}: OK saves OAuth2 for receiving and sending, provider Outlook, in "
+               "accountrc", [line for line in text.splitlines() if "auth" in line])
+        switched = at.find_id(dialog, "apppass-oauth-switched", 10)
+        tap.ok(switched is not None, f"{tag}: and the dialog says so")
     finally:
         for w in e2e.windows(app):
             if (at.name(w) or "").endswith("Account preferences"):
                 press_last(w, "Cancel")
+        claws.quit()
+
+
+def microsoft365_smtp_flow():
+    """Microsoft 365 SMTP where the tenant still takes passwords: the dialog
+    for the refused send offers both ways, an app password to paste and the
+    OAuth2 settings, and goes back and forth between them."""
+    server = lab.start_server("microsoft365")
+    address = "cat@contoso.onmicrosoft.com"
+    rc, _ = lab.profile("M365", address, server, protocol="pop3", smtp_tls=True)
+    queue = os.path.join(os.path.dirname(rc), "Mail", "queue")
+    with open(os.path.join(queue, "1"), "w") as f:
+        f.write(QUEUED.replace("ann@gmail.com", address))
+    claws, app = lab.start_claws(rc, "--send")
+    try:
+        dialog = our_dialog(app)
+        if not tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 2),
+                      "M365 SMTP: the refused send opens the app-password dialog",
+                      server.logins()):
+            return
+        link = at.find_id(dialog, "apppass-oauth-link", 3)
+        if not tap.ok(link is not None, "M365 SMTP: it also offers OAuth 2.0 sign-in"):
+            return
+        at.press(link)
+        primary = at.wait_for(lambda: next((b for b in [at.find_id(dialog, "apppass-primary-"
+                                                                   "button", 1)]
+                                            if b and "OAuth2" in (at.name(b) or "")), None), 10)
+        back = at.find_id(dialog, "apppass-app-password-link", 3)
+        tap.ok(primary is not None and back is not None
+               and at.find_id(dialog, "apppass-password-entry", 1) is None,
+               "M365 SMTP: the OAuth 2.0 side has the button to Claws' OAuth2 settings and the "
+               "way back to the app password",
+               [at.ident(a) for a in at.walk(dialog) if at.ident(a)])
+        lab.screenshot(dialog, "oauth-microsoft365-smtp")
+        if back is not None:
+            at.press(back)
+        tap.ok(at.find_id(dialog, "apppass-password-entry", 5) is not None,
+               "M365 SMTP: and back to the password field")
+    finally:
         claws.quit()
 
 
@@ -610,6 +690,13 @@ try:
             claws_pages.language_flow(lab, tap, lang, locale)
     if wanted("oauth"):
         oauth_flow()
+    for lang in ("nl", "lv"):
+        if wanted("oauth-" + lang):
+            oauth_flow(lang)
+    if wanted("oauth-pop3"):
+        oauth_flow(protocol="pop3")
+    if wanted("microsoft365-smtp"):
+        microsoft365_smtp_flow()
     scan()
     if e2e.VALGRIND:
         valgrind_check()

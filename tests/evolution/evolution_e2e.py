@@ -410,20 +410,22 @@ def send_message(app, lab, to, subject):
     return send is not None and at.press(send)
 
 
-def open_account_page(app, account_name):
+def open_account_page(app, account_name, words=None):
     """Edit → Accounts, the account, Edit, then apppass's page in the editor.
-    Returns (editor window, our page) or (None, None)."""
-    main = at.wait_for(lambda: next((w for w in windows(app) if at.name(w) == "Mail"), None), 30)
+    Returns (editor window, our page) or (None, None). words(msgid) gives
+    Evolution's label for msgid in the language it runs in (English by default)."""
+    say = words or (lambda msgid: msgid.replace("_", ""))
+    main = at.wait_for(lambda: next((w for w in windows(app) if at.name(w) == say("Mail")), None), 30)
     item = next((a for a in at.walk(main) if at.role(a) == at.Atspi.Role.MENU_ITEM
-                 and (at.name(a) or "").replace("_", "") == "Accounts"), None) if main else None
+                 and (at.name(a) or "").replace("_", "") == say("_Accounts")), None) if main else None
     if item is None or not at.press(item):
         return None, None
     accounts = at.wait_for(lambda: next((w for w in windows(app)
-                                         if at.name(w) == "Evolution Accounts"), None), 20)
+                                         if at.name(w) == say("Evolution Accounts")), None), 20)
     if accounts is None:
         return None, None
     group = next(a for a in at.walk(accounts) if at.role(a) == at.Atspi.Role.TABLE_CELL
-                 and at.name(a) == "Mail Accounts")
+                 and at.name(a) == say("Mail Accounts"))
     group.get_action_iface().do_action(0)  # expand or contract
     cell = at.wait_for(lambda: next((a for a in at.walk(accounts)
                                      if at.role(a) == at.Atspi.Role.TABLE_CELL
@@ -431,9 +433,9 @@ def open_account_page(app, account_name):
     if cell is None:
         return None, None
     cell.get_component_iface().grab_focus()  # the row under the cursor is selected
-    at.press(button(accounts, "Edit"))
+    at.press(button(accounts, say("_Edit")))
     editor = at.wait_for(lambda: next((w for w in windows(app)
-                                       if at.name(w) == "Account Editor"), None), 20)
+                                       if at.name(w) == say("Account Editor")), None), 20)
     if editor is None:
         return None, None
     tab = next((t for t in at.walk(editor) if at.role(t) == at.Atspi.Role.PAGE_TAB

@@ -23,10 +23,16 @@ words the diagnosis does not know (Fastmail over IMAP and an SMTP 554 to
 AUTH, Gmail's POP3 -ERR [AUTH] with "too many", Yahoo's SMTP 535 "Too many
 bad auth attempts") get the dialog, are checked, stored and used; at
 Outlook.com the OAuth explanation, at an unknown provider Evolution's own
-prompt. Then every
-file Evolution wrote is searched for the password in every form.
+prompt. OAuth 2.0 in English, Dutch and Latvian: the one-click switch to
+Evolution's own sign-in for Outlook.com and Yahoo (the sign-in window, quiet
+after a restart, Undo in the dialog and on the account page), a collection
+switched and restored with its account, a Microsoft 365 account for which
+Evolution has no sign-in told what to do in Evolution's own menu words, and
+Microsoft 365 SMTP offering the app password beside the OAuth explanation.
+Then every file Evolution wrote is searched for the password in every form.
 
 Runs inside tests/lib/x-session.sh. SPDX-License-Identifier: GPL-3.0-or-later"""
+import gettext
 import os
 import subprocess
 import sys
@@ -487,14 +493,86 @@ def sign_in_window(app, words):
                  and words in (at.name(w) or "")), None)
 
 
+LOCALES = {"nl": "nl_NL.UTF-8", "lv": "lv_LV.UTF-8"}
+
+
+class Language:
+    """Evolution and apppass in lang (None: as the test runs) for one flow:
+    ours() gives our catalogue's words from the build's .mo, eds() and
+    evolution() those of evolution-data-server and Evolution (without the
+    mnemonic's underscore), so that widgets are found by what the user reads."""
+
+    def __init__(self, lang):
+        self.lang = lang
+        self.saved = {}
+        if lang is None:
+            self.ours = self.eds = gettext.NullTranslations().gettext
+            self.evolution = plain
+            return
+        folder = os.path.join(lab.work, "locale")
+        os.makedirs(os.path.join(folder, lang, "LC_MESSAGES"), exist_ok=True)
+        with open(os.environ[f"APPPASS_TEST_{lang.upper()}_GMO"], "rb") as source, \
+                open(os.path.join(folder, lang, "LC_MESSAGES", "apppass.mo"), "wb") as target:
+            target.write(source.read())
+        self.env = dict(LC_ALL=LOCALES[lang], LANGUAGE=lang, APPPASS_LOCALEDIR=folder)
+        self.ours = gettext.translation("apppass", folder, [lang]).gettext
+        self.eds = gettext.translation("evolution-data-server", languages=[lang]).gettext
+        evolution = gettext.translation("evolution", languages=[lang]).gettext
+        self.evolution = lambda msgid: plain(evolution(msgid))
+
+    def __enter__(self):
+        for key, value in getattr(self, "env", {}).items():
+            self.saved[key] = os.environ.get(key)
+            os.environ[key] = value
+        return self
+
+    def __exit__(self, *exc):
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+    def tag(self, name):
+        return f"{name} {self.lang}" if self.lang else name
+
+    def suffix(self):
+        return f"-{self.lang}" if self.lang else ""
+
+
+def plain(label):
+    """A label as AT-SPI names it: without the mnemonic's underscore."""
+    return (label or "").replace("_", "")
+
+
+def cancel_sign_in(app, lang):
+    """Cancels Evolution's own sign-in windows (not our dialog)."""
+    for w in e2e.windows(app):
+        cancel = e2e.button(w, plain(lang.eds("_Cancel"))) \
+            if at.ident(w) != "apppass-dialog" else None
+        if cancel is not None:
+            at.press(cancel)
+
+
 def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com",
-               service="Outlook", sign_in_host="login.live.com"):
+               service="Outlook", sign_in_host="login.live.com", lang=None):
     """Outlook.com takes no passwords: the dialog's one button switches the
     account's sources to Evolution's own Microsoft sign-in (E-D-S's Outlook
     service), which opens its window; Undo gives the password methods back;
-    after a restart apppass stays quiet for the switched account."""
+    after a restart apppass stays quiet for the switched account, and the
+    account page offers the way back. In lang (nl, lv) the same, with our
+    words checked against our catalogue and Evolution's found by its own."""
+    with Language(lang) as language:
+        oauth_steps(name, scenario, address, service, sign_in_host, language)
+
+
+def oauth_steps(name, scenario, address, service, sign_in_host, language):
+    _ = language.ours
+    name_tag = name
+    name = language.tag(name)
+    shot = language.suffix()
     server = lab.start_server(scenario)
-    uid = lab.account("oauth-" + scenario, address, server)
+    uid = lab.account("oauth-" + scenario + shot, address, server)
     evo, app = lab.start_evolution()
     try:
         dialog = our_dialog(app, 90)
@@ -503,14 +581,16 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
             return
         link = at.find_id(dialog, "apppass-oauth-link", 3)
         if link is not None:  # Yahoo: app passwords first, OAuth 2.0 the other way
-            lab.screenshot(dialog, "oauth-link-" + scenario)
+            lab.screenshot(dialog, "oauth-link-" + scenario + shot)
             at.press(link)
             time.sleep(1)
         primary = at.find_id(dialog, "apppass-primary-button")
         label = (at.name(primary) or "").replace("_", "")
-        tap.ok(label == f"Switch to {name} sign-in",
+        tap.ok(label == plain(_("_Switch to %s sign-in")) % name_tag,
                f"OAuth {name}: the dialog's one button offers Evolution's own sign-in", label)
-        lab.screenshot(dialog, "oauth-" + scenario)
+        problems = e2e.claws_e2e.cut_off(dialog)
+        tap.ok(not problems, f"OAuth {name}: nothing of the dialog is cut off", problems)
+        lab.screenshot(dialog, "oauth-" + scenario + shot)
         at.press(primary)
         switched = at.find_id(dialog, "apppass-oauth-switched", 20)
         tap.ok(switched is not None, f"OAuth {name}: the dialog says the account was switched")
@@ -525,7 +605,7 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
                and e2e.stored_password(uid + "-transport") == "wrongpassword123",
                f"OAuth {name}: no stored password was deleted")
         window = at.wait_for(lambda: sign_in_window(app, service), 30)
-        lab.screenshot(dialog, "oauth-switched")
+        lab.screenshot(dialog, "oauth-switched" + shot)
         tap.ok(window is not None, f"OAuth {name}: Evolution shows its own sign-in window",
                [at.name(w) for w in e2e.windows(app)])
         if window is not None:
@@ -535,9 +615,10 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
             tap.ok(texts, f"OAuth {name}: the window opens {sign_in_host} (no network: its page "
                    "cannot load)",
                    window_texts(window))
-            lab.screenshot(window, "oauth-sign-in")
+            lab.screenshot(window, "oauth-sign-in" + shot)
         undo = at.find_id(dialog, "apppass-undo-button", 5)
-        if tap.ok(undo is not None, f"OAuth {name}: the dialog offers Undo"):
+        if tap.ok(undo is not None and plain(at.name(undo)) == plain(_("_Undo")),
+                  f"OAuth {name}: the dialog offers Undo", at.name(undo) if undo else None):
             at.press(undo)
             back = at.wait_for(lambda: (source_method(uid), source_method(uid + "-transport"))
                                == ("none", "PLAIN"), 20)
@@ -549,13 +630,10 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
             at.press(primary)
             tap.ok(at.wait_for(lambda: source_method(uid) == service, 20),
                    f"OAuth {name}: switched again", source_method(uid))
-        close = e2e.button(dialog, "Close")
+        close = e2e.button(dialog, plain(_("_Close")))
         if close is not None:
             at.press(close)
-        for w in e2e.windows(app):
-            cancel = e2e.button(w, "Cancel") if at.ident(w) != "apppass-dialog" else None
-            if cancel is not None:
-                at.press(cancel)
+        cancel_sign_in(app, language)
     finally:
         tap.ok(evo.quit(), f"OAuth {name}: Evolution quits cleanly")
     logins = len(server.logins())
@@ -569,17 +647,14 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
         tap.ok(not server.logins()[logins:],
                f"OAuth {name}: and Evolution sends the server no password", server.logins())
         time.sleep(2)
-        for w in e2e.windows(app):
-            cancel = e2e.button(w, "Cancel") if at.ident(w) != "apppass-dialog" else None
-            if cancel is not None:
-                at.press(cancel)
-        editor, page = e2e.open_account_page(app, address)
+        cancel_sign_in(app, language)
+        editor, page = e2e.open_account_page(app, address, language.evolution)
         undo = at.find_id(page, "apppass-oauth-undo-button", 5) if page else None
         if tap.ok(undo is not None, f"OAuth {name}: the account page offers the way back",
                   [at.name(w) for w in e2e.windows(app)]):
-            lab.screenshot(editor, "oauth-account-page")
+            lab.screenshot(editor, "oauth-account-page" + shot)
             at.press(undo)
-            at.press(e2e.button(editor, "OK"))
+            at.press(e2e.button(editor, language.evolution("_OK")))
             back = at.wait_for(lambda: (source_method(uid), source_method(uid + "-transport"))
                                == ("none", "PLAIN"), 20)
             tap.ok(back, f"OAuth {name}: Undo on the account page, saved with the editor's OK, "
@@ -591,10 +666,167 @@ def oauth_flow(name="Outlook.com", scenario="outlook", address="cat@outlook.com"
         lab.remove_accounts()
 
 
-def yahoo_oauth_flow():
+def yahoo_oauth_flow(lang=None):
     """The same for Yahoo, where this Evolution has Yahoo's service: its dialog asks
     for an app password first and offers OAuth 2.0 as the other way."""
-    oauth_flow("Yahoo Mail", "yahoo", "bob@yahoo.com", "Yahoo", "api.login.yahoo.com")
+    oauth_flow("Yahoo Mail", "yahoo", "bob@yahoo.com", "Yahoo", "api.login.yahoo.com", lang)
+
+
+def evolution_words(lang, *msgids):
+    """Evolution's own words in lang: a menu path as its menus show it."""
+    catalogue = gettext.translation("evolution", languages=[lang]) if lang \
+        else gettext.NullTranslations()
+    return " → ".join(plain(catalogue.pgettext(*m) if isinstance(m, tuple)
+                            else catalogue.gettext(m)) for m in msgids)
+
+
+NO_SERVICE_HELP = (
+    "This Evolution has no OAuth 2.0 sign-in for this account’s servers. Add the account in "
+    "Settings → Online Accounts, or, for Microsoft 365, as an “Exchange Web Services” account "
+    "with “OAuth2 (Office365)” authentication (package evolution-ews): in Evolution, File → "
+    "New → Mail Account.")
+
+
+def oauth_none_flow(lang=None):
+    """Microsoft 365, for which evolution-data-server has no OAuth 2.0 service
+    (its Outlook service serves Outlook.com's servers only): the dialog says
+    what to do, naming Evolution's menus as Evolution shows them in the
+    user's language, and offers no switch."""
+    with Language(lang) as language:
+        name = language.tag("no service")
+        server = lab.start_server("microsoft365")
+        uid = lab.account("m365" + language.suffix(), "cat@contoso.onmicrosoft.com", server)
+        evo, app = lab.start_evolution()
+        try:
+            dialog = our_dialog(app, 90)
+            if not tap.ok(dialog is not None, f"OAuth {name}: apppass's dialog opens for "
+                          "Microsoft 365", evo.output()[-3000:]):
+                return
+            help_label = at.find_id(dialog, "apppass-oauth-help", 5)
+            text = (at.name(help_label) or "") if help_label else ""
+            tap.ok(text == language.ours(NO_SERVICE_HELP),
+                   f"OAuth {name}: the dialog says what to do instead", text)
+            path = evolution_words(lang, "_File", "_New", ("New", "Mail Acco_unt"))
+            tap.ok(path in text, f"OAuth {name}: in Evolution's own words ({path})", text)
+            primary = at.find_id(dialog, "apppass-primary-button", 1)
+            tap.ok(primary is None or not at.showing(primary),
+                   f"OAuth {name}: no switch button", at.name(primary) if primary else None)
+            tap.ok(at.find_id(dialog, "apppass-password-entry", 1) is None,
+                   f"OAuth {name}: and no password field")
+            lab.screenshot(dialog, "oauth-none" + language.suffix())
+            tap.ok(source_method(uid) == "none", f"OAuth {name}: the account is unchanged",
+                   source_method(uid))
+        finally:
+            e2e.cancel_prompts(app)
+            evo.quit()
+            lab.remove_accounts()
+
+
+COLLECTION = """[Data Source]
+DisplayName={address}
+Enabled=true
+Parent=
+
+[Collection]
+BackendName=none
+Identity={address}
+CalendarEnabled=false
+ContactsEnabled=false
+MailEnabled=true
+
+[Authentication]
+Host=127.0.0.1
+Port={port}
+User={address}
+Method=none
+RememberPassword=true
+"""
+
+
+def oauth_collection_flow():
+    """An account under a collection source (as Evolution's wizard and its
+    collection backends make them): the switch changes the collection's
+    method too, and Undo gives it back."""
+    server = lab.start_server("outlook")
+    address = "cat@outlook.com"
+    uid = lab.account("coll", address, server)
+    collection = uid + "-collection"
+    with open(os.path.join(lab.sources, collection + ".source"), "w") as f:
+        f.write(COLLECTION.format(address=address, port=server.ports["imap"]))
+    path = os.path.join(lab.sources, uid + ".source")
+    text = open(path).read().replace("Parent=\n", f"Parent={collection}\n", 1)
+    with open(path, "w") as f:
+        f.write(text)
+    e2e.store_password(collection, "wrongpassword123")
+    methods = lambda: (source_method(uid), source_method(uid + "-transport"),  # noqa: E731
+                       source_method(collection))
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "OAuth collection: apppass's dialog opens",
+                      evo.output()[-3000:]):
+            return
+        at.press(at.find_id(dialog, "apppass-primary-button"))
+        switched = at.wait_for(lambda: methods() == ("Outlook",) * 3, 20)
+        tap.ok(switched, "OAuth collection: the account, its transport and its collection "
+               "now name Outlook", methods())
+        tap.ok(e2e.stored_password(collection) == "wrongpassword123",
+               "OAuth collection: the collection's stored password is kept")
+        undo = at.find_id(dialog, "apppass-undo-button", 10)
+        if tap.ok(undo is not None, "OAuth collection: the dialog offers Undo"):
+            at.press(undo)
+            back = at.wait_for(lambda: methods() == ("none", "PLAIN", "none"), 20)
+            tap.ok(back, "OAuth collection: Undo gives all three their methods back", methods())
+        cancel_sign_in(app, Language(None))
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
+
+
+def microsoft365_smtp_flow():
+    """Microsoft 365 SMTP where the tenant may still take passwords: the dialog
+    for the refused send offers both the app password and OAuth 2.0; this
+    Evolution has no Microsoft 365 sign-in, so the OAuth side says what to do
+    and leads back to the password field."""
+    server = lab.start_server("microsoft365")
+    address = "cat@contoso.onmicrosoft.com"
+    uid = lab.account("m365-smtp", address, server, smtp_tls=True, password=None)
+    # The test server lets IMAP in with the right password, so that only
+    # sending is refused, as in smtp_flow.
+    e2e.store_password(uid, lib.GOOD_PASSWORD)
+    e2e.store_password(uid + "-transport", "wrongpassword123")
+    evo, app = lab.start_evolution()
+    try:
+        at.wait_for(lambda: server.logins().count("imap:matched") >= 1, 90)
+        subject = "apppass M365 SMTP test"
+        sent = e2e.send_message(app, lab, "bob@example.org", subject)
+        tap.ok(sent, "M365 SMTP: a message is written and sent in Evolution's composer")
+        e2e.accept_certificate(app, 20)
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 2),
+                      "M365 SMTP: the refused send opens the app-password dialog",
+                      server.events() + [evo.output()[-2000:]]):
+            return
+        link = at.find_id(dialog, "apppass-oauth-link", 3)
+        if not tap.ok(link is not None, "M365 SMTP: it also offers OAuth 2.0 sign-in"):
+            return
+        at.press(link)
+        help_label = at.find_id(dialog, "apppass-oauth-help", 10)
+        back = at.find_id(dialog, "apppass-app-password-link", 3)
+        tap.ok(help_label is not None and at.name(help_label) == NO_SERVICE_HELP
+               and back is not None,
+               "M365 SMTP: the OAuth 2.0 side says how in Evolution and leads back to the app "
+               "password", [at.ident(a) for a in at.walk(dialog) if at.ident(a)])
+        lab.screenshot(dialog, "oauth-microsoft365-smtp")
+        if back is not None:
+            at.press(back)
+        tap.ok(at.find_id(dialog, "apppass-password-entry", 5) is not None,
+               "M365 SMTP: and back to the password field")
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
 
 
 def scan():
@@ -623,7 +855,14 @@ FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_f
          "outlook-refused": oauth_refused_flow,
          "unknown-refused": unknown_refused_flow,
          "page-dialog": lambda: evolution_pages.page_dialog_flow(lab, tap),
-         "oauth": oauth_flow, "yahoo-oauth": yahoo_oauth_flow}
+         "oauth": oauth_flow, "yahoo-oauth": yahoo_oauth_flow,
+         "oauth-nl": lambda: oauth_flow(lang="nl"), "oauth-lv": lambda: oauth_flow(lang="lv"),
+         "yahoo-oauth-nl": lambda: yahoo_oauth_flow("nl"),
+         "yahoo-oauth-lv": lambda: yahoo_oauth_flow("lv"),
+         "oauth-none": oauth_none_flow, "oauth-none-nl": lambda: oauth_none_flow("nl"),
+         "oauth-none-lv": lambda: oauth_none_flow("lv"),
+         "oauth-collection": oauth_collection_flow,
+         "microsoft365-smtp": microsoft365_smtp_flow}
 
 try:
     # APPPASS_TEST_ONLY=gmail,fastmail runs those flows only (and the final scan).
