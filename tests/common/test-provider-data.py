@@ -4,12 +4,14 @@
 Every fact carries a dated public source (or says it is unknown), every
 text the user reads is in English, Dutch and Latvian with the same steps,
 no step names a button of ours (the terminal has none), user-chosen
-providers tell the user to choose a password, and no address domain is
-claimed by two providers.
+providers tell the user to choose a password, no address domain is
+claimed by two providers, and every Evolution menu path in the steps uses
+Evolution's own words in that language (from its installed catalogue).
 
 SPDX-License-Identifier: GPL-3.0-or-later"""
 import configparser
 import fnmatch
+import gettext
 import glob
 import os
 import re
@@ -45,6 +47,37 @@ def fact_groups(cp):
             yield g, f"Variant.{g[len('Variant '):]}."
 
 
+# "in Evolution: Edit → Accounts → Receiving Email / Sending Email → OAuth2"
+EVOLUTION_PATH = re.compile(r"Evolution: ([^)]*)")
+
+
+def evolution_words(lang):
+    """Every label Evolution shows in @lang (English: its msgids), without
+    mnemonic underscores. A missing catalogue is an error, not a skip."""
+    if not lang:
+        path = "/usr/share/locale/nl/LC_MESSAGES/evolution.mo"
+        words = gettext.GNUTranslations(open(path, "rb"))._catalog.keys()
+    else:
+        path = f"/usr/share/locale/{lang}/LC_MESSAGES/evolution.mo"
+        words = gettext.GNUTranslations(open(path, "rb"))._catalog.values()
+    return {w.replace("_", "") for w in words if isinstance(w, str)}
+
+
+def evolution_paths_wrong(cp):
+    wrong = []
+    for group, _ in fact_groups(cp):
+        for key, value in cp[group].items():
+            if key.split("[")[0] != "Steps":
+                continue
+            lang = key[len("Steps["):-1] if "[" in key else ""
+            for path in EVOLUTION_PATH.findall(value):
+                labels = [w for part in path.split(" → ") for w in part.split(" / ")]
+                known = evolution_words(lang)
+                wrong += [f"{group}: {key}: '{w}'" for w in labels
+                          if w != "OAuth2" and w not in known]
+    return wrong
+
+
 def steps(value):
     return [s for s in value.split(";") if s.strip()]
 
@@ -78,6 +111,9 @@ def check_file(tap, path):
     tap.ok(not texts, f"{name}: Steps, AdminNote and Unknown are in nl and lv too",
            "\n".join(texts))
     tap.ok(not buttons, f"{name}: no step names a button", "\n".join(buttons))
+    wrong = evolution_paths_wrong(cp)
+    tap.ok(not wrong, f"{name}: Evolution's menu paths are in Evolution's own words",
+           "\n".join(wrong))
     p = cp["Provider"]
     if p.get("Policy") == "user-chosen":
         wrong = [lang for lang, word in CHOOSE.items()
