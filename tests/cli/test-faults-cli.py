@@ -18,7 +18,6 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -27,11 +26,7 @@ import apppass_testlib as lib  # noqa: E402
 
 CLI = os.environ["APPPASS_CLI"]
 tap = lib.Tap()
-work = tempfile.mkdtemp(prefix="apppass-faults-")
-certs = os.path.join(work, "certs")
-os.mkdir(certs)
-lib.make_certs(certs)
-ca = os.path.join(certs, "ca.pem")
+work, certs, ca = lib.work_with_certs("apppass-faults-")
 outputs = []  # every output, none of which may hold the password
 
 

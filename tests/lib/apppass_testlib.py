@@ -50,6 +50,15 @@ def make_certs(directory):
                    check=True, stdout=subprocess.DEVNULL)
 
 
+def work_with_certs(prefix):
+    """A new folder holding the test certificates in its certs/: (folder, certs, CA file)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    certs = os.path.join(work, "certs")
+    os.mkdir(certs)
+    make_certs(certs)
+    return work, certs, os.path.join(certs, "ca.pem")
+
+
 def start_dovecot(folder):
     """A real Dovecot on loopback, its files in folder (server/start-dovecot.sh):
     its ports by service name ("imap", "imaps", "pop3", …), as text."""
