@@ -109,18 +109,8 @@ class Relay:
             except OSError:
                 return
             server = socket.create_connection(("127.0.0.1", self.upstream_port))
-            threading.Thread(target=self.pump, args=(server, client), daemon=True).start()
+            threading.Thread(target=lib.pump, args=(server, client), daemon=True).start()
             self.pump_client(client, server)
-
-    def pump(self, src, dst):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
 
     def pump_client(self, client, server):
         pending, sent_records = b"", 0

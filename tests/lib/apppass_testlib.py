@@ -211,6 +211,37 @@ def rmtree(path):
     shutil.rmtree(path, ignore_errors=True)
 
 
+def pump(src, dst):
+    """Copies what arrives on socket src to dst until src ends or either fails."""
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            dst.sendall(data)
+    except OSError:
+        pass
+
+
+def mapped(pid, name):
+    """The paths of the files called name that process pid has loaded (/proc/PID/maps)."""
+    try:
+        lines = open(f"/proc/{pid}/maps").read().splitlines()
+    except OSError:
+        return set()
+    return {line.split()[-1] for line in lines if line.endswith("/" + name)}
+
+
+def end_process(proc, timeout=10):
+    """Terminates proc, and kills it if it has not ended within timeout seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def converse_in_pty(exec_child, marker, reply, timeout=60):
     """Runs exec_child() (which execs) on a pseudo-terminal and writes `reply`
     once `marker` has appeared in what the child wrote. Returns
