@@ -505,6 +505,25 @@ test_setup_server_words (void)
   g_assert_cmpint (p->status, ==, 2);
 }
 
+/* A protocol or security word the command does not know is named back, with
+ * the words it does know. */
+static void
+test_verify_unknown_words (void)
+{
+  const char *protocol[] = {"verify",    "--protocol", "imap4", "--host",
+                            "127.0.0.1", "--user",     "a@b",   NULL};
+  const char *security[] = {"verify", "--protocol", "imap",   "--security", "tsl",
+                            "--host", "127.0.0.1",  "--user", "a@b",        NULL};
+  const char *env[] = {"LANGUAGE=C", NULL};
+  g_autoptr (TestRun) p = run (protocol, "x\n", env);
+  g_autoptr (TestRun) s = run (security, "x\n", env);
+
+  g_assert_cmpint (p->status, ==, 2);
+  g_assert_cmpstr (p->err, ==, "apppass: Unknown protocol “imap4”: use imap, pop3 or smtp.\n");
+  g_assert_cmpint (s->status, ==, 2);
+  g_assert_cmpstr (s->err, ==, "apppass: Unknown security “tsl”: use tls, starttls or none.\n");
+}
+
 /* "[V6]:PORT:SECURITY" is one server: it is tried (loopback, nothing listens there). */
 static void
 test_setup_server_ipv6 (void)
@@ -649,6 +668,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/diagnose-oauth-tools", test_diagnose_oauth_tools);
   g_test_add_func ("/cli/setup-unknown-provider", test_setup_unknown_provider);
   g_test_add_func ("/cli/setup-server-words", test_setup_server_words);
+  g_test_add_func ("/cli/verify-unknown-words", test_verify_unknown_words);
   g_test_add_func ("/cli/setup-server-ipv6", test_setup_server_ipv6);
   g_test_add_func ("/cli/setup-server-host-refused", test_setup_server_host_refused);
   g_test_add_func ("/cli/diagnose-terminal-words", test_diagnose_terminal_words);
