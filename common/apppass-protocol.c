@@ -26,28 +26,28 @@ apppass_protocol_display_name (ApppassProtocol protocol)
   return protocol_names[protocol];
 }
 
+/* @unknown is the error's format, with one %s for @text. */
 static int
-word_index (const char *const *words, guint n_words, const char *text)
+word_index (const char *const *words, guint n_words, const char *text, const char *unknown,
+            GError **error)
 {
   for (guint i = 0; text && i < n_words; i++) {
     if (g_ascii_strcasecmp (words[i], text) == 0)
       return (int)i;
   }
+  g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_INVALID_ARGUMENT, unknown, text ? text : "");
   return -1;
 }
 
 gboolean
 apppass_protocol_from_string (const char *text, ApppassProtocol *protocol, GError **error)
 {
-  int i = word_index (protocol_words, G_N_ELEMENTS (protocol_words), text);
+  int i = word_index (protocol_words, G_N_ELEMENTS (protocol_words), text,
+                      _ ("Unknown protocol “%s”: use imap, pop3 or smtp."), error);
 
-  if (i < 0) {
-    g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_INVALID_ARGUMENT,
-                 _ ("Unknown protocol “%s”: use imap, pop3 or smtp."), text ? text : "");
-    return FALSE;
-  }
-  *protocol = (ApppassProtocol)i;
-  return TRUE;
+  if (i >= 0)
+    *protocol = (ApppassProtocol)i;
+  return i >= 0;
 }
 
 const char *
@@ -60,15 +60,12 @@ apppass_security_to_string (ApppassSecurity security)
 gboolean
 apppass_security_from_string (const char *text, ApppassSecurity *security, GError **error)
 {
-  int i = word_index (security_words, G_N_ELEMENTS (security_words), text);
+  int i = word_index (security_words, G_N_ELEMENTS (security_words), text,
+                      _ ("Unknown security “%s”: use tls, starttls or none."), error);
 
-  if (i < 0) {
-    g_set_error (error, APPPASS_ERROR, APPPASS_ERROR_INVALID_ARGUMENT,
-                 _ ("Unknown security “%s”: use tls, starttls or none."), text ? text : "");
-    return FALSE;
-  }
-  *security = (ApppassSecurity)i;
-  return TRUE;
+  if (i >= 0)
+    *security = (ApppassSecurity)i;
+  return i >= 0;
 }
 
 guint16

@@ -40,34 +40,43 @@ begin_value (CliJson *json, const char *key)
   json->need_comma = TRUE;
 }
 
+static void
+open_container (CliJson *json, const char *key, char bracket)
+{
+  begin_value (json, key);
+  g_string_append_c (json->out, bracket);
+  json->need_comma = FALSE;
+}
+
+static void
+close_container (CliJson *json, char bracket)
+{
+  g_string_append_c (json->out, bracket);
+  json->need_comma = TRUE;
+}
+
 void
 cli_json_begin_object (CliJson *json)
 {
-  begin_value (json, NULL);
-  g_string_append_c (json->out, '{');
-  json->need_comma = FALSE;
+  open_container (json, NULL, '{');
 }
 
 void
 cli_json_end_object (CliJson *json)
 {
-  g_string_append_c (json->out, '}');
-  json->need_comma = TRUE;
+  close_container (json, '}');
 }
 
 void
 cli_json_begin_array (CliJson *json, const char *key)
 {
-  begin_value (json, key);
-  g_string_append_c (json->out, '[');
-  json->need_comma = FALSE;
+  open_container (json, key, '[');
 }
 
 void
 cli_json_end_array (CliJson *json)
 {
-  g_string_append_c (json->out, ']');
-  json->need_comma = TRUE;
+  close_container (json, ']');
 }
 
 void
@@ -99,7 +108,5 @@ cli_json_bool (CliJson *json, const char *key, gboolean value)
 void
 cli_json_begin_object_at (CliJson *json, const char *key)
 {
-  begin_value (json, key);
-  g_string_append_c (json->out, '{');
-  json->need_comma = FALSE;
+  open_container (json, key, '{');
 }

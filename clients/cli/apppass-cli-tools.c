@@ -71,6 +71,16 @@ quoted (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* "@setting @value", the value quoted, where there is a @value. */
+static void
+print_quoted_setting (const char *setting, const char *value)
+{
+  g_autofree char *text = value ? quoted (value) : NULL;
+
+  if (text)
+    printf ("%s %s\n", setting, text);
+}
+
 /* A path as the user knows it: "~/…" under the home folder. */
 static char *
 shown_path (const char *path)
@@ -118,11 +128,7 @@ print_mbsync (const CliServer *in, const char *address, const char *name, const 
           in->security == APPPASS_SECURITY_TLS        ? "IMAPS"
           : in->security == APPPASS_SECURITY_STARTTLS ? "STARTTLS"
                                                       : "None");
-  if (ca_file) {
-    g_autofree char *ca = quoted (ca_file);
-
-    printf ("CertificateFile %s\n", ca);
-  }
+  print_quoted_setting ("CertificateFile", ca_file);
   /* mbsync 1.4 refuses a Maildir store whose folder does not exist. */
   if (!make_maildir (name))
     printf (_ ("# Make the folder ~/Mail/%s/ first: mbsync does not make it.\n"), name);
@@ -163,11 +169,7 @@ print_msmtp (const CliServer *out, const char *address, const char *name, const 
   printf ("# %s\naccount %s\nhost %s\nport %u\ntls %s\ntls_starttls %s\n", shown, name, out->host,
           out->port, out->security == APPPASS_SECURITY_NONE ? "off" : "on",
           out->security == APPPASS_SECURITY_STARTTLS ? "on" : "off");
-  if (ca_file) {
-    g_autofree char *ca = quoted (ca_file);
-
-    printf ("tls_trust_file %s\n", ca);
-  }
+  print_quoted_setting ("tls_trust_file", ca_file);
   /* Without TLS msmtp's "auth on" refuses every method that sends the password. */
   printf ("auth %s\nuser %s\nfrom %s\npasswordeval %s\n",
           out->security == APPPASS_SECURITY_NONE ? "plain" : "on", address, address, eval);
@@ -222,11 +224,7 @@ print_neomutt_account (const CliServer *in, const CliServer *out, const char *ad
                   (out == NULL || out->security != APPPASS_SECURITY_NONE)
               ? "yes"
               : "no");
-  if (ca_file) {
-    g_autofree char *ca = quoted (ca_file);
-
-    printf ("set ssl_ca_certificates_file = %s\n", ca);
-  }
+  print_quoted_setting ("set ssl_ca_certificates_file =", ca_file);
   printf ("set from = %s\n", from);
   if (in) {
     g_autofree char *url = imap_url (in, address), *command = lookup_command (in, address);

@@ -45,27 +45,37 @@ def wait_for_figure(path, server, timeout=90):
     return None, None
 
 
+def measure(lab, start_client, tidy=lambda: None):
+    """RUNS figures against one test server; start_client(server, n, figure)
+    starts the client for run n, and tidy() clears up after each run."""
+    figures = []
+    try:
+        server = lab.start_server("gmail")
+        for n in range(RUNS):
+            figure = os.path.join(lab.work, f"figure-{n}")
+            client = start_client(server, n, figure)
+            try:
+                figures.append(wait_for_figure(figure, server))
+            finally:
+                client.quit()
+                tidy()
+    finally:
+        lab.stop()
+    return figures
+
+
 def claws_runs():
     import claws_e2e as e2e
     import claws_profile as cp
 
     lab = e2e.Lab(os.environ["APPPASS_CLAWS_PLUGIN"], "/nonexistent")
-    figures = []
-    try:
-        server = lab.start_server("gmail")
-        for n in range(RUNS):
-            rc, _ = lab.profile(f"Bench{n}", "ann@gmail.com", server)
-            figure = os.path.join(lab.work, f"figure-{n}")
-            env = dict(os.environ, NO_AT_BRIDGE="1", APPPASS_BENCH_DIALOG=figure)
-            claws = cp.Claws(rc, os.path.join(lab.work, f"claws-{n}.out"), "--receive-all",
-                             env=env)
-            try:
-                figures.append(wait_for_figure(figure, server))
-            finally:
-                claws.quit()
-    finally:
-        lab.stop()
-    return figures
+
+    def start(server, n, figure):
+        rc, _ = lab.profile(f"Bench{n}", "ann@gmail.com", server)
+        env = dict(os.environ, NO_AT_BRIDGE="1", APPPASS_BENCH_DIALOG=figure)
+        return cp.Claws(rc, os.path.join(lab.work, f"claws-{n}.out"), "--receive-all", env=env)
+
+    return measure(lab, start)
 
 
 class QuietEvolution:
@@ -91,22 +101,13 @@ def evolution_runs():
     import evolution_e2e as e2e
 
     lab = e2e.EvoLab(os.environ["APPPASS_EVOLUTION_MODULE"], "/nonexistent")
-    figures = []
-    try:
-        server = lab.start_server("gmail")
-        for n in range(RUNS):
-            lab.account(f"bench{n}", "ann@gmail.com", server)
-            figure = os.path.join(lab.work, f"figure-{n}")
-            evo = QuietEvolution(lab.prefix, os.path.join(lab.work, f"evolution-{n}.out"),
-                                 os.path.join(lab.prefix, "bin"), figure).evolution
-            try:
-                figures.append(wait_for_figure(figure, server))
-            finally:
-                evo.quit()
-                lab.remove_accounts()
-    finally:
-        lab.stop()
-    return figures
+
+    def start(server, n, figure):
+        lab.account(f"bench{n}", "ann@gmail.com", server)
+        return QuietEvolution(lab.prefix, os.path.join(lab.work, f"evolution-{n}.out"),
+                              os.path.join(lab.prefix, "bin"), figure).evolution
+
+    return measure(lab, start, lab.remove_accounts)
 
 
 figures = claws_runs() if CLIENT == "claws" else evolution_runs()

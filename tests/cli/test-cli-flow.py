@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_testlib as lib  # noqa: E402
@@ -21,11 +20,7 @@ import apppass_testlib as lib  # noqa: E402
 CLI = os.environ["APPPASS_CLI"]
 USER = "ann@gmail.com"
 tap = lib.Tap()
-work = tempfile.mkdtemp(prefix="apppass-cli-flow-")
-certs = os.path.join(work, "certs")
-os.mkdir(certs)
-lib.make_certs(certs)
-ca = os.path.join(certs, "ca.pem")
+work, certs, ca = lib.work_with_certs("apppass-cli-flow-")
 trace = os.path.join(work, "exec.trace")
 recorded = os.path.join(work, "opened-urls")
 outputs = []  # (what, text) of every output that must not hold the password

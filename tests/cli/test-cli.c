@@ -18,6 +18,9 @@ run (const char *const *argv, const char *input, const char *const *env)
   return test_run_cli (argv, bytes, env);
 }
 
+/* English, and no desktop: a page is printed, not opened. */
+static const char *const no_desktop[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
+
 static JsonNode *
 parse_json (const char *text)
 {
@@ -402,9 +405,7 @@ static void
 test_setup_intro_region (void)
 {
   const char *argv[] = {"setup", "ann@zohomail.eu", NULL};
-  /* No desktop: the page is printed, not opened. */
-  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
-  g_autoptr (TestRun) r = run (argv, "", env);
+  g_autoptr (TestRun) r = run (argv, "", no_desktop);
 
   g_assert_cmpint (r->status, ==, 2); /* nothing pasted */
   g_assert_nonnull (strstr (r->out, "https://accounts.zoho.eu/home#security/app_password"));
@@ -420,8 +421,7 @@ static void
 test_setup_oauth_only (void)
 {
   const char *argv[] = {"setup", "cat@outlook.com", NULL};
-  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
-  g_autoptr (TestRun) r = run (argv, "", env);
+  g_autoptr (TestRun) r = run (argv, "", no_desktop);
   const char *says[] = {
       "OAuth 2.0",        "neomutt", "imap_oauth_refresh_command", "mutt_oauth2.py", "msmtp",
       "auth oauthbearer", "mbsync",  "libsasl2-modules-kdexoauth2"};
@@ -438,8 +438,7 @@ static void
 test_setup_m365_both (void)
 {
   const char *argv[] = {"setup", "ann@contoso.onmicrosoft.com", NULL};
-  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
-  g_autoptr (TestRun) r = run (argv, "", env);
+  g_autoptr (TestRun) r = run (argv, "", no_desktop);
 
   g_assert_cmpint (r->status, ==, 2); /* asked for SMTP's password; nothing pasted */
   g_assert_nonnull (strstr (r->out, "(IMAP), not even app passwords"));
@@ -477,8 +476,7 @@ test_setup_unknown_provider (void)
                         "--imap", "mail.example.org:993:tls",
                         "--smtp", "mail.example.org:587:starttls",
                         NULL};
-  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
-  g_autoptr (TestRun) r = run (argv, "", env);
+  g_autoptr (TestRun) r = run (argv, "", no_desktop);
 
   g_assert_cmpint (r->status, ==, 2);
   g_assert_true (g_str_has_prefix (r->out, "ann@example.org\n\n"));
@@ -507,14 +505,32 @@ test_setup_server_words (void)
   g_assert_cmpint (p->status, ==, 2);
 }
 
+/* A protocol or security word the command does not know is named back, with
+ * the words it does know. */
+static void
+test_verify_unknown_words (void)
+{
+  const char *protocol[] = {"verify",    "--protocol", "imap4", "--host",
+                            "127.0.0.1", "--user",     "a@b",   NULL};
+  const char *security[] = {"verify", "--protocol", "imap",   "--security", "tsl",
+                            "--host", "127.0.0.1",  "--user", "a@b",        NULL};
+  const char *env[] = {"LANGUAGE=C", NULL};
+  g_autoptr (TestRun) p = run (protocol, "x\n", env);
+  g_autoptr (TestRun) s = run (security, "x\n", env);
+
+  g_assert_cmpint (p->status, ==, 2);
+  g_assert_cmpstr (p->err, ==, "apppass: Unknown protocol “imap4”: use imap, pop3 or smtp.\n");
+  g_assert_cmpint (s->status, ==, 2);
+  g_assert_cmpstr (s->err, ==, "apppass: Unknown security “tsl”: use tls, starttls or none.\n");
+}
+
 /* "[V6]:PORT:SECURITY" is one server: it is tried (loopback, nothing listens there). */
 static void
 test_setup_server_ipv6 (void)
 {
   const char *argv[] = {"setup",  "ann@example.org",  "--imap", "[::1]:1:tls",
                         "--smtp", "[::1]:1:starttls", NULL};
-  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
-  g_autoptr (TestRun) r = run (argv, "abcdefghijklmnop\n", env);
+  g_autoptr (TestRun) r = run (argv, "abcdefghijklmnop\n", no_desktop);
 
   g_assert_cmpint (r->status, ==, 4);
   g_assert_nonnull (strstr (r->out, "Checking IMAP at ::1…"));
@@ -523,7 +539,7 @@ test_setup_server_ipv6 (void)
   /* A bare IPv6 address is all host. */
   {
     const char *bare[] = {"setup", "ann@example.org", "--imap", "::1", "--smtp", "::1", NULL};
-    g_autoptr (TestRun) b = run (bare, "abcdefghijklmnop\n", env);
+    g_autoptr (TestRun) b = run (bare, "abcdefghijklmnop\n", no_desktop);
 
     g_assert_cmpint (b->status, ==, 4);
     g_assert_nonnull (strstr (b->out, "Checking IMAP at ::1…"));
@@ -538,8 +554,7 @@ test_setup_server_host_refused (void)
 {
   const char *argv[] = {"setup",  "ann@example.org",  "--imap", "imap.`id`.example.org:993:tls",
                         "--smtp", "smtp.example.org", NULL};
-  const char *env[] = {"LANGUAGE=C", "DISPLAY", "WAYLAND_DISPLAY", NULL};
-  g_autoptr (TestRun) r = run (argv, "abcdefghijklmnop\n", env);
+  g_autoptr (TestRun) r = run (argv, "abcdefghijklmnop\n", no_desktop);
 
   g_assert_cmpint (r->status, ==, 2);
   g_assert_null (strstr (r->out, "Checking"));
@@ -653,6 +668,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/diagnose-oauth-tools", test_diagnose_oauth_tools);
   g_test_add_func ("/cli/setup-unknown-provider", test_setup_unknown_provider);
   g_test_add_func ("/cli/setup-server-words", test_setup_server_words);
+  g_test_add_func ("/cli/verify-unknown-words", test_verify_unknown_words);
   g_test_add_func ("/cli/setup-server-ipv6", test_setup_server_ipv6);
   g_test_add_func ("/cli/setup-server-host-refused", test_setup_server_host_refused);
   g_test_add_func ("/cli/diagnose-terminal-words", test_diagnose_terminal_words);

@@ -18,7 +18,6 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -27,11 +26,7 @@ import apppass_testlib as lib  # noqa: E402
 
 CLI = os.environ["APPPASS_CLI"]
 tap = lib.Tap()
-work = tempfile.mkdtemp(prefix="apppass-faults-")
-certs = os.path.join(work, "certs")
-os.mkdir(certs)
-lib.make_certs(certs)
-ca = os.path.join(certs, "ca.pem")
+work, certs, ca = lib.work_with_certs("apppass-faults-")
 outputs = []  # every output, none of which may hold the password
 
 
@@ -114,18 +109,8 @@ class Relay:
             except OSError:
                 return
             server = socket.create_connection(("127.0.0.1", self.upstream_port))
-            threading.Thread(target=self.pump, args=(server, client), daemon=True).start()
+            threading.Thread(target=lib.pump, args=(server, client), daemon=True).start()
             self.pump_client(client, server)
-
-    def pump(self, src, dst):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
 
     def pump_client(self, client, server):
         pending, sent_records = b"", 0

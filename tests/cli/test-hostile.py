@@ -18,7 +18,6 @@ import re
 import os
 import subprocess
 import sys
-import tempfile
 import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
@@ -34,11 +33,7 @@ PORTS = {"imap": "imaps", "pop3": "pop3s", "smtp": "smtps"}
 LONGEST_WORD = 100  # our own longest word is a URL well below this
 
 tap = lib.Tap()
-work = tempfile.mkdtemp(prefix="apppass-hostile-")
-certs = os.path.join(work, "certs")
-os.mkdir(certs)
-lib.make_certs(certs)
-ca = os.path.join(certs, "ca.pem")
+work, certs, ca = lib.work_with_certs("apppass-hostile-")
 
 
 def run_in_pty(args, answer):

@@ -19,7 +19,6 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import termios
 import time
 
@@ -32,11 +31,7 @@ SECOND = "qrst uvwx yzab cdef"  # another whole Google-shaped password
 FRAGMENTS = sorted({w for text in (lib.PASTED, SECOND) for w in text.split()} |
                    {lib.GOOD_PASSWORD}, key=len, reverse=True)
 tap = lib.Tap()
-work = tempfile.mkdtemp(prefix="apppass-prompt-")
-certs = os.path.join(work, "certs")
-os.mkdir(certs)
-lib.make_certs(certs)
-ca = os.path.join(certs, "ca.pem")
+work, certs, ca = lib.work_with_certs("apppass-prompt-")
 PROMPT = b"PROMPT> "
 
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "apppass-display.h"
+#include "apppass-test-util.h"
 
 typedef struct {
   const char *name;
@@ -153,15 +154,7 @@ longest_word (const char *text)
 static void
 assert_safe (const char *shown)
 {
-  g_assert_true (g_utf8_validate (shown, -1, NULL));
-  for (const char *p = shown; *p; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-
-    g_assert_false (g_unichar_iscntrl (c));
-    g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_FORMAT);
-    g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_LINE_SEPARATOR);
-    g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_PARAGRAPH_SEPARATOR);
-  }
+  test_assert_display_safe (shown);
   g_assert_cmpint (g_utf8_strlen (shown, -1), <=, APPPASS_DISPLAY_MAX_CHARS);
   g_assert_cmpint (longest_word (shown), <=, APPPASS_DISPLAY_MAX_WORD);
 }

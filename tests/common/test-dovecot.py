@@ -29,10 +29,13 @@ try:
               ("smtp", "submission", "starttls")]
     if "submissions" in ports:
         routes.append(("smtp", "submissions", "tls"))
+
+    def verify_args(protocol, port, security, user):
+        return [CLI, "verify", "--protocol", protocol, "--host", "127.0.0.1", "--port",
+                str(ports[port]), "--security", security, "--user", user, "--ca-file", ca]
+
     for protocol, port, security in routes:
-        args = [CLI, "verify", "--protocol", protocol, "--host", "127.0.0.1", "--port",
-                str(ports[port]), "--security", security, "--user", "ann@gmail.com",
-                "--ca-file", ca]
+        args = verify_args(protocol, port, security, "ann@gmail.com")
         good = subprocess.run(args, input=password.encode(), capture_output=True, timeout=60)
         tap.ok(good.returncode == 0, f"{protocol} {security}: Dovecot accepts the password",
                good.stdout.decode() + good.stderr.decode())
@@ -52,9 +55,7 @@ try:
     # see the new user yet.
     time.sleep(1.1)
     for protocol, port, security in routes:
-        args = [CLI, "verify", "--protocol", protocol, "--host", "127.0.0.1", "--port",
-                str(ports[port]), "--security", security, "--user", "uni@example.org",
-                "--ca-file", ca]
+        args = verify_args(protocol, port, security, "uni@example.org")
         good = subprocess.run(args, input=utf8_password.encode(), capture_output=True, timeout=60)
         tap.ok(good.returncode == 0, f"{protocol} {security}: Dovecot accepts a UTF-8 password",
                good.stdout.decode() + good.stderr.decode())

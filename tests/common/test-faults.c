@@ -122,6 +122,18 @@ start_silent_check (TestServer *server, guint timeout_ms, GCancellable *cancella
   apppass_login_check_isolated (&options, TEST_GOOD_PASSWORD, cancellable, on_checked, wait);
 }
 
+/* start_silent_check, and the helper process it runs in. */
+static pid_t
+start_helper_check (TestServer *server, guint timeout_ms, GCancellable *cancellable, Wait *wait)
+{
+  pid_t helper;
+
+  start_silent_check (server, timeout_ms, cancellable, wait);
+  helper = wait_for_helper ();
+  g_assert_cmpint (helper, >, 0);
+  return helper;
+}
+
 static TestServer *
 silent_server (void)
 {
@@ -153,9 +165,7 @@ test_helper_killed (void)
   gint64 start;
   pid_t helper;
 
-  start_silent_check (server, 60000, NULL, &wait);
-  helper = wait_for_helper ();
-  g_assert_cmpint (helper, >, 0);
+  helper = start_helper_check (server, 60000, NULL, &wait);
   g_usleep (300 * 1000); /* connected, waiting for the greeting */
   start = g_get_monotonic_time ();
   g_assert_cmpint (kill (helper, SIGKILL), ==, 0);
@@ -175,9 +185,7 @@ test_helper_frozen (void)
   g_autoptr (ApppassLoginResult) r = NULL;
   pid_t helper;
 
-  start_silent_check (server, 1500, NULL, &wait);
-  helper = wait_for_helper ();
-  g_assert_cmpint (helper, >, 0);
+  helper = start_helper_check (server, 1500, NULL, &wait);
   g_assert_cmpint (kill (helper, SIGSTOP), ==, 0);
   /* The watchdog's grace is 10 s beyond the timeout. */
   r = wait_for_result (&wait, 1500 + 10000 + SLACK_MS);
@@ -199,9 +207,7 @@ test_cancel_ends_helper (void)
   g_autoptr (ApppassLoginResult) r = NULL;
   pid_t helper;
 
-  start_silent_check (server, 60000, cancellable, &wait);
-  helper = wait_for_helper ();
-  g_assert_cmpint (helper, >, 0);
+  helper = start_helper_check (server, 60000, cancellable, &wait);
   g_cancellable_cancel (cancellable);
   r = wait_for_result (&wait, SLACK_MS);
   g_assert_cmpint (r->outcome, ==, APPPASS_LOGIN_FAILED);

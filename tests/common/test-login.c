@@ -29,11 +29,10 @@ static const Route routes[] = {
     {APPPASS_PROTOCOL_SMTP, APPPASS_SECURITY_STARTTLS, "smtp"},
 };
 
-static ApppassLoginResult *
-check (TestServer *server, const Route *route, const char *password, const char *anchor,
-       guint timeout_ms)
+/* Ann's login at @server over @route, trusting @pem. */
+static ApppassLoginOptions
+route_options (TestServer *server, const Route *route, const char *pem, GProxyResolver *resolver)
 {
-  g_autofree char *pem = anchor ? test_cert_pem (anchor) : NULL;
   ApppassLoginOptions options = {
       .protocol = route->protocol,
       .host = "127.0.0.1",
@@ -41,9 +40,22 @@ check (TestServer *server, const Route *route, const char *password, const char 
       .security = route->security,
       .user = "ann@gmail.com",
       .trusted_pem = pem,
-      .timeout_ms = timeout_ms ? timeout_ms : 10000,
+      .proxy_resolver = resolver,
+      .timeout_ms = 10000,
   };
 
+  return options;
+}
+
+static ApppassLoginResult *
+check (TestServer *server, const Route *route, const char *password, const char *anchor,
+       guint timeout_ms)
+{
+  g_autofree char *pem = anchor ? test_cert_pem (anchor) : NULL;
+  ApppassLoginOptions options = route_options (server, route, pem, NULL);
+
+  if (timeout_ms)
+    options.timeout_ms = timeout_ms;
   return apppass_login_check_sync (&options, password, NULL);
 }
 
@@ -393,14 +405,7 @@ test_several_anchors (void)
     g_autoptr (TestServer) server = test_server_start (scenario, cases[i].cert);
 
     for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
-      ApppassLoginOptions options = {routes[r].protocol,
-                                     "127.0.0.1",
-                                     test_server_port (server, routes[r].service),
-                                     routes[r].security,
-                                     "ann@gmail.com",
-                                     cases[i].pem,
-                                     NULL,
-                                     10000};
+      ApppassLoginOptions options = route_options (server, &routes[r], cases[i].pem, NULL);
       g_autoptr (ApppassLoginResult) result =
           apppass_login_check_sync (&options, TEST_GOOD_PASSWORD, NULL);
 
@@ -837,14 +842,7 @@ test_proxy (void)
   AsyncWait wait = {g_main_loop_new (NULL, FALSE), NULL, NULL};
 
   for (guint r = 0; r < G_N_ELEMENTS (routes); r++) {
-    ApppassLoginOptions options = {routes[r].protocol,
-                                   "127.0.0.1",
-                                   test_server_port (server, routes[r].service),
-                                   routes[r].security,
-                                   "ann@gmail.com",
-                                   pem,
-                                   resolver,
-                                   10000};
+    ApppassLoginOptions options = route_options (server, &routes[r], pem, resolver);
 
     apppass_login_check (&options, TEST_GOOD_PASSWORD, NULL, on_checked, &wait);
     g_main_loop_run (wait.loop);

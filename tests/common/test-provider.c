@@ -757,6 +757,19 @@ static const char variants_file[] = "[Provider]\n"
                                     "[Sources]\n"
                                     "Policy=2026-11-30 https://example.net/help\n";
 
+/* The built-in providers and examplenet with its variants. */
+static ApppassProviderDb *
+variants_db (void)
+{
+  ApppassProviderDb *db = builtin_db ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (apppass_provider_db_add_data (db, variants_file, strlen (variants_file),
+                                               "examplenet.ini", &error));
+  g_assert_no_error (error);
+  return db;
+}
+
 static const char *
 variant_of (ApppassProviderDb *db, const char *host, const char *user)
 {
@@ -770,14 +783,10 @@ variant_of (ApppassProviderDb *db, const char *host, const char *user)
 static void
 test_variant_precedence (void)
 {
-  g_autoptr (ApppassProviderDb) db = builtin_db ();
-  g_autoptr (GError) error = NULL;
+  g_autoptr (ApppassProviderDb) db = variants_db ();
   const ApppassProvider *north;
   g_auto (GStrv) nl_steps = NULL;
 
-  g_assert_true (apppass_provider_db_add_data (db, variants_file, strlen (variants_file),
-                                               "examplenet.ini", &error));
-  g_assert_no_error (error);
   /* Domains beats Hosts beats HostOnly. */
   g_assert_cmpstr (variant_of (db, "imap.south.example.net", "a@north.example"), ==, "north");
   g_assert_cmpstr (variant_of (db, "imap.south.example.net", "a@firm.example"), ==, "south");
@@ -805,13 +814,10 @@ test_variant_precedence (void)
 static void
 test_unknown_in_explanation (void)
 {
-  g_autoptr (ApppassProviderDb) db = builtin_db ();
-  g_autoptr (GError) error = NULL;
+  g_autoptr (ApppassProviderDb) db = variants_db ();
   const ApppassProvider *org;
   g_autoptr (ApppassDiagnosis) d = NULL;
 
-  g_assert_true (apppass_provider_db_add_data (db, variants_file, strlen (variants_file),
-                                               "examplenet.ini", &error));
   org = apppass_provider_db_identify (db, APPPASS_PROTOCOL_IMAP, "imap.example.net",
                                       "a@firm.example");
   d = apppass_diagnosis_new (APPPASS_PROTOCOL_IMAP, org, APPPASS_CAUSE_APP_PASSWORD_REQUIRED);

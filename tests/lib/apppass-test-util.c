@@ -219,3 +219,17 @@ test_locale_dir (void)
   }
   return locale_dir;
 }
+
+void
+test_assert_display_safe (const char *text)
+{
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const char *p = text; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    g_assert_false (g_unichar_iscntrl (c));
+    g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_FORMAT);
+    g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_LINE_SEPARATOR);
+    g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_PARAGRAPH_SEPARATOR);
+  }
+}

@@ -41,6 +41,10 @@ void test_run_free (TestRun *run);
  * APPPASS_LOCALEDIR expects; removed at exit. */
 const char *test_locale_dir (void);
 
+/* Asserts that @text is UTF-8 holding nothing a terminal or a label would act
+ * on: no control or format character, no line or paragraph separator. */
+void test_assert_display_safe (const char *text);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestRun, test_run_free)
 
 G_END_DECLS

@@ -50,6 +50,15 @@ def make_certs(directory):
                    check=True, stdout=subprocess.DEVNULL)
 
 
+def work_with_certs(prefix):
+    """A new folder holding the test certificates in its certs/: (folder, certs, CA file)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    certs = os.path.join(work, "certs")
+    os.mkdir(certs)
+    make_certs(certs)
+    return work, certs, os.path.join(certs, "ca.pem")
+
+
 def start_dovecot(folder):
     """A real Dovecot on loopback, its files in folder (server/start-dovecot.sh):
     its ports by service name ("imap", "imaps", "pop3", …), as text."""
@@ -200,6 +209,37 @@ def scan_tree(root, forms, skip=()):
 
 def rmtree(path):
     shutil.rmtree(path, ignore_errors=True)
+
+
+def pump(src, dst):
+    """Copies what arrives on socket src to dst until src ends or either fails."""
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            dst.sendall(data)
+    except OSError:
+        pass
+
+
+def mapped(pid, name):
+    """The paths of the files called name that process pid has loaded (/proc/PID/maps)."""
+    try:
+        lines = open(f"/proc/{pid}/maps").read().splitlines()
+    except OSError:
+        return set()
+    return {line.split()[-1] for line in lines if line.endswith("/" + name)}
+
+
+def end_process(proc, timeout=10):
+    """Terminates proc, and kills it if it has not ended within timeout seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def converse_in_pty(exec_child, marker, reply, timeout=60):

@@ -37,14 +37,6 @@ lab = e2e.EvoLab(None, os.path.join(os.environ.get("G_TEST_BUILDDIR", "/tmp"), "
                                     "packages"))
 
 
-def mapped(pid, name):
-    try:
-        lines = open(f"/proc/{pid}/maps").read().splitlines()
-    except OSError:
-        return set()
-    return {line.split()[-1] for line in lines if line.endswith("/" + name)}
-
-
 def digest(paths):
     h = hashlib.sha256()
     for p in sorted(paths):
@@ -56,8 +48,9 @@ def claws_installed(server):
     rc, _ = lab.profile("Gmail", "ann@gmail.com", server, plugin=PLUGIN)
     claws, app = lab.start_claws(rc)
     try:
-        tap.ok(at.wait_for(lambda: mapped(claws.process.pid, "apppass.so") == {PLUGIN}, 20),
-               "Claws Mail loaded the installed plugin", mapped(claws.process.pid, "apppass.so"))
+        pid = claws.process.pid
+        tap.ok(at.wait_for(lambda: lib.mapped(pid, "apppass.so") == {PLUGIN}, 20),
+               "Claws Mail loaded the installed plugin", lib.mapped(pid, "apppass.so"))
         dialog = claws_e2e.our_dialog(app)
         if not tap.ok(dialog is not None, "Claws Mail: apppass's dialog opens"):
             return rc

@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import apppass_atspi as at  # noqa: E402
-from apppass_testlib import GOOD_PASSWORD, PASTED, Tap  # noqa: E402
+from apppass_testlib import GOOD_PASSWORD, PASTED, Tap, end_process  # noqa: E402
 
 DEMO = os.environ["APPPASS_PLUGIN_DEMO"]
 LOCALES = {"en": ("C.UTF-8", "C"), "nl": ("nl_NL.UTF-8", "nl"), "lv": ("lv_LV.UTF-8", "lv")}
@@ -62,12 +62,7 @@ class Demo:
         try:
             self.proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            end_process(self.proc)
         self.err.seek(0)
         return self.err.read()
 

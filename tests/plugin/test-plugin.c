@@ -792,19 +792,6 @@ test_verify_phishing (void)
   verify_teardown (&v);
 }
 
-/* Nothing a label would act on or that would read the wrong way round. */
-static void
-assert_display_safe (const char *text)
-{
-  g_assert_true (g_utf8_validate (text, -1, NULL));
-  for (const char *p = text; *p; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-
-    g_assert_false (g_unichar_iscntrl (c));
-    g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_FORMAT);
-  }
-}
-
 /* A server answer holding one word of 3,000 characters, an OSC title and a
  * bidi override: the dialog stays within a 1024 px screen, every label gets
  * the room it needs, and the status shows the words without the controls. */
@@ -825,7 +812,7 @@ test_verify_long_word (void)
   g_assert_true (wait_for_state (v.dialog, APPPASS_DIALOG_STATE_FAILED));
   status = text_of (GTK_WIDGET (v.dialog), "status");
   g_assert_nonnull (strstr (status, "Application-specific password required WWWW"));
-  assert_display_safe (status);
+  test_assert_display_safe (status);
   screenshot (GTK_WIDGET (v.dialog), "long-word");
   g_test_message ("dialog with a 3,000-character word: %d × %d px",
                   gtk_widget_get_allocated_width (GTK_WIDGET (v.dialog)),

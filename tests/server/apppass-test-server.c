@@ -251,6 +251,19 @@ start_tls (Conn *c)
   return TRUE;
 }
 
+/* STARTTLS: @ready and the handshake where the scenario lets it happen, else
+ * @refusal; IMAP's answers start with the command's @tag. */
+static gboolean
+answer_starttls (Conn *c, const char *tag, const char *refusal, const char *ready)
+{
+  const char *sep = tag ? " " : "";
+
+  if (c->tls || mode_is (c->protocol, "strip-starttls") || mode_is (c->protocol, "refuse-starttls"))
+    return send_line (c, "%s%s%s", tag ? tag : "", sep, refusal);
+  send_line (c, "%s%s%s", tag ? tag : "", sep, ready);
+  return start_tls (c);
+}
+
 /* Misbehaviour in place of the answer to a login; TRUE when it took over. */
 static gboolean
 misbehave_at_login (Conn *c)
@@ -594,10 +607,7 @@ imap_command (Conn *c, const char *line, gpointer data)
     send_line (c, "* CAPABILITY %s", caps);
     send_line (c, "%s OK CAPABILITY completed", tag);
   } else if (strcmp (verb, "STARTTLS") == 0) {
-    if (c->tls || mode_is (IMAP, "strip-starttls") || mode_is (IMAP, "refuse-starttls"))
-      return send_line (c, "%s BAD STARTTLS not available", tag);
-    send_line (c, "%s OK Begin TLS negotiation now", tag);
-    return start_tls (c);
+    return answer_starttls (c, tag, "BAD STARTTLS not available", "OK Begin TLS negotiation now");
   } else if (strcmp (verb, "LOGIN") == 0 || strcmp (verb, "AUTHENTICATE") == 0) {
     if (verb[0] == 'L' && g_key_file_get_boolean (server.scenario, "imap", "login-disabled", NULL))
       return send_line (c, "%s NO [PRIVACYREQUIRED] LOGIN is disabled here", tag);
@@ -644,10 +654,7 @@ pop3_command (Conn *c, const char *line, gpointer data)
     send_line (c, "SASL PLAIN");
     send_line (c, ".");
   } else if (strcmp (verb, "STLS") == 0) {
-    if (c->tls || mode_is (POP3, "strip-starttls") || mode_is (POP3, "refuse-starttls"))
-      return send_line (c, "-ERR STLS not available");
-    send_line (c, "+OK Begin TLS negotiation");
-    return start_tls (c);
+    return answer_starttls (c, NULL, "-ERR STLS not available", "+OK Begin TLS negotiation");
   } else if (strcmp (verb, "USER") == 0) {
     g_free (c->user);
     c->user = g_strdup (arg);
@@ -814,10 +821,8 @@ smtp_command (Conn *c, const char *line, char **from, GPtrArray *rcpts)
   if (strcmp (verb, "EHLO") == 0 || strcmp (verb, "HELO") == 0) {
     smtp_ehlo (c);
   } else if (strcmp (verb, "STARTTLS") == 0) {
-    if (c->tls || mode_is (SMTP, "strip-starttls") || mode_is (SMTP, "refuse-starttls"))
-      return send_line (c, "502 5.5.1 STARTTLS not available");
-    send_line (c, "220 2.0.0 Ready to start TLS");
-    return start_tls (c);
+    return answer_starttls (c, NULL, "502 5.5.1 STARTTLS not available",
+                            "220 2.0.0 Ready to start TLS");
   } else if (strcmp (verb, "AUTH") == 0) {
     smtp_auth (c, arg);
     if (mode_is (SMTP, "close-mid-login") || mode_is (SMTP, "huge-line") ||
