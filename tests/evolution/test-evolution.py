@@ -680,6 +680,32 @@ def evolution_words(lang, *msgids):
                             else catalogue.gettext(m)) for m in msgids)
 
 
+def eds_service(backend, host):
+    """The OAuth 2.0 service this evolution-data-server would use for @host,
+    asked from it as the module asks (None: it has none). Its answers differ
+    by release: 3.56 (Debian 13) serves Microsoft 365's servers with its
+    Outlook service, 3.46 (Debian 12) does not."""
+    import gi
+    gi.require_version("EDataServer", "1.2")
+    from gi.repository import EDataServer
+    service = EDataServer.OAuth2Services.new().guess(backend, host)
+    return service.get_name() if service else None
+
+
+# An organisation's own provider that takes only OAuth 2.0, on servers no
+# evolution-data-server has a service for, as an administrator would add it.
+NO_SERVICE_PROVIDER = """[Provider]
+Id=example-university
+Name=Example University
+Domains=example-university.edu;
+ImapHosts=imap.example-university.edu;
+SmtpHosts=smtp.example-university.edu;
+ImapServer=imap.example-university.edu:993:tls
+SmtpServer=smtp.example-university.edu:465:tls
+Policy=oauth-only
+"""
+NO_SERVICE_HOST = "imap.example-university.edu"
+
 NO_SERVICE_HELP = (
     "This Evolution has no OAuth 2.0 sign-in for this account’s servers. Add the account in "
     "Settings → Online Accounts, or, for Microsoft 365, as an “Exchange Web Services” account "
@@ -688,19 +714,27 @@ NO_SERVICE_HELP = (
 
 
 def oauth_none_flow(lang=None):
-    """Microsoft 365, for which evolution-data-server has no OAuth 2.0 service
-    (its Outlook service serves Outlook.com's servers only): the dialog says
-    what to do, naming Evolution's menus as Evolution shows them in the
+    """A provider that takes only OAuth 2.0 on servers evolution-data-server
+    has no service for (an organisation's own, from providers.d): the dialog
+    says what to do, naming Evolution's menus as Evolution shows them in the
     user's language, and offers no switch."""
+    folder = os.path.join(os.environ["XDG_CONFIG_HOME"], "apppass", "providers.d")
+    os.makedirs(folder, exist_ok=True)
+    provider_file = os.path.join(folder, "example-university.ini")
+    with open(provider_file, "w") as f:
+        f.write(NO_SERVICE_PROVIDER)
     with Language(lang) as language:
         name = language.tag("no service")
+        tap.ok(eds_service("imapx", NO_SERVICE_HOST) is None,
+               f"OAuth {name}: evolution-data-server has no service for {NO_SERVICE_HOST}")
+        # The test server answers as Exchange does: a refusal in plain words.
         server = lab.start_server("microsoft365")
-        uid = lab.account("m365" + language.suffix(), "cat@contoso.onmicrosoft.com", server)
+        uid = lab.account("edu" + language.suffix(), "dan@example-university.edu", server)
         evo, app = lab.start_evolution()
         try:
             dialog = our_dialog(app, 90)
             if not tap.ok(dialog is not None, f"OAuth {name}: apppass's dialog opens for "
-                          "Microsoft 365", evo.output()[-3000:]):
+                          "Example University", evo.output()[-3000:]):
                 return
             help_label = at.find_id(dialog, "apppass-oauth-help", 5)
             text = (at.name(help_label) or "") if help_label else ""
@@ -720,6 +754,36 @@ def oauth_none_flow(lang=None):
             e2e.cancel_prompts(app)
             evo.quit()
             lab.remove_accounts()
+            os.remove(provider_file)
+
+
+def oauth_microsoft365_flow():
+    """Microsoft 365 over IMAP (OAuth 2.0 only): the dialog offers the switch
+    exactly where this evolution-data-server has a service for Microsoft 365's
+    servers, which is a fact of the release (asked from it at run time)."""
+    service = eds_service("imapx", "outlook.office365.com")
+    server = lab.start_server("microsoft365")
+    uid = lab.account("m365", "cat@contoso.onmicrosoft.com", server)
+    evo, app = lab.start_evolution()
+    try:
+        dialog = our_dialog(app, 90)
+        if not tap.ok(dialog is not None, "OAuth Microsoft 365: apppass's dialog opens",
+                      evo.output()[-3000:]):
+            return
+        primary = at.find_id(dialog, "apppass-primary-button", 2)
+        switch = primary is not None and at.showing(primary)
+        tap.ok(switch == (service is not None),
+               "OAuth Microsoft 365: a switch is offered exactly where evolution-data-server "
+               f"has a service for outlook.office365.com (here: {service})",
+               at.name(primary) if primary else None)
+        tap.ok(at.find_id(dialog, "apppass-password-entry", 1) is None,
+               "OAuth Microsoft 365: and no password field")
+        tap.ok(source_method(uid) == "none", "OAuth Microsoft 365: the account is unchanged",
+               source_method(uid))
+    finally:
+        e2e.cancel_prompts(app)
+        evo.quit()
+        lab.remove_accounts()
 
 
 COLLECTION = """[Data Source]
@@ -786,9 +850,11 @@ def oauth_collection_flow():
 
 def microsoft365_smtp_flow():
     """Microsoft 365 SMTP where the tenant may still take passwords: the dialog
-    for the refused send offers both the app password and OAuth 2.0; this
-    Evolution has no Microsoft 365 sign-in, so the OAuth side says what to do
-    and leads back to the password field."""
+    for the refused send offers both the app password and OAuth 2.0. The OAuth
+    side offers the switch where this evolution-data-server has a service for
+    Microsoft 365's servers (3.56 has), else says what to do; either way it
+    leads back to the password field."""
+    service = eds_service("smtp", "smtp.office365.com")
     server = lab.start_server("microsoft365")
     address = "cat@contoso.onmicrosoft.com"
     uid = lab.account("m365-smtp", address, server, smtp_tls=True, password=None)
@@ -814,10 +880,15 @@ def microsoft365_smtp_flow():
         at.press(link)
         help_label = at.find_id(dialog, "apppass-oauth-help", 10)
         back = at.find_id(dialog, "apppass-app-password-link", 3)
-        tap.ok(help_label is not None and at.name(help_label) == NO_SERVICE_HELP
+        primary = at.find_id(dialog, "apppass-primary-button", 1)
+        switch = primary is not None and at.showing(primary)
+        says_how = help_label is not None and at.name(help_label) == NO_SERVICE_HELP
+        tap.ok(switch == (service is not None) and says_how == (service is None)
                and back is not None,
-               "M365 SMTP: the OAuth 2.0 side says how in Evolution and leads back to the app "
-               "password", [at.ident(a) for a in at.walk(dialog) if at.ident(a)])
+               "M365 SMTP: the OAuth 2.0 side offers the switch exactly where Evolution has a "
+               f"service for smtp.office365.com (here: {service}), else says how, and leads "
+               "back to the app password",
+               [at.ident(a) for a in at.walk(dialog) if at.ident(a)])
         lab.screenshot(dialog, "oauth-microsoft365-smtp")
         if back is not None:
             at.press(back)
@@ -862,6 +933,7 @@ FLOWS = {"tls": tls_flow, "gmail": gmail_flow, "pop3": pop3_flow, "smtp": smtp_f
          "oauth-none": oauth_none_flow, "oauth-none-nl": lambda: oauth_none_flow("nl"),
          "oauth-none-lv": lambda: oauth_none_flow("lv"),
          "oauth-collection": oauth_collection_flow,
+         "oauth-microsoft365": oauth_microsoft365_flow,
          "microsoft365-smtp": microsoft365_smtp_flow}
 
 # The OAuth 2.0 flows run as a test of their own (test-evolution-oauth), next
@@ -873,7 +945,7 @@ try:
     # APPPASS_TEST_GROUP=oauth the OAuth 2.0 flows, =main all the others.
     only = set(filter(None, os.environ.get("APPPASS_TEST_ONLY", "").split(",")))
     group = os.environ.get("APPPASS_TEST_GROUP", "")
-    if group:
+    if group and not only:
         only = OAUTH if group == "oauth" else set(FLOWS) - OAUTH
     for name, flow in FLOWS.items():
         if not only or name in only:
