@@ -11,11 +11,19 @@ build=${APPPASS_FUZZ_BUILD:-$root/build-fuzz}
 seconds=${1:-}
 targets=(diagnosis password provider login-reply display)
 
-if [ ! -f "$build/build.ninja" ]; then
-  CC=clang meson setup "$build" "$root" -Dfuzzing=true -Dclaws_mail=disabled -Devolution=disabled \
-    -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized >/dev/null
+# A build folder kept from an older tree (the Debian 13 root keeps its own) is
+# configured again; what the build says is shown only when it fails.
+setup=(-Dfuzzing=true -Dclaws_mail=disabled -Devolution=disabled
+  -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized)
+[ -f "$build/build.ninja" ] && setup+=(--reconfigure)
+mkdir -p "$build"
+if ! { CC=clang meson setup "${setup[@]}" "$build" "$root" &&
+    meson compile -C "$build" $(printf 'tests/fuzz/fuzz-%s ' "${targets[@]}"); } \
+    >"$build/fuzz-build.log" 2>&1; then
+  cat "$build/fuzz-build.log" >&2
+  echo "fuzz.sh: the fuzz targets did not build" >&2
+  exit 1
 fi
-meson compile -C "$build" $(printf 'tests/fuzz/fuzz-%s ' "${targets[@]}") >/dev/null
 python3 "$root/tests/fuzz/make-seeds.py" "$root" "$build/fuzz-seeds"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
