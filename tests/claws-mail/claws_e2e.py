@@ -243,14 +243,8 @@ class Socks5Proxy:
 
     @staticmethod
     def _pipe(a, b):
-        try:
-            while True:
-                data = a.recv(65536)
-                if not data:
-                    break
-                b.sendall(data)
-        except OSError:
-            pass
+        lib.pump(a, b)
+        # Either side ending ends the relay both ways, as a proxy does.
         for s in (a, b):
             try:
                 s.shutdown(socket.SHUT_RDWR)

@@ -15,7 +15,6 @@ one verdict line and leaves a screenshot.
 SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -57,21 +56,8 @@ def interactive(lab, server):
           "  In the apppass dialog, paste   abcd efgh ijkl mnop   and press \"Check and save\".\n"
           "  Quit Evolution to end the demo.", flush=True)
     evo, _ = lab.start_evolution()
-    seen = set()
-
-    def report():
-        while evo.process.poll() is None:
-            if os.path.exists(lab.uris):
-                for uri in open(lab.uris).read().split():
-                    if uri not in seen:
-                        seen.add(uri)
-                        print(f"apppass demo: your browser would open {uri}", flush=True)
-            time.sleep(0.5)
-    threading.Thread(target=report, daemon=True).start()
-    evo.process.wait()
-    ok = server.logins().count("imap:matched") >= 2
-    return ("OK: Evolution logged in with the app password" if ok
-            else "ended: Evolution did not log in with an app password"), None
+    return lib.demo_until_closed(evo.process, lab.uris, "your browser would open {}", server,
+                                 "Evolution")
 
 
 def main():

@@ -312,12 +312,7 @@ class Evolution:
                                         stdin=subprocess.DEVNULL)
 
     def mapped(self, name):
-        """The paths of the loaded files called name (from /proc/PID/maps)."""
-        try:
-            lines = open(f"/proc/{self.process.pid}/maps").read().splitlines()
-        except OSError:
-            return set()
-        return {line.split()[-1] for line in lines if line.endswith("/" + name)}
+        return lib.mapped(self.process.pid, name)
 
     def output(self):
         if not self.log.closed:
@@ -339,12 +334,7 @@ class Evolution:
 
     def stop(self):
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            lib.end_process(self.process, 15)
         self.log.close()
 
 
