@@ -189,6 +189,21 @@ def save_app_password(dialog, pasted=lib.PASTED):
     at.press(primary)
 
 
+def dialog_opens(tap, app, what, timeout=60, detail=None):
+    """apppass's dialog once it is on screen (tap line what, with detail()
+    when it is not), or None."""
+    dialog = our_dialog(app, timeout)
+    return dialog if tap.ok(dialog is not None, what, detail() if detail else "") else None
+
+
+def save_and_log_in(tap, dialog, server, what, login="imap:matched"):
+    """Saves the app password in dialog; tap line what: apppass's check and
+    then the client's own login used it (two logins of the kind login)."""
+    save_app_password(dialog)
+    return tap.ok(at.wait_for(lambda: server.logins().count(login) >= 2, 60), what,
+                  server.logins())
+
+
 class Socks5Proxy:
     """A SOCKS5 proxy on loopback (no authentication) that records where each
     connection went: proof that a login took the account's proxy."""

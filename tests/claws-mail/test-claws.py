@@ -107,13 +107,12 @@ def pop3_flow():
     inbox = os.path.join(os.path.dirname(rc), "Mail", "inbox")
     claws, app = lab.start_claws(rc)
     try:
-        dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "POP3: apppass's dialog opens for Gmail's -ERR"):
+        dialog = e2e.dialog_opens(tap, app, "POP3: apppass's dialog opens for Gmail's -ERR")
+        if dialog is None:
             return
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("pop3:matched") >= 2, 60)
-        tap.ok(matched, "POP3: the check and then Claws' own login used the app password",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "POP3: the check and then Claws' own login used the app password",
+                            login="pop3:matched")
         fetched = at.wait_for(lambda: [n for n in os.listdir(inbox) if n.isdigit()], 30)
         tap.ok(fetched, "POP3: Claws fetched the message into its inbox", os.listdir(inbox))
     finally:
@@ -127,13 +126,11 @@ def tls_flow():
     rc, _ = lab.profile("GmailTLS", "ann@gmail.com", server, tls=True)
     claws, app = lab.start_claws(rc)
     try:
-        dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "TLS: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "TLS: apppass's dialog opens")
+        if dialog is None:
             return
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "TLS: the accepted certificate counts: checked, saved, Claws logs in",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "TLS: the accepted certificate counts: checked, saved, Claws logs in")
     finally:
         claws.quit()
 
@@ -186,10 +183,9 @@ def smtp_flow(scenario="gmail", address="ann@gmail.com", label="SMTP",
                [w.get_name() for w in e2e.windows(app)])
         if scenario == "gmail":
             lab.screenshot(dialog, "dialog-smtp")
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("smtp:matched") >= 2, 60)
-        tap.ok(matched, f"{label}: the check and then Claws' own send used the app password",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            f"{label}: the check and then Claws' own send used the app password",
+                            login="smtp:matched")
         sent = at.wait_for(lambda: os.path.isdir(spool) and any(
             "Queued before the app password" in open(os.path.join(spool, n)).read()
             for n in os.listdir(spool)), 30)
@@ -219,10 +215,9 @@ def refused_flow(scenario, name, address, protocol="imap"):
             return
         tap.ok(at.wait_for(lambda: claws_prompt(app) is None, 3),
                f"{name}: Claws' own password prompt is not shown")
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count(f"{protocol}:matched") >= 2, 60)
-        tap.ok(matched, f"{name}: checked, saved, and Claws' next login used the app password",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            f"{name}: checked, saved, and Claws' next login used the app password",
+                            login=f"{protocol}:matched")
         tap.ok(open(store).read() != before, f"{name}: Claws' password store changed")
     finally:
         claws.quit()
@@ -260,13 +255,11 @@ def passphrase_flow():
     try:
         tap.ok(e2e.answer_claws_prompt(app, "open sesame"),
                "passphrase: Claws asks for its primary passphrase")
-        dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "passphrase: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "passphrase: apppass's dialog opens")
+        if dialog is None:
             return
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "passphrase: the password is saved and Claws logs in with it",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "passphrase: the password is saved and Claws logs in with it")
         tap.ok(claws_prompt(app) is None, "passphrase: no second prompt")
         text = open(store).read()
         tap.ok(lib.GOOD_PASSWORD not in text and "recv {" in text,
@@ -337,13 +330,11 @@ def proxy_flow():
     rc, _ = lab.profile("GmailProxy", "ann@gmail.com", server, extra=extra)
     claws, app = lab.start_claws(rc)
     try:
-        dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "proxy: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "proxy: apppass's dialog opens")
+        if dialog is None:
             return
         through = len(proxy.targets)
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "proxy: checked, saved, and Claws logs in", server.logins())
+        e2e.save_and_log_in(tap, dialog, server, "proxy: checked, saved, and Claws logs in")
         tap.ok(len(proxy.targets) >= through + 2 and
                len(proxy.targets) >= len(server.events("connect")),
                "proxy: apppass's check went through the account's proxy",

@@ -378,6 +378,15 @@ def save_app_password(dialog, pasted=lib.PASTED):
     claws_e2e.save_app_password(dialog, pasted)
 
 
+def dialog_opens(tap, app, what, evo):
+    """apppass's dialog once it is on screen (tap line what, with Evolution's
+    output when it is not), or None."""
+    return claws_e2e.dialog_opens(tap, app, what, 90, lambda: evo.output()[-3000:])
+
+
+save_and_log_in = claws_e2e.save_and_log_in
+
+
 def accept_certificate(app, timeout=90):
     """Presses "Accept Permanently" in Evolution's certificate trust prompt."""
     found = at.wait_for(lambda: next((b for w in windows(app)

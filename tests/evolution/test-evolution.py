@@ -64,9 +64,8 @@ def gmail_flow():
     uid = lab.account("gmail", "ann@gmail.com", server)
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "Gmail: apppass's dialog opens in Evolution",
-                      evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app, "Gmail: apppass's dialog opens in Evolution", evo)
+        if dialog is None:
             return
         tap.ok("Google" in dialog.get_name() and "Evolution" in dialog.get_name(),
                "Gmail: its title names Google and Evolution", dialog.get_name())
@@ -91,10 +90,9 @@ def gmail_flow():
                status_text(dialog))
         tap.ok(e2e.stored_password(uid) == "wrongpassword123",
                "Gmail: a wrong paste leaves the keyring as it was")
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "Gmail: apppass's check and then Evolution's own login used the app "
-               "password, without a restart", server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "Gmail: apppass's check and then Evolution's own login used the app "
+                            "password, without a restart")
         tap.ok(at.wait_for(lambda: e2e.stored_password(uid) == lib.GOOD_PASSWORD, 10),
                "Gmail: the keyring holds abcdefghijklmnop under the account's source")
         tap.ok(e2e.stored_password(uid + "-transport") == "wrongpassword123",
@@ -126,14 +124,13 @@ def pop3_flow():
     uid = lab.account("pop", "ann@gmail.com", server, protocol="pop3")
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "POP3: apppass's dialog opens for Gmail's -ERR",
-                      evo.output()[-2000:]):
+        dialog = e2e.dialog_opens(tap, app, "POP3: apppass's dialog opens for Gmail's -ERR", evo)
+        if dialog is None:
             return
         tap.ok(evolution_prompt(app) is None, "POP3: Evolution's own prompt is not shown")
-        e2e.save_app_password(dialog)
-        tap.ok(at.wait_for(lambda: server.logins().count("pop3:matched") >= 2, 60),
-               "POP3: checked, saved, and Evolution logs in with it", server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "POP3: checked, saved, and Evolution logs in with it",
+                            login="pop3:matched")
         tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, "POP3: stored in the keyring")
     finally:
         evo.quit()
@@ -196,15 +193,13 @@ def yahoo_flow():
     uid = lab.account("yahoo", "bob@yahoo.com", server)
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "Yahoo: apppass's dialog opens for a plain rejection",
-                      evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app,
+                                  "Yahoo: apppass's dialog opens for a plain rejection", evo)
+        if dialog is None:
             return
         tap.ok("Yahoo" in dialog.get_name(), "Yahoo: its title names Yahoo", dialog.get_name())
         tap.ok(evolution_prompt(app) is None, "Yahoo: Evolution's own prompt is not shown")
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "Yahoo: checked, saved, and Evolution logs in", server.logins())
+        e2e.save_and_log_in(tap, dialog, server, "Yahoo: checked, saved, and Evolution logs in")
         tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, "Yahoo: stored in the keyring")
     finally:
         evo.quit()
@@ -219,8 +214,8 @@ def not_now_flow():
     uid = lab.account("notnow", "bob@yahoo.com", server)
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "Not now: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "Not now: apppass's dialog opens", evo)
+        if dialog is None:
             return
         at.press(at.find_id(dialog, "apppass-not-now-button"))
         tap.ok(at.wait_for(lambda: our_dialog(app, 0.1) is None, 10), "Not now: the dialog closes")
@@ -326,9 +321,7 @@ def twice_flow():
         time.sleep(2)
         ours = [w for w in e2e.windows(app) if at.ident(w) == "apppass-dialog"]
         tap.ok(len(ours) == 1, "twice: one dialog, not two", len(ours))
-        e2e.save_app_password(dialog)
-        tap.ok(at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60),
-               "twice: checked, saved, and Evolution logs in", server.logins())
+        e2e.save_and_log_in(tap, dialog, server, "twice: checked, saved, and Evolution logs in")
         tap.ok("register" not in evo.output() and "CRITICAL **: " + "apppass" not in evo.output(),
                "twice: no type registered twice, no critical from apppass",
                [l for l in evo.output().splitlines() if "apppass" in l or "register" in l][:10])
@@ -347,15 +340,13 @@ def proxy_flow():
     target = f"127.0.0.1:{server.ports['imap']}"
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "proxy: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "proxy: apppass's dialog opens", evo)
+        if dialog is None:
             return
         before = proxy.targets.count(target)
         tap.ok(before >= 1, "proxy: Evolution's own login went through the account's proxy",
                proxy.targets)
-        e2e.save_app_password(dialog)
-        tap.ok(at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60),
-               "proxy: checked, saved, and Evolution logs in", server.logins())
+        e2e.save_and_log_in(tap, dialog, server, "proxy: checked, saved, and Evolution logs in")
         # Evolution logs in again on its open connection: the new one is ours.
         tap.ok(proxy.targets.count(target) >= before + 1,
                "proxy: apppass's check went through it too", proxy.targets)
@@ -374,13 +365,12 @@ def tls_flow():
     try:
         accepted = e2e.accept_certificate(app)
         tap.ok(accepted, "TLS: Evolution asks about the test certificate and the user accepts it")
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "TLS: apppass's dialog opens", evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app, "TLS: apppass's dialog opens", evo)
+        if dialog is None:
             return
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "TLS: the accepted certificate counts: checked, saved, Evolution logs in",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "TLS: the accepted certificate counts: checked, saved, "
+                            "Evolution logs in")
     finally:
         evo.quit()
         lab.remove_accounts()
@@ -402,9 +392,9 @@ def refused_flow(scenario, uid, address, protocol="imap"):
                       evo.output()[-3000:]):
             return
         tap.ok(evolution_prompt(app) is None, f"{name}: Evolution's own prompt is not shown")
-        e2e.save_app_password(dialog)
-        tap.ok(at.wait_for(lambda: server.logins().count(f"{protocol}:matched") >= 2, 60),
-               f"{name}: checked, saved, and Evolution logs in with it", server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            f"{name}: checked, saved, and Evolution logs in with it",
+                            login=f"{protocol}:matched")
         tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, f"{name}: stored in the keyring")
     finally:
         evo.quit()
@@ -575,9 +565,8 @@ def oauth_steps(name, scenario, address, service, sign_in_host, language):
     uid = lab.account("oauth-" + scenario + shot, address, server)
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, f"OAuth {name}: apppass's dialog opens",
-                      evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app, f"OAuth {name}: apppass's dialog opens", evo)
+        if dialog is None:
             return
         link = at.find_id(dialog, "apppass-oauth-link", 3)
         if link is not None:  # Yahoo: app passwords first, OAuth 2.0 the other way
@@ -762,9 +751,8 @@ def oauth_collection_flow():
                        source_method(collection))
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "OAuth collection: apppass's dialog opens",
-                      evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app, "OAuth collection: apppass's dialog opens", evo)
+        if dialog is None:
             return
         at.press(at.find_id(dialog, "apppass-primary-button"))
         switched = at.wait_for(lambda: methods() == ("Outlook",) * 3, 20)
