@@ -204,6 +204,26 @@ def save_and_log_in(tap, dialog, server, what, login="imap:matched"):
                   server.logins())
 
 
+def open_oauth_side(tap, dialog, label):
+    """Follows the dialog's link to its OAuth 2.0 side; False (and a failed
+    tap line) when the dialog offers none."""
+    link = at.find_id(dialog, "apppass-oauth-link", 3)
+    if not tap.ok(link is not None, f"{label}: it also offers OAuth 2.0 sign-in"):
+        return False
+    at.press(link)
+    return True
+
+
+def back_to_app_password(tap, lab, dialog, back, label, shot):
+    """The OAuth 2.0 side on screen (screenshot shot), then its link back:
+    the password field returns."""
+    lab.screenshot(dialog, shot)
+    if back is not None:
+        at.press(back)
+    tap.ok(at.find_id(dialog, "apppass-password-entry", 5) is not None,
+           f"{label}: and back to the password field")
+
+
 class Socks5Proxy:
     """A SOCKS5 proxy on loopback (no authentication) that records where each
     connection went: proof that a login took the account's proxy."""

@@ -75,19 +75,16 @@ def interactive(lab, server, rc, uris):
         claws.log.close()
 
 
+def prepare(lab):
+    server = lab.start_server("gmail")
+    rc, uris = lab.profile("Gmail", "ann@gmail.com", server)
+    return server, rc, uris
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     lab = e2e.Lab(os.environ["APPPASS_CLAWS_PLUGIN"], OUT)
-    try:
-        server = lab.start_server("gmail")
-        rc, uris = lab.profile("Gmail", "ann@gmail.com", server)
-        run = headless if "--headless" in sys.argv else interactive
-        verdict, shot = run(lab, server, rc, uris)
-    finally:
-        lab.stop()
-    print(f"apppass demo: {verdict}" + (f" (screenshot: {shot})" if shot else ""))
-    return 0 if verdict.startswith("OK") else 1
-
+    return lib.run_demo(lab, prepare, headless, interactive)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -580,10 +580,8 @@ def microsoft365_smtp_flow():
                       "M365 SMTP: the refused send opens the app-password dialog",
                       server.logins()):
             return
-        link = at.find_id(dialog, "apppass-oauth-link", 3)
-        if not tap.ok(link is not None, "M365 SMTP: it also offers OAuth 2.0 sign-in"):
+        if not e2e.open_oauth_side(tap, dialog, "M365 SMTP"):
             return
-        at.press(link)
         primary = at.wait_for(lambda: next((b for b in [at.find_id(dialog, "apppass-primary-"
                                                                    "button", 1)]
                                             if b and "OAuth2" in (at.name(b) or "")), None), 10)
@@ -593,11 +591,7 @@ def microsoft365_smtp_flow():
                "M365 SMTP: the OAuth 2.0 side has the button to Claws' OAuth2 settings and the "
                "way back to the app password",
                [at.ident(a) for a in at.walk(dialog) if at.ident(a)])
-        lab.screenshot(dialog, "oauth-microsoft365-smtp")
-        if back is not None:
-            at.press(back)
-        tap.ok(at.find_id(dialog, "apppass-password-entry", 5) is not None,
-               "M365 SMTP: and back to the password field")
+        e2e.back_to_app_password(tap, lab, dialog, back, "M365 SMTP", "oauth-microsoft365-smtp")
     finally:
         claws.quit()
 

@@ -60,19 +60,16 @@ def interactive(lab, server):
                                  "Evolution")
 
 
+def prepare(lab):
+    server = lab.start_server("gmail")
+    lab.account(UID, "ann@gmail.com", server)
+    return (server,)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     lab = e2e.EvoLab(os.environ["APPPASS_EVOLUTION_MODULE"], OUT)
-    try:
-        server = lab.start_server("gmail")
-        lab.account(UID, "ann@gmail.com", server)
-        run = headless if "--headless" in sys.argv else interactive
-        verdict, shot = run(lab, server)
-    finally:
-        lab.stop()
-    print(f"apppass demo: {verdict}" + (f" (screenshot: {shot})" if shot else ""))
-    return 0 if verdict.startswith("OK") else 1
-
+    return lib.run_demo(lab, prepare, headless, interactive)
 
 if __name__ == "__main__":
     sys.exit(main())

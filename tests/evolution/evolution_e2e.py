@@ -385,6 +385,8 @@ def dialog_opens(tap, app, what, evo):
 
 
 save_and_log_in = claws_e2e.save_and_log_in
+open_oauth_side = claws_e2e.open_oauth_side
+back_to_app_password = claws_e2e.back_to_app_password
 
 
 def accept_certificate(app, timeout=90):

@@ -796,21 +796,15 @@ def microsoft365_smtp_flow():
                       "M365 SMTP: the refused send opens the app-password dialog",
                       server.events() + [evo.output()[-2000:]]):
             return
-        link = at.find_id(dialog, "apppass-oauth-link", 3)
-        if not tap.ok(link is not None, "M365 SMTP: it also offers OAuth 2.0 sign-in"):
+        if not e2e.open_oauth_side(tap, dialog, "M365 SMTP"):
             return
-        at.press(link)
         help_label = at.find_id(dialog, "apppass-oauth-help", 10)
         back = at.find_id(dialog, "apppass-app-password-link", 3)
         tap.ok(help_label is not None and at.name(help_label) == NO_SERVICE_HELP
                and back is not None,
                "M365 SMTP: the OAuth 2.0 side says how in Evolution and leads back to the app "
                "password", [at.ident(a) for a in at.walk(dialog) if at.ident(a)])
-        lab.screenshot(dialog, "oauth-microsoft365-smtp")
-        if back is not None:
-            at.press(back)
-        tap.ok(at.find_id(dialog, "apppass-password-entry", 5) is not None,
-               "M365 SMTP: and back to the password field")
+        e2e.back_to_app_password(tap, lab, dialog, back, "M365 SMTP", "oauth-microsoft365-smtp")
     finally:
         e2e.cancel_prompts(app)
         evo.quit()

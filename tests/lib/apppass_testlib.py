@@ -14,6 +14,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -298,3 +299,17 @@ def demo_until_closed(process, uris, line, server, client):
     ok = server.logins().count("imap:matched") >= 2
     return (f"OK: {client} logged in with the app password" if ok
             else f"ended: {client} did not log in with an app password"), None
+
+
+def run_demo(lab, prepare, headless, interactive):
+    """A demo from its lab: prepare(lab) sets up the account and returns the
+    arguments for the half that runs (headless with --headless, else
+    interactive), which returns (verdict, screenshot). Prints the verdict
+    line; the exit status."""
+    try:
+        run = headless if "--headless" in sys.argv else interactive
+        verdict, shot = run(lab, *prepare(lab))
+    finally:
+        lab.stop()
+    print(f"apppass demo: {verdict}" + (f" (screenshot: {shot})" if shot else ""))
+    return 0 if verdict.startswith("OK") else 1
