@@ -44,6 +44,15 @@ lab = e2e.Lab(os.environ["APPPASS_CLAWS_PLUGIN"],
                            "claws-mail"))
 
 
+def start_profile(scenario, name, address, **profile):
+    """A test server, a Claws profile with an account on it and Claws
+    started: (server, rc, claws, app)."""
+    server = lab.start_server(scenario)
+    rc, _ = lab.profile(name, address, server, **profile)
+    claws, app = lab.start_claws(rc)
+    return server, rc, claws, app
+
+
 def gmail_flow():
     server = lab.start_server("gmail")
     rc, uris = lab.profile("Gmail", "ann@gmail.com", server)
@@ -122,9 +131,7 @@ def pop3_flow():
 def tls_flow():
     """Implicit TLS with the test CA's certificate, which Claws already accepted
     (it keeps it as DER in certs/HOST.PORT.cert): apppass's check trusts it too."""
-    server = lab.start_server("gmail")
-    rc, _ = lab.profile("GmailTLS", "ann@gmail.com", server, tls=True)
-    claws, app = lab.start_claws(rc)
+    server, rc, claws, app = start_profile("gmail", "GmailTLS", "ann@gmail.com", tls=True)
     try:
         dialog = e2e.dialog_opens(tap, app, "TLS: apppass's dialog opens")
         if dialog is None:
@@ -229,9 +236,7 @@ def refused_flow(scenario, name, address, protocol="imap"):
 def oauth_refused_flow():
     """Outlook.com refusing in unknown words: the refusal is judged by its
     policy (OAuth 2.0 only), so the OAuth explanation, with no password field."""
-    server = lab.start_server("outlook-plain")
-    rc, _ = lab.profile("OutlookPlain", "cat@outlook.com", server)
-    claws, app = lab.start_claws(rc)
+    server, rc, claws, app = start_profile("outlook-plain", "OutlookPlain", "cat@outlook.com")
     try:
         dialog = our_dialog(app)
         tap.ok(dialog is not None and at.find_id(dialog, "apppass-oauth-help", 5) is not None
@@ -348,9 +353,7 @@ def yahoo_flow():
     """Yahoo's plain [AUTHENTICATIONFAILED] means "app password" at Yahoo. "Not
     now" is kept with the account: after a restart apppass stays quiet and
     Claws' own prompt is back."""
-    server = lab.start_server("yahoo")
-    rc, _ = lab.profile("Yahoo", "bob@yahoo.com", server)
-    claws, app = lab.start_claws(rc)
+    server, rc, claws, app = start_profile("yahoo", "Yahoo", "bob@yahoo.com")
     try:
         dialog = our_dialog(app)
         tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 2),
@@ -407,9 +410,7 @@ def twice_flow():
 
 
 def quiet_flow(scenario, name, address, expect_claws_prompt):
-    server = lab.start_server(scenario)
-    rc, _ = lab.profile(name, address, server)
-    claws, app = lab.start_claws(rc)
+    server, rc, claws, app = start_profile(scenario, name, address)
     try:
         at.wait_for(lambda: server.logins(), 60)
         prompt = at.wait_for(lambda: claws_prompt(app), 15) if expect_claws_prompt else None

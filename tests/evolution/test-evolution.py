@@ -59,10 +59,17 @@ def status_text(dialog):
     return (status.get_name() or "") if status else ""
 
 
-def gmail_flow():
-    server = lab.start_server("gmail")
-    uid = lab.account("gmail", "ann@gmail.com", server)
+def start_account(scenario, uid, address, **account):
+    """A test server, an account of Evolution's on it and Evolution started:
+    (server, the account's uid, evo, app)."""
+    server = lab.start_server(scenario)
+    uid = lab.account(uid, address, server, **account)
     evo, app = lab.start_evolution()
+    return server, uid, evo, app
+
+
+def gmail_flow():
+    server, uid, evo, app = start_account("gmail", "gmail", "ann@gmail.com")
     try:
         dialog = e2e.dialog_opens(tap, app, "Gmail: apppass's dialog opens in Evolution", evo)
         if dialog is None:
@@ -120,9 +127,7 @@ def gmail_flow():
 def pop3_flow():
     """POP3's -ERR reaches Evolution's prompt without the server's words: the
     provider's policy (Google: an app password) decides."""
-    server = lab.start_server("gmail")
-    uid = lab.account("pop", "ann@gmail.com", server, protocol="pop3")
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account("gmail", "pop", "ann@gmail.com", protocol="pop3")
     try:
         dialog = e2e.dialog_opens(tap, app, "POP3: apppass's dialog opens for Gmail's -ERR", evo)
         if dialog is None:
@@ -189,9 +194,7 @@ def smtp_flow(scenario="gmail", address="ann@gmail.com", label="SMTP", answer="G
 def yahoo_flow():
     """Yahoo answers a plain [AUTHENTICATIONFAILED]; its policy (an app
     password for every mail program) makes it ours."""
-    server = lab.start_server("yahoo")
-    uid = lab.account("yahoo", "bob@yahoo.com", server)
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account("yahoo", "yahoo", "bob@yahoo.com")
     try:
         dialog = e2e.dialog_opens(tap, app,
                                   "Yahoo: apppass's dialog opens for a plain rejection", evo)
@@ -210,9 +213,7 @@ def not_now_flow():
     """ "Not now" is kept in the account's .source file ([App Password]), so
     after a restart Evolution's own prompt handles the failure until the
     snooze ends; Evolution quits cleanly with apppass's dialog open."""
-    server = lab.start_server("yahoo")
-    uid = lab.account("notnow", "bob@yahoo.com", server)
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account("yahoo", "notnow", "bob@yahoo.com")
     try:
         dialog = e2e.dialog_opens(tap, app, "Not now: apppass's dialog opens", evo)
         if dialog is None:
@@ -238,9 +239,7 @@ def not_now_flow():
         tap.ok(evo.quit(), "Not now: Evolution quits cleanly after its own prompt",
                [(at.name(w), e2e.all_text(w)[:200]) for w in e2e.windows(app)])
     lab.remove_accounts()
-    server = lab.start_server("yahoo")
-    lab.account("quit", "bob@yahoo.com", server)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("yahoo", "quit", "bob@yahoo.com")
     try:
         dialog = our_dialog(app, 90)
         tap.ok(dialog is not None, "quit: apppass's dialog opens",
@@ -359,9 +358,7 @@ def proxy_flow():
 def tls_flow():
     """Implicit TLS with the test CA's certificate: the user accepts it in
     Evolution's own trust prompt; apppass's check then trusts it too."""
-    server = lab.start_server("gmail")
-    lab.account("tls", "ann@gmail.com", server, tls=True)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("gmail", "tls", "ann@gmail.com", tls=True)
     try:
         accepted = e2e.accept_certificate(app)
         tap.ok(accepted, "TLS: Evolution asks about the test certificate and the user accepts it")
@@ -404,9 +401,7 @@ def refused_flow(scenario, uid, address, protocol="imap"):
 def oauth_refused_flow():
     """Outlook.com refusing in unknown words: judged by its policy (OAuth 2.0
     only), the OAuth explanation, with no password field."""
-    server = lab.start_server("outlook-plain")
-    lab.account("outlook-plain", "cat@outlook.com", server)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("outlook-plain", "outlook-plain", "cat@outlook.com")
     try:
         dialog = our_dialog(app, 90)
         tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 1) is None
@@ -422,9 +417,7 @@ def oauth_refused_flow():
 
 def unknown_refused_flow():
     """An unknown provider refusing in unknown words: Evolution's own prompt."""
-    server = lab.start_server("unknown-plain")
-    lab.account("unknown-plain", "dan@example.org", server)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("unknown-plain", "unknown-plain", "dan@example.org")
     try:
         prompt = at.wait_for(lambda: evolution_prompt(app), 90)
         tap.ok(prompt is not None and our_dialog(app, 1) is None,
@@ -439,9 +432,7 @@ def unknown_refused_flow():
 def unknown_flow():
     """A self-hosted server's plain rejection is not ours: Evolution's own
     password prompt appears, as without apppass."""
-    server = lab.start_server("unknown")
-    lab.account("unknown", "dan@example.org", server)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("unknown", "unknown", "dan@example.org")
     try:
         prompt = at.wait_for(lambda: evolution_prompt(app), 90)
         tap.ok(prompt is not None, "unknown provider: Evolution's own password prompt appears",
@@ -561,9 +552,7 @@ def oauth_steps(name, scenario, address, service, sign_in_host, language):
     name_tag = name
     name = language.tag(name)
     shot = language.suffix()
-    server = lab.start_server(scenario)
-    uid = lab.account("oauth-" + scenario + shot, address, server)
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account(scenario, "oauth-" + scenario + shot, address)
     try:
         dialog = e2e.dialog_opens(tap, app, f"OAuth {name}: apppass's dialog opens", evo)
         if dialog is None:
@@ -683,9 +672,8 @@ def oauth_none_flow(lang=None):
     user's language, and offers no switch."""
     with Language(lang) as language:
         name = language.tag("no service")
-        server = lab.start_server("microsoft365")
-        uid = lab.account("m365" + language.suffix(), "cat@contoso.onmicrosoft.com", server)
-        evo, app = lab.start_evolution()
+        server, uid, evo, app = start_account("microsoft365", "m365" + language.suffix(),
+                                              "cat@contoso.onmicrosoft.com")
         try:
             dialog = our_dialog(app, 90)
             if not tap.ok(dialog is not None, f"OAuth {name}: apppass's dialog opens for "
