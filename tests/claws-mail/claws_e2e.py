@@ -189,6 +189,41 @@ def save_app_password(dialog, pasted=lib.PASTED):
     at.press(primary)
 
 
+def dialog_opens(tap, app, what, timeout=60, detail=None):
+    """apppass's dialog once it is on screen (tap line what, with detail()
+    when it is not), or None."""
+    dialog = our_dialog(app, timeout)
+    return dialog if tap.ok(dialog is not None, what, detail() if detail else "") else None
+
+
+def save_and_log_in(tap, dialog, server, what, login="imap:matched"):
+    """Saves the app password in dialog; tap line what: apppass's check and
+    then the client's own login used it (two logins of the kind login)."""
+    save_app_password(dialog)
+    return tap.ok(at.wait_for(lambda: server.logins().count(login) >= 2, 60), what,
+                  server.logins())
+
+
+def open_oauth_side(tap, dialog, label):
+    """Follows the dialog's link to its OAuth 2.0 side; False (and a failed
+    tap line) when the dialog offers none."""
+    link = at.find_id(dialog, "apppass-oauth-link", 3)
+    if not tap.ok(link is not None, f"{label}: it also offers OAuth 2.0 sign-in"):
+        return False
+    at.press(link)
+    return True
+
+
+def back_to_app_password(tap, lab, dialog, back, label, shot):
+    """The OAuth 2.0 side on screen (screenshot shot), then its link back:
+    the password field returns."""
+    lab.screenshot(dialog, shot)
+    if back is not None:
+        at.press(back)
+    tap.ok(at.find_id(dialog, "apppass-password-entry", 5) is not None,
+           f"{label}: and back to the password field")
+
+
 class Socks5Proxy:
     """A SOCKS5 proxy on loopback (no authentication) that records where each
     connection went: proof that a login took the account's proxy."""
@@ -243,14 +278,8 @@ class Socks5Proxy:
 
     @staticmethod
     def _pipe(a, b):
-        try:
-            while True:
-                data = a.recv(65536)
-                if not data:
-                    break
-                b.sendall(data)
-        except OSError:
-            pass
+        lib.pump(a, b)
+        # Either side ending ends the relay both ways, as a proxy does.
         for s in (a, b):
             try:
                 s.shutdown(socket.SHUT_RDWR)

@@ -56,6 +56,22 @@ def key(xid, name):
     subprocess.run(["xdotool", "key", name], check=True)
 
 
+def type_and_check(tap, what, dialog, dialog_x, checked):
+    """Types the pasted password with real key presses into dialog (X window
+    dialog_x), checks that it arrived (tap line what), presses Return and waits
+    for checked(): whether it was checked, or None when the typing did not
+    arrive (the dialog is then dismissed with "Not now")."""
+    entry = at.find_id(dialog, "apppass-password-entry")
+    type_into(dialog_x, lib.PASTED)
+    typed = at.wait_for(lambda: entry.get_text_iface().get_character_count() == len(
+        lib.PASTED), 5)
+    if not tap.ok(typed, what, entry.get_text_iface().get_character_count()):
+        at.press(at.find_id(dialog, "apppass-not-now-button"))
+        return None
+    key(dialog_x, "Return")
+    return bool(at.wait_for(checked, 60))
+
+
 def cell(root, name):
     return at.wait_for(lambda: next((a for a in at.walk(root)
                                      if at.role(a) == at.Atspi.Role.TABLE_CELL
@@ -220,16 +236,11 @@ def page_flow(lab, tap):
         tap.ok(dialog_x is not None and transient_for(dialog_x) == prefs_x,
                "page: the dialog is transient for the account preferences, not the main window",
                f"{dialog_x} -> {dialog_x and transient_for(dialog_x)}, preferences {prefs_x}")
-        entry = at.find_id(dialog, "apppass-password-entry")
-        type_into(dialog_x, lib.PASTED)
-        typed = at.wait_for(lambda: entry.get_text_iface().get_character_count() == len(
-            lib.PASTED), 5)
-        if not tap.ok(typed, "page: the dialog takes typing while the modal preferences are open",
-                      entry.get_text_iface().get_character_count()):
-            at.press(at.find_id(dialog, "apppass-not-now-button"))
+        checked = type_and_check(
+            tap, "page: the dialog takes typing while the modal preferences are open", dialog,
+            dialog_x, lambda: server.logins().count("imap:matched") >= 1)
+        if checked is None:
             return
-        key(dialog_x, "Return")
-        checked = at.wait_for(lambda: server.logins().count("imap:matched") >= 1, 60)
         tap.ok(checked, "page: Return checks the password with the server", server.logins())
         gone = at.wait_for(lambda: our_dialog(app, 0.1) is None, 30)
         tap.ok(gone and open(store).read() != before, "page: saved, and the dialog closes itself")

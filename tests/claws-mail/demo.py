@@ -13,7 +13,6 @@ one verdict line and leaves a screenshot.
 SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -68,39 +67,24 @@ def interactive(lab, server, rc, uris):
     print("apppass demo: Claws Mail opens with a Gmail account that needs an app password.\n"
           "  In the apppass dialog, paste   abcd efgh ijkl mnop   and press \"Check and save\".\n"
           "  Close Claws Mail to end the demo.", flush=True)
-    claws, app = lab.start_claws(rc)
-    seen = set()
+    claws, _ = lab.start_claws(rc)
+    try:
+        return lib.demo_until_closed(claws.process, uris, "Claws would open {} in your browser",
+                                     server, "Claws Mail")
+    finally:
+        claws.log.close()
 
-    def report():
-        while claws.alive():
-            if os.path.exists(uris):
-                for uri in open(uris).read().split():
-                    if uri not in seen:
-                        seen.add(uri)
-                        print(f"apppass demo: Claws would open {uri} in your browser",
-                              flush=True)
-            time.sleep(0.5)
-    threading.Thread(target=report, daemon=True).start()
-    claws.process.wait()
-    claws.log.close()
-    ok = server.logins().count("imap:matched") >= 2
-    return ("OK: Claws Mail logged in with the app password" if ok
-            else "ended: Claws Mail did not log in with an app password"), None
+
+def prepare(lab):
+    server = lab.start_server("gmail")
+    rc, uris = lab.profile("Gmail", "ann@gmail.com", server)
+    return server, rc, uris
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
     lab = e2e.Lab(os.environ["APPPASS_CLAWS_PLUGIN"], OUT)
-    try:
-        server = lab.start_server("gmail")
-        rc, uris = lab.profile("Gmail", "ann@gmail.com", server)
-        run = headless if "--headless" in sys.argv else interactive
-        verdict, shot = run(lab, server, rc, uris)
-    finally:
-        lab.stop()
-    print(f"apppass demo: {verdict}" + (f" (screenshot: {shot})" if shot else ""))
-    return 0 if verdict.startswith("OK") else 1
-
+    return lib.run_demo(lab, prepare, headless, interactive)
 
 if __name__ == "__main__":
     sys.exit(main())

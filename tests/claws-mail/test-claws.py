@@ -44,6 +44,15 @@ lab = e2e.Lab(os.environ["APPPASS_CLAWS_PLUGIN"],
                            "claws-mail"))
 
 
+def start_profile(scenario, name, address, **profile):
+    """A test server, a Claws profile with an account on it and Claws
+    started: (server, rc, claws, app)."""
+    server = lab.start_server(scenario)
+    rc, _ = lab.profile(name, address, server, **profile)
+    claws, app = lab.start_claws(rc)
+    return server, rc, claws, app
+
+
 def gmail_flow():
     server = lab.start_server("gmail")
     rc, uris = lab.profile("Gmail", "ann@gmail.com", server)
@@ -107,13 +116,12 @@ def pop3_flow():
     inbox = os.path.join(os.path.dirname(rc), "Mail", "inbox")
     claws, app = lab.start_claws(rc)
     try:
-        dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "POP3: apppass's dialog opens for Gmail's -ERR"):
+        dialog = e2e.dialog_opens(tap, app, "POP3: apppass's dialog opens for Gmail's -ERR")
+        if dialog is None:
             return
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("pop3:matched") >= 2, 60)
-        tap.ok(matched, "POP3: the check and then Claws' own login used the app password",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "POP3: the check and then Claws' own login used the app password",
+                            login="pop3:matched")
         fetched = at.wait_for(lambda: [n for n in os.listdir(inbox) if n.isdigit()], 30)
         tap.ok(fetched, "POP3: Claws fetched the message into its inbox", os.listdir(inbox))
     finally:
@@ -123,17 +131,13 @@ def pop3_flow():
 def tls_flow():
     """Implicit TLS with the test CA's certificate, which Claws already accepted
     (it keeps it as DER in certs/HOST.PORT.cert): apppass's check trusts it too."""
-    server = lab.start_server("gmail")
-    rc, _ = lab.profile("GmailTLS", "ann@gmail.com", server, tls=True)
-    claws, app = lab.start_claws(rc)
+    server, rc, claws, app = start_profile("gmail", "GmailTLS", "ann@gmail.com", tls=True)
     try:
-        dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "TLS: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "TLS: apppass's dialog opens")
+        if dialog is None:
             return
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "TLS: the accepted certificate counts: checked, saved, Claws logs in",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "TLS: the accepted certificate counts: checked, saved, Claws logs in")
     finally:
         claws.quit()
 
@@ -186,10 +190,9 @@ def smtp_flow(scenario="gmail", address="ann@gmail.com", label="SMTP",
                [w.get_name() for w in e2e.windows(app)])
         if scenario == "gmail":
             lab.screenshot(dialog, "dialog-smtp")
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("smtp:matched") >= 2, 60)
-        tap.ok(matched, f"{label}: the check and then Claws' own send used the app password",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            f"{label}: the check and then Claws' own send used the app password",
+                            login="smtp:matched")
         sent = at.wait_for(lambda: os.path.isdir(spool) and any(
             "Queued before the app password" in open(os.path.join(spool, n)).read()
             for n in os.listdir(spool)), 30)
@@ -219,10 +222,9 @@ def refused_flow(scenario, name, address, protocol="imap"):
             return
         tap.ok(at.wait_for(lambda: claws_prompt(app) is None, 3),
                f"{name}: Claws' own password prompt is not shown")
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count(f"{protocol}:matched") >= 2, 60)
-        tap.ok(matched, f"{name}: checked, saved, and Claws' next login used the app password",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            f"{name}: checked, saved, and Claws' next login used the app password",
+                            login=f"{protocol}:matched")
         tap.ok(open(store).read() != before, f"{name}: Claws' password store changed")
     finally:
         claws.quit()
@@ -234,9 +236,7 @@ def refused_flow(scenario, name, address, protocol="imap"):
 def oauth_refused_flow():
     """Outlook.com refusing in unknown words: the refusal is judged by its
     policy (OAuth 2.0 only), so the OAuth explanation, with no password field."""
-    server = lab.start_server("outlook-plain")
-    rc, _ = lab.profile("OutlookPlain", "cat@outlook.com", server)
-    claws, app = lab.start_claws(rc)
+    server, rc, claws, app = start_profile("outlook-plain", "OutlookPlain", "cat@outlook.com")
     try:
         dialog = our_dialog(app)
         tap.ok(dialog is not None and at.find_id(dialog, "apppass-oauth-help", 5) is not None
@@ -260,13 +260,11 @@ def passphrase_flow():
     try:
         tap.ok(e2e.answer_claws_prompt(app, "open sesame"),
                "passphrase: Claws asks for its primary passphrase")
-        dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "passphrase: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "passphrase: apppass's dialog opens")
+        if dialog is None:
             return
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "passphrase: the password is saved and Claws logs in with it",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "passphrase: the password is saved and Claws logs in with it")
         tap.ok(claws_prompt(app) is None, "passphrase: no second prompt")
         text = open(store).read()
         tap.ok(lib.GOOD_PASSWORD not in text and "recv {" in text,
@@ -337,13 +335,11 @@ def proxy_flow():
     rc, _ = lab.profile("GmailProxy", "ann@gmail.com", server, extra=extra)
     claws, app = lab.start_claws(rc)
     try:
-        dialog = our_dialog(app)
-        if not tap.ok(dialog is not None, "proxy: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "proxy: apppass's dialog opens")
+        if dialog is None:
             return
         through = len(proxy.targets)
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "proxy: checked, saved, and Claws logs in", server.logins())
+        e2e.save_and_log_in(tap, dialog, server, "proxy: checked, saved, and Claws logs in")
         tap.ok(len(proxy.targets) >= through + 2 and
                len(proxy.targets) >= len(server.events("connect")),
                "proxy: apppass's check went through the account's proxy",
@@ -357,9 +353,7 @@ def yahoo_flow():
     """Yahoo's plain [AUTHENTICATIONFAILED] means "app password" at Yahoo. "Not
     now" is kept with the account: after a restart apppass stays quiet and
     Claws' own prompt is back."""
-    server = lab.start_server("yahoo")
-    rc, _ = lab.profile("Yahoo", "bob@yahoo.com", server)
-    claws, app = lab.start_claws(rc)
+    server, rc, claws, app = start_profile("yahoo", "Yahoo", "bob@yahoo.com")
     try:
         dialog = our_dialog(app)
         tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 2),
@@ -416,9 +410,7 @@ def twice_flow():
 
 
 def quiet_flow(scenario, name, address, expect_claws_prompt):
-    server = lab.start_server(scenario)
-    rc, _ = lab.profile(name, address, server)
-    claws, app = lab.start_claws(rc)
+    server, rc, claws, app = start_profile(scenario, name, address)
     try:
         at.wait_for(lambda: server.logins(), 60)
         prompt = at.wait_for(lambda: claws_prompt(app), 15) if expect_claws_prompt else None
@@ -589,10 +581,8 @@ def microsoft365_smtp_flow():
                       "M365 SMTP: the refused send opens the app-password dialog",
                       server.logins()):
             return
-        link = at.find_id(dialog, "apppass-oauth-link", 3)
-        if not tap.ok(link is not None, "M365 SMTP: it also offers OAuth 2.0 sign-in"):
+        if not e2e.open_oauth_side(tap, dialog, "M365 SMTP"):
             return
-        at.press(link)
         primary = at.wait_for(lambda: next((b for b in [at.find_id(dialog, "apppass-primary-"
                                                                    "button", 1)]
                                             if b and "OAuth2" in (at.name(b) or "")), None), 10)
@@ -602,11 +592,7 @@ def microsoft365_smtp_flow():
                "M365 SMTP: the OAuth 2.0 side has the button to Claws' OAuth2 settings and the "
                "way back to the app password",
                [at.ident(a) for a in at.walk(dialog) if at.ident(a)])
-        lab.screenshot(dialog, "oauth-microsoft365-smtp")
-        if back is not None:
-            at.press(back)
-        tap.ok(at.find_id(dialog, "apppass-password-entry", 5) is not None,
-               "M365 SMTP: and back to the password field")
+        e2e.back_to_app_password(tap, lab, dialog, back, "M365 SMTP", "oauth-microsoft365-smtp")
     finally:
         claws.quit()
 

@@ -15,7 +15,6 @@ one verdict line and leaves a screenshot.
 SPDX-License-Identifier: GPL-3.0-or-later"""
 import os
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -57,36 +56,20 @@ def interactive(lab, server):
           "  In the apppass dialog, paste   abcd efgh ijkl mnop   and press \"Check and save\".\n"
           "  Quit Evolution to end the demo.", flush=True)
     evo, _ = lab.start_evolution()
-    seen = set()
+    return lib.demo_until_closed(evo.process, lab.uris, "your browser would open {}", server,
+                                 "Evolution")
 
-    def report():
-        while evo.process.poll() is None:
-            if os.path.exists(lab.uris):
-                for uri in open(lab.uris).read().split():
-                    if uri not in seen:
-                        seen.add(uri)
-                        print(f"apppass demo: your browser would open {uri}", flush=True)
-            time.sleep(0.5)
-    threading.Thread(target=report, daemon=True).start()
-    evo.process.wait()
-    ok = server.logins().count("imap:matched") >= 2
-    return ("OK: Evolution logged in with the app password" if ok
-            else "ended: Evolution did not log in with an app password"), None
+
+def prepare(lab):
+    server = lab.start_server("gmail")
+    lab.account(UID, "ann@gmail.com", server)
+    return (server,)
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
     lab = e2e.EvoLab(os.environ["APPPASS_EVOLUTION_MODULE"], OUT)
-    try:
-        server = lab.start_server("gmail")
-        lab.account(UID, "ann@gmail.com", server)
-        run = headless if "--headless" in sys.argv else interactive
-        verdict, shot = run(lab, server)
-    finally:
-        lab.stop()
-    print(f"apppass demo: {verdict}" + (f" (screenshot: {shot})" if shot else ""))
-    return 0 if verdict.startswith("OK") else 1
-
+    return lib.run_demo(lab, prepare, headless, interactive)
 
 if __name__ == "__main__":
     sys.exit(main())

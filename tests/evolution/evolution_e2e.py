@@ -312,12 +312,7 @@ class Evolution:
                                         stdin=subprocess.DEVNULL)
 
     def mapped(self, name):
-        """The paths of the loaded files called name (from /proc/PID/maps)."""
-        try:
-            lines = open(f"/proc/{self.process.pid}/maps").read().splitlines()
-        except OSError:
-            return set()
-        return {line.split()[-1] for line in lines if line.endswith("/" + name)}
+        return lib.mapped(self.process.pid, name)
 
     def output(self):
         if not self.log.closed:
@@ -339,12 +334,7 @@ class Evolution:
 
     def stop(self):
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            lib.end_process(self.process, 15)
         self.log.close()
 
 
@@ -386,6 +376,17 @@ def button(window, label):
 
 def save_app_password(dialog, pasted=lib.PASTED):
     claws_e2e.save_app_password(dialog, pasted)
+
+
+def dialog_opens(tap, app, what, evo):
+    """apppass's dialog once it is on screen (tap line what, with Evolution's
+    output when it is not), or None."""
+    return claws_e2e.dialog_opens(tap, app, what, 90, lambda: evo.output()[-3000:])
+
+
+save_and_log_in = claws_e2e.save_and_log_in
+open_oauth_side = claws_e2e.open_oauth_side
+back_to_app_password = claws_e2e.back_to_app_password
 
 
 def accept_certificate(app, timeout=90):

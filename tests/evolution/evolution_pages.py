@@ -54,16 +54,10 @@ def page_dialog_flow(lab, tap):
                "page dialog: transient for the account editor, not the main window",
                f"{dialog_x} -> {dialog_x and pages.transient_for(dialog_x)}, editor {editor_x}")
         lab.screenshot(dialog, "dialog-from-page")
-        entry = at.find_id(dialog, "apppass-password-entry")
-        pages.type_into(dialog_x, lib.PASTED)
-        typed = at.wait_for(lambda: entry.get_text_iface().get_character_count() == len(
-            lib.PASTED), 5)
-        if not tap.ok(typed, "page dialog: it takes typing",
-                      entry.get_text_iface().get_character_count()):
-            at.press(at.find_id(dialog, "apppass-not-now-button"))
+        checked = pages.type_and_check(tap, "page dialog: it takes typing", dialog, dialog_x,
+                                       lambda: server.logins().count("imap:matched") > logins)
+        if checked is None:
             return
-        pages.key(dialog_x, "Return")
-        checked = at.wait_for(lambda: server.logins().count("imap:matched") > logins, 60)
         gone = at.wait_for(lambda: our_dialog(app, 0.1) is None, 30)
         tap.ok(checked and gone and e2e.stored_password(uid) == lib.GOOD_PASSWORD,
                "page dialog: checked, saved, closed", server.logins())

@@ -59,14 +59,20 @@ def status_text(dialog):
     return (status.get_name() or "") if status else ""
 
 
-def gmail_flow():
-    server = lab.start_server("gmail")
-    uid = lab.account("gmail", "ann@gmail.com", server)
+def start_account(scenario, uid, address, **account):
+    """A test server, an account of Evolution's on it and Evolution started:
+    (server, the account's uid, evo, app)."""
+    server = lab.start_server(scenario)
+    uid = lab.account(uid, address, server, **account)
     evo, app = lab.start_evolution()
+    return server, uid, evo, app
+
+
+def gmail_flow():
+    server, uid, evo, app = start_account("gmail", "gmail", "ann@gmail.com")
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "Gmail: apppass's dialog opens in Evolution",
-                      evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app, "Gmail: apppass's dialog opens in Evolution", evo)
+        if dialog is None:
             return
         tap.ok("Google" in dialog.get_name() and "Evolution" in dialog.get_name(),
                "Gmail: its title names Google and Evolution", dialog.get_name())
@@ -91,10 +97,9 @@ def gmail_flow():
                status_text(dialog))
         tap.ok(e2e.stored_password(uid) == "wrongpassword123",
                "Gmail: a wrong paste leaves the keyring as it was")
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "Gmail: apppass's check and then Evolution's own login used the app "
-               "password, without a restart", server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "Gmail: apppass's check and then Evolution's own login used the app "
+                            "password, without a restart")
         tap.ok(at.wait_for(lambda: e2e.stored_password(uid) == lib.GOOD_PASSWORD, 10),
                "Gmail: the keyring holds abcdefghijklmnop under the account's source")
         tap.ok(e2e.stored_password(uid + "-transport") == "wrongpassword123",
@@ -122,18 +127,15 @@ def gmail_flow():
 def pop3_flow():
     """POP3's -ERR reaches Evolution's prompt without the server's words: the
     provider's policy (Google: an app password) decides."""
-    server = lab.start_server("gmail")
-    uid = lab.account("pop", "ann@gmail.com", server, protocol="pop3")
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account("gmail", "pop", "ann@gmail.com", protocol="pop3")
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "POP3: apppass's dialog opens for Gmail's -ERR",
-                      evo.output()[-2000:]):
+        dialog = e2e.dialog_opens(tap, app, "POP3: apppass's dialog opens for Gmail's -ERR", evo)
+        if dialog is None:
             return
         tap.ok(evolution_prompt(app) is None, "POP3: Evolution's own prompt is not shown")
-        e2e.save_app_password(dialog)
-        tap.ok(at.wait_for(lambda: server.logins().count("pop3:matched") >= 2, 60),
-               "POP3: checked, saved, and Evolution logs in with it", server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "POP3: checked, saved, and Evolution logs in with it",
+                            login="pop3:matched")
         tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, "POP3: stored in the keyring")
     finally:
         evo.quit()
@@ -192,19 +194,15 @@ def smtp_flow(scenario="gmail", address="ann@gmail.com", label="SMTP", answer="G
 def yahoo_flow():
     """Yahoo answers a plain [AUTHENTICATIONFAILED]; its policy (an app
     password for every mail program) makes it ours."""
-    server = lab.start_server("yahoo")
-    uid = lab.account("yahoo", "bob@yahoo.com", server)
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account("yahoo", "yahoo", "bob@yahoo.com")
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "Yahoo: apppass's dialog opens for a plain rejection",
-                      evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app,
+                                  "Yahoo: apppass's dialog opens for a plain rejection", evo)
+        if dialog is None:
             return
         tap.ok("Yahoo" in dialog.get_name(), "Yahoo: its title names Yahoo", dialog.get_name())
         tap.ok(evolution_prompt(app) is None, "Yahoo: Evolution's own prompt is not shown")
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "Yahoo: checked, saved, and Evolution logs in", server.logins())
+        e2e.save_and_log_in(tap, dialog, server, "Yahoo: checked, saved, and Evolution logs in")
         tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, "Yahoo: stored in the keyring")
     finally:
         evo.quit()
@@ -215,12 +213,10 @@ def not_now_flow():
     """ "Not now" is kept in the account's .source file ([App Password]), so
     after a restart Evolution's own prompt handles the failure until the
     snooze ends; Evolution quits cleanly with apppass's dialog open."""
-    server = lab.start_server("yahoo")
-    uid = lab.account("notnow", "bob@yahoo.com", server)
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account("yahoo", "notnow", "bob@yahoo.com")
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "Not now: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "Not now: apppass's dialog opens", evo)
+        if dialog is None:
             return
         at.press(at.find_id(dialog, "apppass-not-now-button"))
         tap.ok(at.wait_for(lambda: our_dialog(app, 0.1) is None, 10), "Not now: the dialog closes")
@@ -243,9 +239,7 @@ def not_now_flow():
         tap.ok(evo.quit(), "Not now: Evolution quits cleanly after its own prompt",
                [(at.name(w), e2e.all_text(w)[:200]) for w in e2e.windows(app)])
     lab.remove_accounts()
-    server = lab.start_server("yahoo")
-    lab.account("quit", "bob@yahoo.com", server)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("yahoo", "quit", "bob@yahoo.com")
     try:
         dialog = our_dialog(app, 90)
         tap.ok(dialog is not None, "quit: apppass's dialog opens",
@@ -326,9 +320,7 @@ def twice_flow():
         time.sleep(2)
         ours = [w for w in e2e.windows(app) if at.ident(w) == "apppass-dialog"]
         tap.ok(len(ours) == 1, "twice: one dialog, not two", len(ours))
-        e2e.save_app_password(dialog)
-        tap.ok(at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60),
-               "twice: checked, saved, and Evolution logs in", server.logins())
+        e2e.save_and_log_in(tap, dialog, server, "twice: checked, saved, and Evolution logs in")
         tap.ok("register" not in evo.output() and "CRITICAL **: " + "apppass" not in evo.output(),
                "twice: no type registered twice, no critical from apppass",
                [l for l in evo.output().splitlines() if "apppass" in l or "register" in l][:10])
@@ -347,15 +339,13 @@ def proxy_flow():
     target = f"127.0.0.1:{server.ports['imap']}"
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "proxy: apppass's dialog opens"):
+        dialog = e2e.dialog_opens(tap, app, "proxy: apppass's dialog opens", evo)
+        if dialog is None:
             return
         before = proxy.targets.count(target)
         tap.ok(before >= 1, "proxy: Evolution's own login went through the account's proxy",
                proxy.targets)
-        e2e.save_app_password(dialog)
-        tap.ok(at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60),
-               "proxy: checked, saved, and Evolution logs in", server.logins())
+        e2e.save_and_log_in(tap, dialog, server, "proxy: checked, saved, and Evolution logs in")
         # Evolution logs in again on its open connection: the new one is ours.
         tap.ok(proxy.targets.count(target) >= before + 1,
                "proxy: apppass's check went through it too", proxy.targets)
@@ -368,19 +358,16 @@ def proxy_flow():
 def tls_flow():
     """Implicit TLS with the test CA's certificate: the user accepts it in
     Evolution's own trust prompt; apppass's check then trusts it too."""
-    server = lab.start_server("gmail")
-    lab.account("tls", "ann@gmail.com", server, tls=True)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("gmail", "tls", "ann@gmail.com", tls=True)
     try:
         accepted = e2e.accept_certificate(app)
         tap.ok(accepted, "TLS: Evolution asks about the test certificate and the user accepts it")
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "TLS: apppass's dialog opens", evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app, "TLS: apppass's dialog opens", evo)
+        if dialog is None:
             return
-        e2e.save_app_password(dialog)
-        matched = at.wait_for(lambda: server.logins().count("imap:matched") >= 2, 60)
-        tap.ok(matched, "TLS: the accepted certificate counts: checked, saved, Evolution logs in",
-               server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            "TLS: the accepted certificate counts: checked, saved, "
+                            "Evolution logs in")
     finally:
         evo.quit()
         lab.remove_accounts()
@@ -402,9 +389,9 @@ def refused_flow(scenario, uid, address, protocol="imap"):
                       evo.output()[-3000:]):
             return
         tap.ok(evolution_prompt(app) is None, f"{name}: Evolution's own prompt is not shown")
-        e2e.save_app_password(dialog)
-        tap.ok(at.wait_for(lambda: server.logins().count(f"{protocol}:matched") >= 2, 60),
-               f"{name}: checked, saved, and Evolution logs in with it", server.logins())
+        e2e.save_and_log_in(tap, dialog, server,
+                            f"{name}: checked, saved, and Evolution logs in with it",
+                            login=f"{protocol}:matched")
         tap.ok(e2e.stored_password(uid) == lib.GOOD_PASSWORD, f"{name}: stored in the keyring")
     finally:
         evo.quit()
@@ -414,9 +401,7 @@ def refused_flow(scenario, uid, address, protocol="imap"):
 def oauth_refused_flow():
     """Outlook.com refusing in unknown words: judged by its policy (OAuth 2.0
     only), the OAuth explanation, with no password field."""
-    server = lab.start_server("outlook-plain")
-    lab.account("outlook-plain", "cat@outlook.com", server)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("outlook-plain", "outlook-plain", "cat@outlook.com")
     try:
         dialog = our_dialog(app, 90)
         tap.ok(dialog is not None and at.find_id(dialog, "apppass-password-entry", 1) is None
@@ -432,9 +417,7 @@ def oauth_refused_flow():
 
 def unknown_refused_flow():
     """An unknown provider refusing in unknown words: Evolution's own prompt."""
-    server = lab.start_server("unknown-plain")
-    lab.account("unknown-plain", "dan@example.org", server)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("unknown-plain", "unknown-plain", "dan@example.org")
     try:
         prompt = at.wait_for(lambda: evolution_prompt(app), 90)
         tap.ok(prompt is not None and our_dialog(app, 1) is None,
@@ -449,9 +432,7 @@ def unknown_refused_flow():
 def unknown_flow():
     """A self-hosted server's plain rejection is not ours: Evolution's own
     password prompt appears, as without apppass."""
-    server = lab.start_server("unknown")
-    lab.account("unknown", "dan@example.org", server)
-    evo, app = lab.start_evolution()
+    server, _, evo, app = start_account("unknown", "unknown", "dan@example.org")
     try:
         prompt = at.wait_for(lambda: evolution_prompt(app), 90)
         tap.ok(prompt is not None, "unknown provider: Evolution's own password prompt appears",
@@ -571,13 +552,10 @@ def oauth_steps(name, scenario, address, service, sign_in_host, language):
     name_tag = name
     name = language.tag(name)
     shot = language.suffix()
-    server = lab.start_server(scenario)
-    uid = lab.account("oauth-" + scenario + shot, address, server)
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account(scenario, "oauth-" + scenario + shot, address)
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, f"OAuth {name}: apppass's dialog opens",
-                      evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app, f"OAuth {name}: apppass's dialog opens", evo)
+        if dialog is None:
             return
         link = at.find_id(dialog, "apppass-oauth-link", 3)
         if link is not None:  # Yahoo: app passwords first, OAuth 2.0 the other way
@@ -728,9 +706,8 @@ def oauth_none_flow(lang=None):
         tap.ok(eds_service("imapx", NO_SERVICE_HOST) is None,
                f"OAuth {name}: evolution-data-server has no service for {NO_SERVICE_HOST}")
         # The test server answers as Exchange does: a refusal in plain words.
-        server = lab.start_server("microsoft365")
-        uid = lab.account("edu" + language.suffix(), "dan@example-university.edu", server)
-        evo, app = lab.start_evolution()
+        server, uid, evo, app = start_account("microsoft365", "edu" + language.suffix(),
+                                              "dan@example-university.edu")
         try:
             dialog = our_dialog(app, 90)
             if not tap.ok(dialog is not None, f"OAuth {name}: apppass's dialog opens for "
@@ -762,9 +739,7 @@ def oauth_microsoft365_flow():
     exactly where this evolution-data-server has a service for Microsoft 365's
     servers, which is a fact of the release (asked from it at run time)."""
     service = eds_service("imapx", "outlook.office365.com")
-    server = lab.start_server("microsoft365")
-    uid = lab.account("m365", "cat@contoso.onmicrosoft.com", server)
-    evo, app = lab.start_evolution()
+    server, uid, evo, app = start_account("microsoft365", "m365", "cat@contoso.onmicrosoft.com")
     try:
         dialog = our_dialog(app, 90)
         if not tap.ok(dialog is not None, "OAuth Microsoft 365: apppass's dialog opens",
@@ -826,9 +801,8 @@ def oauth_collection_flow():
                        source_method(collection))
     evo, app = lab.start_evolution()
     try:
-        dialog = our_dialog(app, 90)
-        if not tap.ok(dialog is not None, "OAuth collection: apppass's dialog opens",
-                      evo.output()[-3000:]):
+        dialog = e2e.dialog_opens(tap, app, "OAuth collection: apppass's dialog opens", evo)
+        if dialog is None:
             return
         at.press(at.find_id(dialog, "apppass-primary-button"))
         switched = at.wait_for(lambda: methods() == ("Outlook",) * 3, 20)
@@ -874,10 +848,8 @@ def microsoft365_smtp_flow():
                       "M365 SMTP: the refused send opens the app-password dialog",
                       server.events() + [evo.output()[-2000:]]):
             return
-        link = at.find_id(dialog, "apppass-oauth-link", 3)
-        if not tap.ok(link is not None, "M365 SMTP: it also offers OAuth 2.0 sign-in"):
+        if not e2e.open_oauth_side(tap, dialog, "M365 SMTP"):
             return
-        at.press(link)
         help_label = at.find_id(dialog, "apppass-oauth-help", 10)
         back = at.find_id(dialog, "apppass-app-password-link", 3)
         primary = at.find_id(dialog, "apppass-primary-button", 1)
@@ -889,11 +861,7 @@ def microsoft365_smtp_flow():
                f"service for smtp.office365.com (here: {service}), else says how, and leads "
                "back to the app password",
                [at.ident(a) for a in at.walk(dialog) if at.ident(a)])
-        lab.screenshot(dialog, "oauth-microsoft365-smtp")
-        if back is not None:
-            at.press(back)
-        tap.ok(at.find_id(dialog, "apppass-password-entry", 5) is not None,
-               "M365 SMTP: and back to the password field")
+        e2e.back_to_app_password(tap, lab, dialog, back, "M365 SMTP", "oauth-microsoft365-smtp")
     finally:
         e2e.cancel_prompts(app)
         evo.quit()

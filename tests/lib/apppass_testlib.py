@@ -14,7 +14,9 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 
 GOOD_PASSWORD = "abcdefghijklmnop"
@@ -270,3 +272,44 @@ def converse_in_pty(exec_child, marker, reply, timeout=60):
     else:
         return pid, fd, screen, replied, True
     return pid, fd, screen, replied, False
+
+
+def report_opened_uris(process, uris, line):
+    """Prints line (with {} for the address) once for each address the client
+    lists in the file uris, while process runs: the interactive demos show
+    what the page button would open instead of opening a browser."""
+    seen = set()
+
+    def report():
+        while process.poll() is None:
+            if os.path.exists(uris):
+                for uri in open(uris).read().split():
+                    if uri not in seen:
+                        seen.add(uri)
+                        print("apppass demo: " + line.format(uri), flush=True)
+            time.sleep(0.5)
+    threading.Thread(target=report, daemon=True).start()
+
+
+def demo_until_closed(process, uris, line, server, client):
+    """The interactive demo once the client is up: reports the addresses it
+    opens until the user closes it, then the verdict line."""
+    report_opened_uris(process, uris, line)
+    process.wait()
+    ok = server.logins().count("imap:matched") >= 2
+    return (f"OK: {client} logged in with the app password" if ok
+            else f"ended: {client} did not log in with an app password"), None
+
+
+def run_demo(lab, prepare, headless, interactive):
+    """A demo from its lab: prepare(lab) sets up the account and returns the
+    arguments for the half that runs (headless with --headless, else
+    interactive), which returns (verdict, screenshot). Prints the verdict
+    line; the exit status."""
+    try:
+        run = headless if "--headless" in sys.argv else interactive
+        verdict, shot = run(lab, *prepare(lab))
+    finally:
+        lab.stop()
+    print(f"apppass demo: {verdict}" + (f" (screenshot: {shot})" if shot else ""))
+    return 0 if verdict.startswith("OK") else 1
